@@ -1,0 +1,214 @@
+// Settings for the local CLI: `.samocode` (project layout), `.env` and the environment (agent and
+// retry settings), and flags on top. Every error names the file or variable and the expected form.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { z } from 'zod';
+import { parseDotenv } from '../core/dotenv.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const LAYOUT_KEYS = ['MAIN_REPO', 'WORKTREES', 'SESSIONS'] as const;
+export const ENV_KEYS = [
+  'CLAUDE_PATH',
+  'CLAUDE_MODEL',
+  'CLAUDE_TIMEOUT',
+  'CLAUDE_MAX_TURNS',
+  'SAMOCODE_MAX_RETRIES',
+  'SAMOCODE_RETRY_DELAY',
+  'SAMOCODE_MAX_COST_USD',
+  'TELEGRAM_BOT_TOKEN',
+  'TELEGRAM_CHAT_ID',
+  'TELEGRAM_API_URL',
+] as const;
+
+export interface CliFlags {
+  config?: string;
+  repo?: string;
+  timeout?: string;
+  model?: string;
+  maxCostUsd?: string;
+}
+
+export interface CliSettings {
+  configFile?: string;
+  repo: string;
+  worktrees: string;
+  sessions: string;
+  claudePath: string;
+  model?: string;
+  timeoutSeconds: number;
+  maxTurns?: number;
+  maxRetries: number;
+  retryDelaySeconds: number;
+  maxCostUsd?: number;
+  telegram?: { token: string; chatId: string; apiUrl?: string };
+}
+
+const wholeNumber = (what: string, min: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `${what} must be a whole number`)
+    .transform(Number)
+    .refine((n) => n >= min, `${what} must be at least ${min}`);
+
+const money = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?$/, 'must be an amount in US dollars, like 5 or 12.50')
+  .transform(Number);
+
+const envSchema = z.object({
+  CLAUDE_PATH: z.string().min(1).default('claude'),
+  CLAUDE_MODEL: z.string().min(1).optional(),
+  CLAUDE_TIMEOUT: wholeNumber('seconds', 1).default(1800),
+  CLAUDE_MAX_TURNS: wholeNumber('turns', 1).optional(),
+  SAMOCODE_MAX_RETRIES: wholeNumber('retries', 0).default(2),
+  SAMOCODE_RETRY_DELAY: wholeNumber('seconds', 0).default(10),
+  SAMOCODE_MAX_COST_USD: money.optional(),
+  TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
+  TELEGRAM_CHAT_ID: z.string().min(1).optional(),
+  TELEGRAM_API_URL: z.url().optional(),
+});
+
+export function loadCliSettings(input: {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  flags: CliFlags;
+}): CliSettings {
+  const { cwd, flags } = input;
+  const gitTop = gitToplevel(cwd);
+  const configFile = findConfig(cwd, gitTop, flags.config);
+  const layout = configFile ? readConfig(configFile) : {};
+  const configDir = configFile ? dirname(configFile) : cwd;
+
+  // `.env` beside the config and in the working directory fills gaps; the real environment wins.
+  const env: Record<string, string | undefined> = {};
+  for (const file of new Set([join(cwd, '.env'), join(configDir, '.env')])) {
+    if (existsSync(file)) Object.assign(env, { ...readEnvFile(file), ...env });
+  }
+  for (const key of ENV_KEYS) {
+    const fromConfig = layout[key];
+    if (fromConfig !== undefined && env[key] === undefined) env[key] = fromConfig;
+    if (input.env[key] !== undefined && input.env[key] !== '') env[key] = input.env[key];
+  }
+  if (flags.timeout !== undefined) env.CLAUDE_TIMEOUT = flags.timeout;
+  if (flags.model !== undefined) env.CLAUDE_MODEL = flags.model;
+  if (flags.maxCostUsd !== undefined) env.SAMOCODE_MAX_COST_USD = flags.maxCostUsd;
+
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? '');
+    const flag = {
+      CLAUDE_TIMEOUT: '--timeout',
+      CLAUDE_MODEL: '--model',
+      SAMOCODE_MAX_COST_USD: '--max-cost-usd',
+    }[key];
+    const where = flag ? `${key} (or ${flag})` : key;
+    throw new ConfigError(
+      `${where}: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(env[key])})`,
+    );
+  }
+  const e = parsed.data;
+  if ((e.TELEGRAM_BOT_TOKEN === undefined) !== (e.TELEGRAM_CHAT_ID === undefined)) {
+    throw new ConfigError(
+      'Telegram needs both TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID, or neither',
+    );
+  }
+
+  const repoSetting = flags.repo ?? layout.MAIN_REPO;
+  const repo = repoSetting ? expandPath(repoSetting, flags.repo ? cwd : configDir) : gitTop;
+  if (!repo) {
+    throw new ConfigError(
+      `${cwd} is not inside a git repository: run samocode from your project, pass --repo <path>, ` +
+        'or set MAIN_REPO in a .samocode file',
+    );
+  }
+  if (!existsSync(join(repo, '.git'))) {
+    const source = flags.repo ? '--repo' : `MAIN_REPO in ${configFile ?? '.samocode'}`;
+    throw new ConfigError(`${source} points to ${repo}, which is not a git repository`);
+  }
+  const home = join(dirname(repo), `${basename(repo)}-samocode`);
+  return {
+    ...(configFile ? { configFile } : {}),
+    repo,
+    worktrees: layout.WORKTREES ? expandPath(layout.WORKTREES, configDir) : join(home, 'worktrees'),
+    sessions: layout.SESSIONS ? expandPath(layout.SESSIONS, configDir) : join(home, 'sessions'),
+    claudePath: e.CLAUDE_PATH,
+    ...(e.CLAUDE_MODEL ? { model: e.CLAUDE_MODEL } : {}),
+    timeoutSeconds: e.CLAUDE_TIMEOUT,
+    ...(e.CLAUDE_MAX_TURNS !== undefined ? { maxTurns: e.CLAUDE_MAX_TURNS } : {}),
+    maxRetries: e.SAMOCODE_MAX_RETRIES,
+    retryDelaySeconds: e.SAMOCODE_RETRY_DELAY,
+    ...(e.SAMOCODE_MAX_COST_USD !== undefined ? { maxCostUsd: e.SAMOCODE_MAX_COST_USD } : {}),
+    ...(e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_CHAT_ID
+      ? {
+          telegram: {
+            token: e.TELEGRAM_BOT_TOKEN,
+            chatId: e.TELEGRAM_CHAT_ID,
+            ...(e.TELEGRAM_API_URL ? { apiUrl: e.TELEGRAM_API_URL } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+function findConfig(
+  cwd: string,
+  gitTop: string | undefined,
+  explicit: string | undefined,
+): string | undefined {
+  if (explicit !== undefined) {
+    const path = expandPath(explicit, cwd);
+    if (!existsSync(path)) throw new ConfigError(`--config ${explicit}: no such file (${path})`);
+    return path;
+  }
+  for (const dir of [cwd, gitTop]) {
+    if (dir && existsSync(join(dir, '.samocode'))) return join(dir, '.samocode');
+  }
+  return undefined;
+}
+
+function readConfig(file: string): Record<string, string> {
+  const parsed = parseDotenv(readFileSync(file, 'utf8'));
+  if (!parsed.ok) throw new ConfigError(`${file}:${parsed.line}: ${parsed.error}`);
+  const known: readonly string[] = [...LAYOUT_KEYS, ...ENV_KEYS];
+  for (const key of Object.keys(parsed.values)) {
+    if (!known.includes(key)) {
+      throw new ConfigError(
+        `${file}: unknown key ${key} (expected ${LAYOUT_KEYS.join(', ')} or one of ${ENV_KEYS.join(', ')})`,
+      );
+    }
+  }
+  return parsed.values;
+}
+
+function readEnvFile(file: string): Record<string, string> {
+  const parsed = parseDotenv(readFileSync(file, 'utf8'));
+  if (!parsed.ok) throw new ConfigError(`${file}:${parsed.line}: ${parsed.error}`);
+  return parsed.values;
+}
+
+function expandPath(path: string, relativeTo: string): string {
+  const expanded =
+    path === '~' ? homedir() : path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
+  return isAbsolute(expanded) ? resolve(expanded) : resolve(relativeTo, expanded);
+}
+
+function gitToplevel(cwd: string): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--show-toplevel'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .trim();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,330 @@
+// The loop: load → decide → run one agent iteration → judge its signal → persist → repeat, until
+// a gate, done, blocked, the run's own limit, or an abort. Both entrypoints call this.
+import { isRetryable, retryDelayMs } from '../core/agent-retry.js';
+import { contextEnv, sessionContext } from '../core/context.js';
+import type { IterationRecord } from '../core/history.js';
+import { beginIteration, block, judgeIteration, planNextIteration } from '../core/iteration.js';
+import type { IterationVerdict, Limits } from '../core/iteration.js';
+import { PHASE_ITERATION_CAPS } from '../core/phases.js';
+import type { Phase } from '../core/phases.js';
+import { phaseIterationsOf } from '../core/session-state.js';
+import type { SessionState } from '../core/session-state.js';
+import { FILES, appendHistory, loadState, saveState, syncOverviewFile } from './session-files.js';
+import { iterationPrompt } from './prompts.js';
+import type { Prompts } from './prompts.js';
+import type { Agent, AgentResult, Clock, Git, Notifier, SessionStore } from './ports.js';
+import { logFileName } from './log-names.js';
+
+export interface SessionDeps {
+  agent: Agent;
+  store: SessionStore;
+  git: Git;
+  clock: Clock;
+  notifier: Notifier;
+  prompts: Prompts;
+}
+
+export interface RunOptions {
+  session: string;
+  workDir: string;
+  branch?: string;
+  timeoutMs: number;
+  /** Extra attempts for an agent failure that can pass (API overload, crash without result). */
+  maxRetries: number;
+  retryDelayMs: number;
+  limits: Limits;
+  /** Stop after this many iterations in this run, leaving the session running. */
+  maxIterations?: number;
+  /** Commit the work tree after every iteration (default true). */
+  commit?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export type ProgressEvent =
+  | {
+      type: 'iteration-start';
+      iteration: number;
+      phase: Phase;
+      phaseIteration: number;
+      attempt: number;
+    }
+  | { type: 'agent-activity'; text: string }
+  | { type: 'agent-retry'; attempt: number; delayMs: number; message: string }
+  | { type: 'iteration-end'; record: IterationRecord }
+  | { type: 'warning'; message: string };
+
+export type StopReason = 'waiting' | 'blocked' | 'done' | 'run-limit' | 'aborted';
+
+export interface RunResult {
+  state: SessionState;
+  stop: StopReason;
+  iterations: number;
+}
+
+export async function runSession(deps: SessionDeps, options: RunOptions): Promise<RunResult> {
+  const { store, clock } = deps;
+  const progress = options.onProgress ?? (() => undefined);
+  const iso = () => clock.now().toISOString();
+  let state = await loadState(store, options.session);
+  let ran = 0;
+
+  const finish = (stop: StopReason): RunResult => ({ state, stop, iterations: ran });
+
+  while (true) {
+    if (options.signal?.aborted) return finish('aborted');
+    if (state.status !== 'running')
+      return finish(state.status === 'waiting' ? 'waiting' : state.status);
+    if (options.maxIterations !== undefined && ran >= options.maxIterations)
+      return finish('run-limit');
+
+    const next = planNextIteration(state, options.limits, iso());
+    if (next.kind === 'stop') return finish('run-limit');
+    if (next.kind === 'block') {
+      state = next.state;
+      await saveState(store, state);
+      await appendHistory(store, state.name, {
+        kind: 'human',
+        time: iso(),
+        action: 'blocked',
+        phase: state.phase,
+        message: state.blocked?.reason ?? 'blocked',
+      });
+      await syncOverviewFile(store, state, `yes — ${state.blocked?.reason ?? ''}`);
+      await notify(deps, progress, state, `blocked: ${state.blocked?.reason ?? ''}`);
+      return finish('blocked');
+    }
+
+    state = beginIteration(state, iso());
+    await saveState(store, state);
+    await syncOverviewFile(store, state);
+
+    const phase = state.phase;
+    const { result, attempts, logFile } = await runAgent(deps, options, state, progress);
+    ran += 1;
+
+    if (!result.ok && result.failure.kind === 'aborted') {
+      const record = iterationRecord(
+        state,
+        phase,
+        null,
+        'aborted',
+        'interrupted; the iteration will run again',
+        result,
+        attempts,
+        logFile,
+        iso(),
+      );
+      await appendHistory(store, state.name, record);
+      progress({ type: 'iteration-end', record });
+      return finish('aborted');
+    }
+
+    const signalText = await store.read(state.name, FILES.signal);
+    let verdict = judgeIteration(state, {
+      agent: {
+        ok: result.ok,
+        ...(result.ok ? {} : { error: result.message }),
+        ...numbers(result),
+        durationMs: result.durationMs,
+      },
+      signalText,
+      now: iso(),
+    });
+    if (verdict.outcome !== 'blocked' && !(await syncOverviewFile(store, verdict.state))) {
+      verdict = {
+        ...verdict,
+        state: block(
+          verdict.state,
+          'protocol',
+          `${FILES.overview} is missing: the agent removed or renamed it`,
+        ),
+        outcome: 'blocked',
+        message: `blocked: ${FILES.overview} is missing`,
+      };
+    }
+    state = verdict.state;
+    if (verdict.outcome === 'blocked') {
+      await syncOverviewFile(store, state, `yes — ${state.blocked?.reason ?? ''}`);
+    }
+    await saveState(store, state);
+    const record = iterationRecord(
+      state,
+      phase,
+      verdict.signal?.status ?? null,
+      verdict.outcome,
+      verdict.message,
+      result,
+      attempts,
+      logFile,
+      iso(),
+    );
+    await appendHistory(store, state.name, record);
+
+    if (options.commit !== false) {
+      const committed = await commitIteration(deps, options, state, phase, verdict);
+      if (!committed.ok) {
+        state = block(state, 'git', committed.error, iso());
+        await saveState(store, state);
+        await syncOverviewFile(store, state, `yes — ${committed.error}`);
+      }
+    }
+    progress({ type: 'iteration-end', record });
+
+    if (state.status !== 'running') {
+      await notify(deps, progress, state, describe(state, verdict));
+      return finish(state.status);
+    }
+  }
+}
+
+async function runAgent(
+  deps: SessionDeps,
+  options: RunOptions,
+  state: SessionState,
+  progress: (event: ProgressEvent) => void,
+): Promise<{ result: AgentResult; attempts: number; logFile: string }> {
+  const { store, clock, agent, prompts } = deps;
+  const dir = store.dir(state.name);
+  const phaseIteration = phaseIterationsOf(state);
+  const caps = options.limits.caps ?? PHASE_ITERATION_CAPS;
+  const notes =
+    state.missingSignals > 0
+      ? [
+          'The previous iteration ended without writing _signal.json. Finish the step you are on, ' +
+            'then write the signal: the session blocks if this happens again.',
+        ]
+      : [];
+  for (let attempt = 1; ; attempt++) {
+    progress({
+      type: 'iteration-start',
+      iteration: state.iteration,
+      phase: state.phase,
+      phaseIteration,
+      attempt,
+    });
+    await store.remove(state.name, FILES.signal);
+    const now = clock.now();
+    const ctx = {
+      sessionName: state.name,
+      sessionDir: dir,
+      workDir: options.workDir,
+      ...(options.branch ? { branch: options.branch } : {}),
+      phase: state.phase,
+      iteration: state.iteration,
+      phaseIteration,
+      phaseCap: caps[state.phase],
+      timeLimitSeconds: Math.round(options.timeoutMs / 1000),
+      startedAt: state.createdAt,
+      now: now.toISOString(),
+      task: state.task,
+      ...(state.dive ? { dive: state.dive } : {}),
+      first: state.iteration === 1,
+    };
+    const logFile = `${dir}/${FILES.logs}/${logFileName(now, state.iteration, state.phase, attempt)}`;
+    const result = await agent.run({
+      prompt: iterationPrompt(prompts, state.phase, notes),
+      context: sessionContext(ctx),
+      cwd: options.workDir,
+      env: contextEnv(ctx),
+      timeoutMs: options.timeoutMs,
+      logFile,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onActivity: (text) => progress({ type: 'agent-activity', text }),
+    });
+    if (result.ok || !isRetryable(result.failure) || attempt > options.maxRetries) {
+      return { result, attempts: attempt, logFile };
+    }
+    const delayMs = retryDelayMs(attempt, options.retryDelayMs);
+    progress({ type: 'agent-retry', attempt, delayMs, message: result.message });
+    await clock.sleep(delayMs, options.signal);
+    if (options.signal?.aborted)
+      return { result: { ...result, failure: { kind: 'aborted' } }, attempts: attempt, logFile };
+  }
+}
+
+function numbers(result: AgentResult) {
+  const s = result.stats;
+  return {
+    ...(s.costUsd !== undefined ? { costUsd: s.costUsd } : {}),
+    ...(s.turns !== undefined ? { turns: s.turns } : {}),
+    ...(s.inputTokens !== undefined ? { inputTokens: s.inputTokens } : {}),
+    ...(s.outputTokens !== undefined ? { outputTokens: s.outputTokens } : {}),
+  };
+}
+
+function iterationRecord(
+  state: SessionState,
+  phase: Phase,
+  signal: IterationRecord['signal'],
+  outcome: IterationRecord['outcome'],
+  message: string,
+  result: AgentResult,
+  attempts: number,
+  logFile: string,
+  time: string,
+): IterationRecord {
+  return {
+    kind: 'iteration',
+    time,
+    iteration: state.iteration,
+    phase,
+    nextPhase: state.phase,
+    signal,
+    outcome,
+    message,
+    attempts,
+    durationMs: result.durationMs,
+    log: logFile.slice(logFile.lastIndexOf('/') + 1),
+    ...numbers(result),
+    ...(result.stats.sessionId ? { agentSessionId: result.stats.sessionId } : {}),
+  };
+}
+
+async function commitIteration(
+  deps: SessionDeps,
+  options: RunOptions,
+  state: SessionState,
+  phase: Phase,
+  verdict: IterationVerdict,
+): Promise<{ ok: true } | { ok: false; error: string }> {
+  const message =
+    `samocode: ${state.name} #${state.iteration} ${phase} → ${verdict.outcome}\n\n` +
+    `${verdict.message}\n`;
+  try {
+    await deps.git.commitAll(options.workDir, message);
+    return { ok: true };
+  } catch (error) {
+    return {
+      ok: false,
+      error: `could not commit the iteration in ${options.workDir}: ${(error as Error).message}`,
+    };
+  }
+}
+
+function describe(state: SessionState, verdict: IterationVerdict): string {
+  if (state.status === 'done') return `done: ${state.summary || '(no summary)'}`;
+  if (state.status === 'blocked') return `blocked: ${state.blocked?.reason ?? verdict.message}`;
+  return verdict.message;
+}
+
+async function notify(
+  deps: SessionDeps,
+  progress: (event: ProgressEvent) => void,
+  state: SessionState,
+  message: string,
+): Promise<void> {
+  const kind = state.status === 'running' ? 'error' : state.status;
+  try {
+    await deps.notifier.notify({
+      kind,
+      session: state.name,
+      phase: state.phase,
+      status: state.status,
+      message,
+    });
+  } catch (error) {
+    // A notification is a courtesy: its failure is reported and the session goes on.
+    progress({ type: 'warning', message: `notification failed: ${(error as Error).message}` });
+  }
+}

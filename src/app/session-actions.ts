@@ -1,0 +1,213 @@
+// What a person does to a session between runs: start it, answer its questions, approve or send
+// back its plan, resume it. Each validates first and writes nothing when it does not apply.
+import { parseReply } from '../core/answers.js';
+import { acceptAnswers, approvePlan, requestPlanChanges, resumeSession } from '../core/gates.js';
+import type { GateResult } from '../core/gates.js';
+import type { HumanRecord } from '../core/history.js';
+import { initialOverview } from '../core/overview.js';
+import { parseQa, unanswered, writeAnswers } from '../core/qa.js';
+import { findSession, sessionName, slugify } from '../core/session-name.js';
+import { newSessionState, serializeSessionState } from '../core/session-state.js';
+import type { SessionState } from '../core/session-state.js';
+import type { Clock, SessionStore } from './ports.js';
+import {
+  FILES,
+  SessionError,
+  appendHistory,
+  loadState,
+  saveState,
+  syncOverviewFile,
+} from './session-files.js';
+
+export interface StoreDeps {
+  store: SessionStore;
+  clock: Clock;
+}
+
+export async function startSession(
+  deps: StoreDeps,
+  input: { task: string; dive?: string; slug?: string },
+): Promise<SessionState> {
+  const task = input.task.trim();
+  if (!task) throw new SessionError('the task is empty: describe the work with --task "..."');
+  const slug = slugify(input.slug ?? task);
+  if (!slug) {
+    throw new SessionError(
+      `cannot make a session name from ${JSON.stringify(input.slug ?? task)}: use letters or digits`,
+    );
+  }
+  const now = deps.clock.now();
+  const existing = new Set(await deps.store.list());
+  const base = sessionName(
+    { year: now.getUTCFullYear(), month: now.getUTCMonth() + 1, day: now.getUTCDate() },
+    slug,
+  );
+  let name = base;
+  for (let n = 2; existing.has(name); n++) name = `${base}-${n}`;
+  const state = newSessionState({
+    name,
+    task,
+    ...(input.dive?.trim() ? { dive: input.dive.trim() } : {}),
+    now: now.toISOString(),
+  });
+  await deps.store.create(name, {
+    [FILES.state]: serializeSessionState(state),
+    [FILES.overview]: initialOverview({
+      name,
+      task,
+      ...(state.dive ? { dive: state.dive } : {}),
+      createdAt: state.createdAt,
+    }),
+  });
+  return state;
+}
+
+/** Finds a session by full name or slug (the newest `*-<slug>`); undefined when there is none. */
+export async function findSessionName(
+  store: SessionStore,
+  wanted: string,
+): Promise<string | undefined> {
+  const names = await store.list();
+  return findSession(names, wanted) ?? findSession(names, slugify(wanted));
+}
+
+export async function requireSession(store: SessionStore, wanted: string): Promise<string> {
+  const name = await findSessionName(store, wanted);
+  if (name) return name;
+  const names = await store.list();
+  const known =
+    names.length > 0
+      ? `known sessions: ${names.slice(-10).join(', ')}`
+      : 'there are no sessions yet';
+  throw new SessionError(`no session named "${wanted}" in ${store.dir('')} (${known})`);
+}
+
+export type AnswerOutcome =
+  | { kind: 'accepted'; state: SessionState; recorded: number[]; unknown: number[] }
+  | {
+      kind: 'incomplete';
+      state: SessionState;
+      recorded: number[];
+      missing: number[];
+      unknown: number[];
+    };
+
+/**
+ * Records answers. With `reply`, the reply is parsed and written into `_qa.md` first; without it,
+ * `_qa.md` is expected to have been edited by hand. The gate passes only when every question has
+ * an answer; a partial reply is kept and the session stays waiting.
+ */
+export async function answerQuestions(
+  deps: StoreDeps,
+  name: string,
+  reply?: string,
+): Promise<AnswerOutcome> {
+  const state = await loadState(deps.store, name);
+  if (state.status !== 'waiting' || state.waitingFor !== 'qa_answers') {
+    const result = acceptAnswers(state, deps.clock.now().toISOString());
+    if (!result.ok) throw new SessionError(result.error);
+  }
+  const qaPath = `${deps.store.dir(name)}/${FILES.qa}`;
+  let text = await deps.store.read(name, FILES.qa);
+  if (text === null)
+    throw new SessionError(`${qaPath} is missing: the agent asked no questions to answer`);
+  let questions = parseQa(text);
+  if (questions.length === 0) {
+    throw new SessionError(
+      `${qaPath} has no questions: expected headings like "## Q1: <question>"`,
+    );
+  }
+  let recorded: number[] = [];
+  let unknown: number[] = [];
+  if (reply !== undefined) {
+    const parsed = parseReply(reply, questions);
+    unknown = parsed.unknown;
+    recorded = [...parsed.answers.keys()];
+    if (recorded.length === 0) {
+      throw new SessionError(
+        `no answers found in the reply: write one per line, like "Q1: A" or "1. B — because ...", ` +
+          `for questions ${questions.map((q) => q.number).join(', ')}`,
+      );
+    }
+    text = writeAnswers(text, parsed.answers);
+    await deps.store.write(name, FILES.qa, text);
+    questions = parseQa(text);
+  }
+  const missing = unanswered(questions);
+  const time = deps.clock.now().toISOString();
+  if (missing.length > 0) {
+    return { kind: 'incomplete', state, recorded, missing, unknown };
+  }
+  const next = gateOrThrow(acceptAnswers(state, time));
+  await saveState(deps.store, next.state);
+  await record(deps.store, next.state, 'answers', next.message, time);
+  return { kind: 'accepted', state: next.state, recorded, unknown };
+}
+
+export async function approve(deps: StoreDeps, name: string): Promise<SessionState> {
+  return applyGate(deps, name, 'approve', approvePlan);
+}
+
+export async function requestChanges(
+  deps: StoreDeps,
+  name: string,
+  feedback: string,
+): Promise<SessionState> {
+  if (!feedback.trim())
+    throw new SessionError('the review is empty: say what should change in the plan');
+  const state = await loadState(deps.store, name);
+  const time = deps.clock.now().toISOString();
+  const next = gateOrThrow(requestPlanChanges(state, time));
+  await deps.store.write(
+    name,
+    FILES.review,
+    `# Review of the plan (${time})\n\n${feedback.trim()}\n`,
+  );
+  await saveState(deps.store, next.state);
+  await record(deps.store, next.state, 'changes', next.message, time);
+  return next.state;
+}
+
+export async function resume(deps: StoreDeps, name: string): Promise<SessionState> {
+  const state = await loadState(deps.store, name);
+  const next = await applyGate(deps, name, 'resume', resumeSession, state);
+  if (state.status === 'blocked') await syncOverviewFile(deps.store, next, 'no');
+  return next;
+}
+
+async function applyGate(
+  deps: StoreDeps,
+  name: string,
+  action: HumanRecord['action'],
+  gate: (state: SessionState, now: string) => GateResult,
+  loaded?: SessionState,
+): Promise<SessionState> {
+  const state = loaded ?? (await loadState(deps.store, name));
+  const time = deps.clock.now().toISOString();
+  const next = gateOrThrow(gate(state, time));
+  await saveState(deps.store, next.state);
+  await syncOverviewFile(deps.store, next.state);
+  await record(deps.store, next.state, action, next.message, time);
+  return next.state;
+}
+
+function gateOrThrow(result: GateResult): Extract<GateResult, { ok: true }> {
+  if (!result.ok) throw new SessionError(result.error);
+  return result;
+}
+
+async function record(
+  store: SessionStore,
+  state: SessionState,
+  action: HumanRecord['action'],
+  message: string,
+  time: string,
+): Promise<void> {
+  await appendHistory(store, state.name, {
+    kind: 'human',
+    time,
+    action,
+    phase: state.phase,
+    message,
+  });
+}

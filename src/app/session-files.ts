@@ -1,0 +1,76 @@
+// Reading and writing a session's orchestrator files through the store, with errors that name the
+// file and say how to fix it.
+import { historyLine } from '../core/history.js';
+import type { HistoryRecord } from '../core/history.js';
+import { syncOverview } from '../core/overview.js';
+import { parseSessionState, serializeSessionState } from '../core/session-state.js';
+import type { SessionState } from '../core/session-state.js';
+import type { SessionStore } from './ports.js';
+
+export const FILES = {
+  state: '_state.json',
+  overview: '_overview.md',
+  qa: '_qa.md',
+  review: '_review.md',
+  signal: '_signal.json',
+  history: '_signal_history.jsonl',
+  logs: '_logs',
+} as const;
+
+/** A problem with a session on disk that a person must fix; the message says what and how. */
+export class SessionError extends Error {
+  override name = 'SessionError';
+}
+
+export async function loadState(store: SessionStore, name: string): Promise<SessionState> {
+  const path = `${store.dir(name)}/${FILES.state}`;
+  const text = await store.read(name, FILES.state);
+  if (text === null) {
+    throw new SessionError(
+      `${path} is missing: this folder is not a Samocode session, or its state file was deleted ` +
+        `(restore it with git, or start a new session with --task)`,
+    );
+  }
+  const parsed = parseSessionState(text);
+  if (!parsed.ok) {
+    throw new SessionError(
+      `${path} is malformed: ${parsed.error}. Restore it with git (git checkout -- ${FILES.state}) ` +
+        `or fix the field named above; nothing was changed`,
+    );
+  }
+  if (parsed.state.name !== name) {
+    throw new SessionError(
+      `${path} belongs to session "${parsed.state.name}", not "${name}": was the folder renamed?`,
+    );
+  }
+  return parsed.state;
+}
+
+export async function saveState(store: SessionStore, state: SessionState): Promise<void> {
+  await store.write(state.name, FILES.state, serializeSessionState(state));
+}
+
+export async function appendHistory(
+  store: SessionStore,
+  name: string,
+  record: HistoryRecord,
+): Promise<void> {
+  await store.append(name, FILES.history, historyLine(record));
+}
+
+/** Keeps the `Phase:` and `Total Iterations:` lines of `_overview.md` true; false if it is gone. */
+export async function syncOverviewFile(
+  store: SessionStore,
+  state: SessionState,
+  blocked?: string,
+): Promise<boolean> {
+  const text = await store.read(state.name, FILES.overview);
+  if (text === null) return false;
+  const synced = syncOverview(text, {
+    phase: state.phase,
+    iteration: state.iteration,
+    ...(blocked !== undefined ? { blocked } : {}),
+  });
+  if (synced !== text) await store.write(state.name, FILES.overview, synced);
+  return true;
+}

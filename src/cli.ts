@@ -1,0 +1,24 @@
+// `samocode` executable: runs the CLI, turning Ctrl-C into a clean stop at the next boundary.
+import { main } from './entrypoints/cli.js';
+
+const controller = new AbortController();
+let interrupts = 0;
+const onSignal = (signal: NodeJS.Signals) => {
+  interrupts += 1;
+  if (interrupts > 1) process.exit(130);
+  process.stderr.write(
+    `\nsamocode: ${signal} received; stopping the agent and saving the session (again to force)\n`,
+  );
+  controller.abort();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+const code = await main(process.argv.slice(2), {
+  cwd: process.cwd(),
+  env: process.env,
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  signal: controller.signal,
+});
+process.exitCode = code;

@@ -1,0 +1,51 @@
+// `_signal_history.jsonl`: one line per iteration and per human action, appended, never rewritten.
+import type { Phase, SignalStatus } from './phases.js';
+import type { IterationOutcome } from './iteration.js';
+
+export interface IterationRecord {
+  kind: 'iteration';
+  time: string;
+  iteration: number;
+  phase: Phase;
+  nextPhase: Phase;
+  signal: SignalStatus | null;
+  outcome: IterationOutcome | 'aborted';
+  message: string;
+  attempts: number;
+  durationMs: number;
+  log?: string;
+  costUsd?: number;
+  turns?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  agentSessionId?: string;
+}
+
+export interface HumanRecord {
+  kind: 'human';
+  time: string;
+  action: 'answers' | 'approve' | 'changes' | 'resume' | 'blocked';
+  phase: Phase;
+  message: string;
+}
+
+export type HistoryRecord = IterationRecord | HumanRecord;
+
+export function historyLine(record: HistoryRecord): string {
+  return `${JSON.stringify(record)}\n`;
+}
+
+/** Parses history lines, skipping any that a crash left half-written. */
+export function parseHistory(text: string): HistoryRecord[] {
+  const records: HistoryRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const value = JSON.parse(line) as HistoryRecord;
+      if (value && (value.kind === 'iteration' || value.kind === 'human')) records.push(value);
+    } catch {
+      // A torn last line from a killed run: the state file, not the history, is authoritative.
+    }
+  }
+  return records;
+}

@@ -1,0 +1,74 @@
+// `_overview.md`: the session's notebook. The agent owns it except for two lines the
+// orchestrator keeps true: `Phase:` and `Total Iterations:`.
+import type { Phase } from './phases.js';
+
+export interface OverviewSeed {
+  name: string;
+  task: string;
+  dive?: string;
+  createdAt: string;
+}
+
+export function initialOverview(seed: OverviewSeed): string {
+  const lines = [
+    `# Session: ${seed.name}`,
+    '',
+    '## Status',
+    'Phase: init',
+    'Total Iterations: 0',
+    'Blocked: no',
+    'Last Action: session created',
+    'Next: set up the session and start the investigation',
+    '',
+    '## Task',
+    seed.task.trim(),
+    '',
+  ];
+  if (seed.dive?.trim()) lines.push('## Dive', seed.dive.trim(), '');
+  lines.push('## Flow Log', `- ${seed.createdAt} session created`, '', '## Files', '');
+  return lines.join('\n');
+}
+
+const OWNED = {
+  phase: /^Phase:.*$/m,
+  iterations: /^Total Iterations:.*$/m,
+  blocked: /^Blocked:.*$/m,
+} as const;
+
+/**
+ * Rewrites the orchestrator-owned lines, adding them under `## Status` when the agent lost them.
+ * `blocked` is set only when the orchestrator itself blocked or unblocked the session.
+ */
+export function syncOverview(
+  text: string,
+  status: { phase: Phase; iteration: number; blocked?: string },
+): string {
+  let out = text;
+  const wanted: Array<[RegExp, string]> = [
+    [OWNED.phase, `Phase: ${status.phase}`],
+    [OWNED.iterations, `Total Iterations: ${status.iteration}`],
+  ];
+  if (status.blocked !== undefined) {
+    wanted.push([OWNED.blocked, `Blocked: ${status.blocked.replace(/\s+/g, ' ')}`]);
+  }
+  const missing: string[] = [];
+  for (const [pattern, line] of wanted) {
+    if (pattern.test(out)) out = out.replace(pattern, line);
+    else missing.push(line);
+  }
+  if (missing.length === 0) return out;
+  const heading = /^## Status[ \t]*$/m.exec(out);
+  if (heading) {
+    const at = heading.index + heading[0].length;
+    return `${out.slice(0, at)}\n${missing.join('\n')}${out.slice(at)}`;
+  }
+  return `## Status\n${missing.join('\n')}\n\n${out}`;
+}
+
+/** Reads a `Key: value` line of the Status section (e.g. `Last Action`, `Next`, `Blocked`). */
+export function readStatusField(text: string, field: string): string | undefined {
+  const escaped = field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`^(?:[-*]\\s*)?\\**${escaped}\\**:\\**\\s*(.*)$`, 'mi').exec(text);
+  const value = match?.[1]?.trim();
+  return value ? value : undefined;
+}

@@ -1,0 +1,129 @@
+// What the terminal shows: one line per event while a session runs, and at the end exactly what
+// to do next.
+import type { HistoryRecord } from '../core/history.js';
+import { WAIT_LABELS } from '../core/iteration.js';
+import type { SessionState } from '../core/session-state.js';
+import type { ProgressEvent, RunResult } from '../app/run-session.js';
+
+export type Write = (line: string) => void;
+
+const time = () => new Date().toISOString().slice(11, 19);
+
+export function formatProgress(event: ProgressEvent): string {
+  switch (event.type) {
+    case 'iteration-start':
+      return `[${time()}] #${event.iteration} ${event.phase} (phase iteration ${event.phaseIteration})${event.attempt > 1 ? ` attempt ${event.attempt}` : ''}`;
+    case 'agent-activity':
+      return `           · ${event.text}`;
+    case 'agent-retry':
+      return `           ↻ ${event.message}; retrying in ${(event.delayMs / 1000).toFixed(0)}s`;
+    case 'iteration-end': {
+      const r = event.record;
+      const facts = [
+        `${(r.durationMs / 1000).toFixed(1)}s`,
+        ...(r.turns !== undefined ? [`${r.turns} turns`] : []),
+        ...(r.costUsd !== undefined ? [`$${r.costUsd.toFixed(4)}`] : []),
+      ].join(', ');
+      return `           ${r.outcome === 'blocked' ? '✗' : '✓'} ${r.signal ?? 'no signal'} → ${r.message} (${facts})`;
+    }
+    case 'warning':
+      return `           ! ${event.message}`;
+  }
+}
+
+export function nextSteps(
+  result: RunResult,
+  sessionDir: string,
+  extra: { branch?: string; workDir?: string },
+): string[] {
+  const s = result.state;
+  const name = s.name;
+  switch (result.stop) {
+    case 'waiting':
+      if (s.waitingFor === 'qa_answers') {
+        return [
+          `Waiting for ${WAIT_LABELS.qa_answers}.`,
+          `  Write each answer after "Answer:" in ${sessionDir}/_qa.md, then run:`,
+          `    samocode answer ${name}`,
+          `  or answer inline:  samocode answer ${name} --reply "Q1: A"`,
+        ];
+      }
+      if (s.waitingFor === 'plan_approval') {
+        return [
+          `Waiting for ${WAIT_LABELS.plan_approval}.`,
+          `  Read the plan in ${sessionDir} (listed under "## Files" in _overview.md), then run:`,
+          `    samocode approve ${name}`,
+          `  or send it back:  samocode revise ${name} --feedback "what should change"`,
+        ];
+      }
+      return [
+        `Waiting for ${WAIT_LABELS.human_action}.`,
+        `  See "Next:" in ${sessionDir}/_overview.md; when it is done, run:  samocode resume ${name}`,
+      ];
+    case 'blocked':
+      return [
+        `Blocked: ${s.blocked?.reason ?? 'no reason given'}`,
+        ...(s.blocked?.needs ? [`  Needs: ${s.blocked.needs}`] : []),
+        `  Fix the cause, then run:  samocode resume ${name}`,
+      ];
+    case 'done':
+      return [
+        `Done: ${s.summary || '(no summary)'}`,
+        ...(extra.branch
+          ? [
+              `  The work is on branch ${extra.branch}${extra.workDir ? ` (worktree ${extra.workDir})` : ''}.`,
+            ]
+          : []),
+      ];
+    case 'run-limit':
+      return [
+        `Paused after ${result.iterations} iterations this run.`,
+        `  Continue with:  samocode resume ${name}`,
+      ];
+    case 'aborted':
+      return [`Interrupted. Nothing is lost; continue with:  samocode resume ${name}`];
+  }
+}
+
+export function statusLines(
+  state: SessionState,
+  dir: string,
+  overview: { lastAction?: string; next?: string },
+): string[] {
+  const t = state.totals;
+  return [
+    `Session:     ${state.name}`,
+    `Folder:      ${dir}`,
+    `Status:      ${state.status}${state.waitingFor ? ` (for ${state.waitingFor})` : ''}${state.blocked ? ` — ${state.blocked.reason}` : ''}`,
+    `Phase:       ${state.phase} (iteration ${state.phaseIterations[state.phase] ?? 0} in phase, ${state.iteration} in all)`,
+    `Last Action: ${overview.lastAction ?? '-'}`,
+    `Next:        ${overview.next ?? '-'}`,
+    `Totals:      ${t.agentRuns} agent runs, ${t.turns} turns, ${t.inputTokens + t.outputTokens} tokens, $${t.costUsd.toFixed(4)}`,
+  ];
+}
+
+export function historyTable(records: readonly HistoryRecord[]): string[] {
+  const rows = records.map((r) =>
+    r.kind === 'iteration'
+      ? [
+          r.time.slice(0, 19).replace('T', ' '),
+          `#${r.iteration}`,
+          r.phase,
+          r.signal ?? '-',
+          r.outcome,
+          r.message,
+        ]
+      : [r.time.slice(0, 19).replace('T', ' '), 'person', r.phase, r.action, '', r.message],
+  );
+  const header = ['time', 'iter', 'phase', 'signal', 'outcome', 'message'];
+  const all = [header, ...rows];
+  const widths = header.map((_, i) =>
+    i === header.length - 1 ? 0 : Math.max(...all.map((row) => (row[i] ?? '').length)),
+  );
+  return all.map((row) =>
+    row
+      .map((cell, i) => (widths[i] ? cell.padEnd(widths[i]) : cell))
+      .join('  ')
+      .trimEnd(),
+  );
+}

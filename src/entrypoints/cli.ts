@@ -1,0 +1,382 @@
+// The local CLI: wires the real adapters and runs the same engine as the action, with gates
+// answered through files and commands instead of GitHub.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseHistory } from '../core/history.js';
+import { readStatusField } from '../core/overview.js';
+import { PHASE_ITERATION_CAPS } from '../core/phases.js';
+import type { Notifier } from '../app/ports.js';
+import { bundledPrompts } from '../app/prompts.js';
+import { runSession } from '../app/run-session.js';
+import type { RunResult } from '../app/run-session.js';
+import { FILES, SessionError, loadState } from '../app/session-files.js';
+import {
+  answerQuestions,
+  approve,
+  findSessionName,
+  requestChanges,
+  requireSession,
+  resume,
+  startSession,
+} from '../app/session-actions.js';
+import { agentBaseEnv } from '../adapters/agent-env.js';
+import { claudeCodeAgent } from '../adapters/claude-code-agent.js';
+import { ConfigError, loadCliSettings } from '../adapters/cli-settings.js';
+import type { CliSettings } from '../adapters/cli-settings.js';
+import { findProgram } from '../adapters/find-program.js';
+import { fsSessionStore } from '../adapters/fs-session-store.js';
+import { gitCli } from '../adapters/git-cli.js';
+import { systemClock } from '../adapters/system-clock.js';
+import { fanOut, telegramNotifier } from '../adapters/telegram-notifier.js';
+import { formatProgress, historyTable, nextSteps, statusLines } from './cli-output.js';
+import type { Write } from './cli-output.js';
+
+export const EXIT = { ok: 0, error: 1, usage: 2, blocked: 3 } as const;
+
+const USAGE = `samocode — run a coding agent as a supervised, phase-gated loop
+
+Usage:
+  samocode run --task "<what to do>" [--dive "<topic>"] [--session <name>]
+  samocode run --session <name>              continue a session
+  samocode status [<session>] [--json]
+  samocode answer <session> [--reply "<Q1: A ...>"] [--no-run]
+  samocode approve <session> [--no-run]
+  samocode revise <session> --feedback "<what to change>" [--no-run]
+  samocode resume <session> [--no-run]
+
+Options for commands that run the loop:
+  --repo <path>          the project's git repository (default: the one you are in)
+  --config <path>        a .samocode file (default: ./.samocode or <repo>/.samocode)
+  --timeout <seconds>    time limit per iteration (CLAUDE_TIMEOUT, default 1800)
+  --model <name>         model for the agent (CLAUDE_MODEL)
+  --max-cost-usd <n>     block the session once it has cost this much (SAMOCODE_MAX_COST_USD)
+  --max-iterations <n>   stop this run after n iterations; resume later
+
+Exit codes: 0 done, waiting at a gate or paused; 1 error; 2 bad usage; 3 session blocked.`;
+
+export interface CliIo {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  out: Write;
+  err: Write;
+  signal?: AbortSignal;
+}
+
+const OPTIONS = {
+  task: { type: 'string' },
+  dive: { type: 'string' },
+  session: { type: 'string' },
+  repo: { type: 'string' },
+  config: { type: 'string' },
+  timeout: { type: 'string' },
+  model: { type: 'string' },
+  'max-cost-usd': { type: 'string' },
+  'max-iterations': { type: 'string' },
+  reply: { type: 'string' },
+  feedback: { type: 'string' },
+  'no-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+type Values = ReturnType<typeof parse>['values'];
+
+function parse(argv: readonly string[]) {
+  return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+}
+
+class UsageError extends Error {}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    io.err(`samocode: ${(error as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.version) {
+    io.out(VERSION);
+    return EXIT.ok;
+  }
+  if (values.help || command === undefined || command === 'help') {
+    io.out(USAGE);
+    return command === undefined && !values.help ? EXIT.usage : EXIT.ok;
+  }
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(values, io);
+      case 'status':
+        return await statusCommand(values, rest[0], io);
+      case 'answer':
+      case 'approve':
+      case 'revise':
+      case 'resume':
+        return await gateCommand(command, values, rest[0], io);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`samocode: ${error.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    if (error instanceof ConfigError || error instanceof SessionError) {
+      io.err(`samocode: ${error.message}`);
+      return EXIT.error;
+    }
+    io.err(`samocode: unexpected error: ${(error as Error).stack ?? String(error)}`);
+    return EXIT.error;
+  }
+}
+
+declare const SAMOCODE_VERSION: string | undefined;
+const VERSION = typeof SAMOCODE_VERSION === 'string' ? SAMOCODE_VERSION : 'dev';
+
+function settingsFor(values: Values, io: CliIo): CliSettings {
+  return loadCliSettings({
+    cwd: io.cwd,
+    env: io.env,
+    flags: {
+      ...(values.config !== undefined ? { config: values.config } : {}),
+      ...(values.repo !== undefined ? { repo: values.repo } : {}),
+      ...(values.timeout !== undefined ? { timeout: values.timeout } : {}),
+      ...(values.model !== undefined ? { model: values.model } : {}),
+      ...(values['max-cost-usd'] !== undefined ? { maxCostUsd: values['max-cost-usd'] } : {}),
+    },
+  });
+}
+
+async function runCommand(values: Values, io: CliIo): Promise<number> {
+  if (values.task === undefined && values.session === undefined) {
+    throw new UsageError(
+      'run needs --task "<what to do>" to start a session, or --session <name> to continue one',
+    );
+  }
+  const settings = settingsFor(values, io);
+  const store = fsSessionStore(settings.sessions);
+  let name =
+    values.session !== undefined ? await findSessionName(store, values.session) : undefined;
+  if (name && values.task !== undefined) {
+    io.err(
+      `samocode: session ${name} exists; continuing it (--task is ignored for an existing session)`,
+    );
+  }
+  if (!name) {
+    if (values.task === undefined) {
+      throw new SessionError(
+        `no session named "${values.session ?? ''}" in ${settings.sessions}; give --task to start one`,
+      );
+    }
+    checkAgent(settings, io);
+    const state = await startSession(
+      { store, clock: systemClock },
+      {
+        task: values.task,
+        ...(values.dive !== undefined ? { dive: values.dive } : {}),
+        ...(values.session !== undefined ? { slug: values.session } : {}),
+      },
+    );
+    name = state.name;
+    io.out(`Started session ${name} in ${store.dir(name)}`);
+  }
+  return loop(settings, name, values, io);
+}
+
+async function gateCommand(
+  command: 'answer' | 'approve' | 'revise' | 'resume',
+  values: Values,
+  wanted: string | undefined,
+  io: CliIo,
+): Promise<number> {
+  if (!wanted) throw new UsageError(`${command} needs the session name`);
+  const settings = settingsFor(values, io);
+  const store = fsSessionStore(settings.sessions);
+  const name = await requireSession(store, wanted);
+  const deps = { store, clock: systemClock };
+  if (command === 'answer') {
+    const reply = values.reply === '-' ? readFileSync(0, 'utf8') : values.reply;
+    const outcome = await answerQuestions(deps, name, reply);
+    if (outcome.unknown.length > 0)
+      io.err(
+        `samocode: ignored answers to questions that do not exist: ${outcome.unknown.join(', ')}`,
+      );
+    if (outcome.kind === 'incomplete') {
+      const recorded =
+        outcome.recorded.length > 0
+          ? `Recorded answers to ${outcome.recorded.map((n) => `Q${n}`).join(', ')}. `
+          : '';
+      io.err(
+        `samocode: ${recorded}Still unanswered in ${store.dir(name)}/${FILES.qa}: ` +
+          `${outcome.missing.map((n) => `Q${n}`).join(', ')}. The session keeps waiting.`,
+      );
+      return EXIT.error;
+    }
+    io.out(`Answers recorded for ${name}.`);
+  } else if (command === 'approve') {
+    await approve(deps, name);
+    io.out(`Plan approved for ${name}; implementation is next.`);
+  } else if (command === 'revise') {
+    if (!values.feedback)
+      throw new UsageError('revise needs --feedback "<what should change in the plan>"');
+    await requestChanges(deps, name, values.feedback);
+    io.out(
+      `Feedback written to ${store.dir(name)}/${FILES.review}; planning will revise the plan.`,
+    );
+  } else {
+    const state = await resume(deps, name);
+    io.out(`Session ${name} resumed in phase ${state.phase}.`);
+  }
+  if (values['no-run']) {
+    io.out(`Continue later with:  samocode run --session ${name}`);
+    return EXIT.ok;
+  }
+  checkAgent(settings, io);
+  return loop(settings, name, values, io);
+}
+
+async function loop(
+  settings: CliSettings,
+  name: string,
+  values: Values,
+  io: CliIo,
+): Promise<number> {
+  const store = fsSessionStore(settings.sessions);
+  const slug = name.replace(/^\d{2}-\d{2}-\d{2}-/, '');
+  const branch = `samocode/${slug}`;
+  const workDir = join(settings.worktrees, name);
+  await gitCli.prepareWorktree({ repo: settings.repo, path: workDir, branch });
+  const maxIterations =
+    values['max-iterations'] === undefined ? undefined : Number(values['max-iterations']);
+  if (maxIterations !== undefined && (!Number.isInteger(maxIterations) || maxIterations < 1)) {
+    throw new UsageError(
+      `--max-iterations must be a whole number of at least 1 (got "${values['max-iterations']}")`,
+    );
+  }
+  const notifiers: Notifier[] = settings.telegram ? [telegramNotifier(settings.telegram)] : [];
+  const write = (event: Parameters<typeof formatProgress>[0]) =>
+    values.json ? io.out(JSON.stringify({ event })) : io.out(formatProgress(event));
+  const result: RunResult = await runSession(
+    {
+      agent: claudeCodeAgent({
+        command: settings.claudePath,
+        ...(settings.model ? { model: settings.model } : {}),
+        ...(settings.maxTurns ? { maxTurns: settings.maxTurns } : {}),
+        baseEnv: agentBaseEnv(io.env),
+      }),
+      store,
+      git: gitCli,
+      clock: systemClock,
+      notifier: fanOut(notifiers),
+      prompts: bundledPrompts,
+    },
+    {
+      session: name,
+      workDir,
+      branch,
+      timeoutMs: settings.timeoutSeconds * 1000,
+      maxRetries: settings.maxRetries,
+      retryDelayMs: settings.retryDelaySeconds * 1000,
+      limits: {
+        caps: PHASE_ITERATION_CAPS,
+        ...(settings.maxCostUsd !== undefined ? { maxCostUsd: settings.maxCostUsd } : {}),
+      },
+      ...(maxIterations !== undefined ? { maxIterations } : {}),
+      ...(io.signal ? { signal: io.signal } : {}),
+      onProgress: write,
+    },
+  );
+  if (values.json) {
+    io.out(
+      JSON.stringify({
+        result: {
+          stop: result.stop,
+          iterations: result.iterations,
+          state: result.state,
+          branch,
+          workDir,
+        },
+      }),
+    );
+  } else {
+    for (const line of nextSteps(result, store.dir(name), { branch, workDir })) io.out(line);
+  }
+  return result.stop === 'blocked' ? EXIT.blocked : EXIT.ok;
+}
+
+async function statusCommand(
+  values: Values,
+  wanted: string | undefined,
+  io: CliIo,
+): Promise<number> {
+  const settings = settingsFor(values, io);
+  const store = fsSessionStore(settings.sessions);
+  if (!wanted) {
+    const names = await store.list();
+    const rows = [];
+    for (const name of names) {
+      try {
+        const s = await loadState(store, name);
+        rows.push({
+          name,
+          status: s.status,
+          phase: s.phase,
+          iterations: s.iteration,
+          costUsd: s.totals.costUsd,
+        });
+      } catch (error) {
+        rows.push({
+          name,
+          status: 'unreadable',
+          phase: '-',
+          iterations: 0,
+          costUsd: 0,
+          error: (error as Error).message,
+        });
+      }
+    }
+    if (values.json) io.out(JSON.stringify({ sessions: rows }));
+    else if (rows.length === 0)
+      io.out(`No sessions in ${settings.sessions}. Start one with: samocode run --task "..."`);
+    else
+      for (const r of rows)
+        io.out(
+          `${r.name.padEnd(40)} ${r.status.padEnd(10)} ${r.phase.padEnd(15)} #${r.iterations}`,
+        );
+    return EXIT.ok;
+  }
+  const name = await requireSession(store, wanted);
+  const state = await loadState(store, name);
+  const overview = (await store.read(name, FILES.overview)) ?? '';
+  const history = parseHistory((await store.read(name, FILES.history)) ?? '');
+  const lastAction = readStatusField(overview, 'Last Action');
+  const next = readStatusField(overview, 'Next');
+  if (values.json) {
+    io.out(JSON.stringify({ state, lastAction, next, history }));
+    return EXIT.ok;
+  }
+  for (const line of statusLines(state, store.dir(name), {
+    ...(lastAction ? { lastAction } : {}),
+    ...(next ? { next } : {}),
+  }))
+    io.out(line);
+  if (history.length > 0) {
+    io.out('');
+    for (const line of historyTable(history)) io.out(line);
+  }
+  return EXIT.ok;
+}
+
+function checkAgent(settings: CliSettings, io: CliIo): void {
+  if (!findProgram(settings.claudePath, io.env, io.cwd)) {
+    throw new ConfigError(
+      `the agent program "${settings.claudePath}" was not found${settings.claudePath.includes('/') ? '' : ' on PATH'}: ` +
+        'install Claude Code (npm install -g @anthropic-ai/claude-code) or set CLAUDE_PATH to its path',
+    );
+  }
+}

@@ -1,0 +1,50 @@
+// Temporary folders and real git repositories for integration tests.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+export function tempDir(prefix = 'samocode-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Git with a fixed identity and no user or system config, so tests behave the same everywhere. */
+export const gitEnv = {
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.com',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.com',
+};
+
+export function sh(cwd: string, command: string, args: string[]): string {
+  return execFileSync(command, args, {
+    cwd,
+    env: { ...process.env, ...gitEnv },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
+}
+
+/** A repository with one commit on `main`, cloned from a bare `origin`. */
+export function repoWithOrigin(root = tempDir()): { repo: string; origin: string } {
+  const origin = join(root, 'origin.git');
+  const repo = join(root, 'project');
+  sh(root, 'git', ['init', '-q', '--bare', '-b', 'main', origin]);
+  sh(root, 'git', ['clone', '-q', origin, repo]);
+  writeFileSync(join(repo, 'README.md'), '# project\n');
+  sh(repo, 'git', ['add', '.']);
+  sh(repo, 'git', ['commit', '-q', '-m', 'initial']);
+  sh(repo, 'git', ['push', '-q', 'origin', 'HEAD:main']);
+  sh(repo, 'git', ['remote', 'set-head', 'origin', 'main']);
+  return { repo, origin };
+}
