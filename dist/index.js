@@ -47612,7 +47612,9 @@ function describeTool(name, input2) {
   const target = str(input2.file_path) ?? str(input2.path) ?? str(input2.command) ?? str(input2.pattern) ?? str(input2.url) ?? str(input2.description);
   if (!target) return name;
   const oneLine = target.replace(/\s+/g, " ").trim();
-  return `${name} ${oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine}`;
+  const isPath = target === str(input2.file_path) || target === str(input2.path);
+  if (oneLine.length <= 80) return `${name} ${oneLine}`;
+  return isPath ? `${name} …${oneLine.slice(-79)}` : `${name} ${oneLine.slice(0, 79)}…`;
 }
 
 // src/adapters/process-group.ts

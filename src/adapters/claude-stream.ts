@@ -78,5 +78,8 @@ export function describeTool(name: string, input: Record<string, unknown>): stri
     str(input.description);
   if (!target) return name;
   const oneLine = target.replace(/\s+/g, ' ').trim();
-  return `${name} ${oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine}`;
+  // Paths keep their end (the file name); commands keep their start.
+  const isPath = target === str(input.file_path) || target === str(input.path);
+  if (oneLine.length <= 80) return `${name} ${oneLine}`;
+  return isPath ? `${name} …${oneLine.slice(-79)}` : `${name} ${oneLine.slice(0, 79)}…`;
 }
