@@ -1,6 +1,7 @@
 // Bundles the action (dist/index.js) and the CLI (dist/cli.js) with esbuild. Deterministic, so
 // CI can rebuild and compare with the committed dist/.
 import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
@@ -9,12 +10,13 @@ const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url
 const rawText = {
   name: 'raw-text',
   setup(b) {
+    // Paths stay relative to the project so the bundle holds no machine paths.
     b.onResolve({ filter: /\?raw$/ }, (args) => ({
-      path: new URL(args.path.slice(0, -4), `file://${args.resolveDir}/`).pathname,
+      path: relative(process.cwd(), resolve(args.resolveDir, args.path.slice(0, -4))),
       namespace: 'raw-text',
     }));
     b.onLoad({ filter: /.*/, namespace: 'raw-text' }, async (args) => ({
-      contents: await readFile(args.path, 'utf8'),
+      contents: await readFile(resolve(process.cwd(), args.path), 'utf8'),
       loader: 'text',
     }));
   },
