@@ -774,6 +774,11 @@ function contextEnv(ctx) {
   };
 }
 
+// src/core/money.ts
+function formatUsd(amount) {
+  return `$${amount >= 1 || amount === 0 ? amount.toFixed(2) : amount.toFixed(4)}`;
+}
+
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -20632,7 +20637,7 @@ function planNextIteration(state, limits, now) {
     return { kind: "block", state: block(state, "cap", reason, now) };
   }
   if (limits.maxCostUsd !== void 0 && state.totals.costUsd >= limits.maxCostUsd) {
-    const reason = `session cost $${state.totals.costUsd.toFixed(2)} reached the budget of $${limits.maxCostUsd.toFixed(2)}; raise the budget (--max-cost-usd / SAMOCODE_MAX_COST_USD) and resume`;
+    const reason = `session cost ${formatUsd(state.totals.costUsd)} reached the budget of ${formatUsd(limits.maxCostUsd)}; raise the budget (--max-cost-usd / SAMOCODE_MAX_COST_USD) and resume`;
     return { kind: "block", state: block(state, "budget", reason, now) };
   }
   return { kind: "run" };
@@ -28943,7 +28948,7 @@ function formatProgress(event) {
       const facts = [
         `${(r.durationMs / 1e3).toFixed(1)}s`,
         ...r.turns !== void 0 ? [`${r.turns} turns`] : [],
-        ...r.costUsd !== void 0 ? [`$${r.costUsd.toFixed(4)}`] : []
+        ...r.costUsd !== void 0 ? [formatUsd(r.costUsd)] : []
       ].join(", ");
       return `           ${r.outcome === "blocked" ? "✗" : "✓"} ${r.signal ?? "no signal"} → ${r.message} (${facts})`;
     }
@@ -29007,7 +29012,7 @@ function statusLines(state, dir, overview) {
     `Phase:       ${state.phase} (iteration ${state.phaseIterations[state.phase] ?? 0} in phase, ${state.iteration} in all)`,
     `Last Action: ${overview.lastAction ?? "-"}`,
     `Next:        ${overview.next ?? "-"}`,
-    `Totals:      ${t.agentRuns} agent runs, ${t.turns} turns, ${t.inputTokens + t.outputTokens} tokens, $${t.costUsd.toFixed(4)}`
+    `Totals:      ${t.agentRuns} agent runs, ${t.turns} turns, ${t.inputTokens + t.outputTokens} tokens, ${formatUsd(t.costUsd)}`
   ];
 }
 function historyTable(records) {

@@ -39863,6 +39863,11 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/core/money.ts
+function formatUsd(amount) {
+  return `$${amount >= 1 || amount === 0 ? amount.toFixed(2) : amount.toFixed(4)}`;
+}
+
 // src/core/phases.ts
 var PHASES = [
   "init",
@@ -40160,7 +40165,7 @@ function planNextIteration(state, limits, now) {
     return { kind: "block", state: block(state, "cap", reason, now) };
   }
   if (limits.maxCostUsd !== void 0 && state.totals.costUsd >= limits.maxCostUsd) {
-    const reason = `session cost $${state.totals.costUsd.toFixed(2)} reached the budget of $${limits.maxCostUsd.toFixed(2)}; raise the budget (--max-cost-usd / SAMOCODE_MAX_COST_USD) and resume`;
+    const reason = `session cost ${formatUsd(state.totals.costUsd)} reached the budget of ${formatUsd(limits.maxCostUsd)}; raise the budget (--max-cost-usd / SAMOCODE_MAX_COST_USD) and resume`;
     return { kind: "block", state: block(state, "budget", reason, now) };
   }
   return { kind: "run" };
@@ -47986,7 +47991,7 @@ function formatProgress(event) {
       const facts = [
         `${(r.durationMs / 1e3).toFixed(1)}s`,
         ...r.turns !== void 0 ? [`${r.turns} turns`] : [],
-        ...r.costUsd !== void 0 ? [`$${r.costUsd.toFixed(4)}`] : []
+        ...r.costUsd !== void 0 ? [formatUsd(r.costUsd)] : []
       ].join(", ");
       return `           ${r.outcome === "blocked" ? "✗" : "✓"} ${r.signal ?? "no signal"} → ${r.message} (${facts})`;
     }
@@ -48086,7 +48091,7 @@ async function run() {
           { data: "iterations", header: true },
           { data: "cost", header: true }
         ],
-        [s.status, s.phase, String(s.iteration), `$${s.totals.costUsd.toFixed(4)}`]
+        [s.status, s.phase, String(s.iteration), formatUsd(s.totals.costUsd)]
       ]).write();
     }
     if (result.stop === "blocked")

@@ -8,6 +8,7 @@ import {
   canMove,
 } from './phases.js';
 import type { Phase, WaitReason } from './phases.js';
+import { formatUsd } from './money.js';
 import { parseSignal } from './signal.js';
 import type { Signal } from './signal.js';
 import { phaseIterationsOf } from './session-state.js';
@@ -34,8 +35,8 @@ export function planNextIteration(state: SessionState, limits: Limits, now: stri
   }
   if (limits.maxCostUsd !== undefined && state.totals.costUsd >= limits.maxCostUsd) {
     const reason =
-      `session cost $${state.totals.costUsd.toFixed(2)} reached the budget of ` +
-      `$${limits.maxCostUsd.toFixed(2)}; raise the budget (--max-cost-usd / SAMOCODE_MAX_COST_USD) and resume`;
+      `session cost ${formatUsd(state.totals.costUsd)} reached the budget of ` +
+      `${formatUsd(limits.maxCostUsd)}; raise the budget (--max-cost-usd / SAMOCODE_MAX_COST_USD) and resume`;
     return { kind: 'block', state: block(state, 'budget', reason, now) };
   }
   return { kind: 'run' };

@@ -4,6 +4,7 @@
 import * as core from '@actions/core';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { formatUsd } from '../core/money.js';
 import { PHASE_ITERATION_CAPS } from '../core/phases.js';
 import { bundledPrompts } from '../app/prompts.js';
 import { runSession } from '../app/run-session.js';
@@ -118,7 +119,7 @@ export async function run(): Promise<void> {
             { data: 'iterations', header: true },
             { data: 'cost', header: true },
           ],
-          [s.status, s.phase, String(s.iteration), `$${s.totals.costUsd.toFixed(4)}`],
+          [s.status, s.phase, String(s.iteration), formatUsd(s.totals.costUsd)],
         ])
         .write();
     }

@@ -1,6 +1,7 @@
 // What the terminal shows: one line per event while a session runs, and at the end exactly what
 // to do next.
 import type { HistoryRecord } from '../core/history.js';
+import { formatUsd } from '../core/money.js';
 import { WAIT_LABELS } from '../core/iteration.js';
 import type { SessionState } from '../core/session-state.js';
 import type { ProgressEvent, RunResult } from '../app/run-session.js';
@@ -22,7 +23,7 @@ export function formatProgress(event: ProgressEvent): string {
       const facts = [
         `${(r.durationMs / 1000).toFixed(1)}s`,
         ...(r.turns !== undefined ? [`${r.turns} turns`] : []),
-        ...(r.costUsd !== undefined ? [`$${r.costUsd.toFixed(4)}`] : []),
+        ...(r.costUsd !== undefined ? [formatUsd(r.costUsd)] : []),
       ].join(', ');
       return `           ${r.outcome === 'blocked' ? '✗' : '✓'} ${r.signal ?? 'no signal'} → ${r.message} (${facts})`;
     }
@@ -98,7 +99,7 @@ export function statusLines(
     `Phase:       ${state.phase} (iteration ${state.phaseIterations[state.phase] ?? 0} in phase, ${state.iteration} in all)`,
     `Last Action: ${overview.lastAction ?? '-'}`,
     `Next:        ${overview.next ?? '-'}`,
-    `Totals:      ${t.agentRuns} agent runs, ${t.turns} turns, ${t.inputTokens + t.outputTokens} tokens, $${t.costUsd.toFixed(4)}`,
+    `Totals:      ${t.agentRuns} agent runs, ${t.turns} turns, ${t.inputTokens + t.outputTokens} tokens, ${formatUsd(t.costUsd)}`,
   ];
 }
 

@@ -3,6 +3,7 @@ import { parseDotenv } from '../../src/core/dotenv.js';
 import { parseHistory, historyLine } from '../../src/core/history.js';
 import { initialOverview, readStatusField, syncOverview } from '../../src/core/overview.js';
 import { findSession, sessionName, slugify } from '../../src/core/session-name.js';
+import { formatUsd } from '../../src/core/money.js';
 import { parseSignal } from '../../src/core/signal.js';
 import {
   newSessionState,
@@ -141,5 +142,16 @@ describe('history', () => {
       message: 'ok',
     });
     expect(parseHistory(`${line}${line}{"kind":"itera`)).toHaveLength(2);
+  });
+});
+
+describe('formatUsd', () => {
+  it.each([
+    [0, '$0.00'],
+    [0.0123, '$0.0123'],
+    [1.5, '$1.50'],
+    [12.345, '$12.35'],
+  ])('%f → %s', (amount, text) => {
+    expect(formatUsd(amount)).toBe(text);
   });
 });
