@@ -523,7 +523,7 @@ var require_cross_spawn = __commonJS({
       enoent.hookChildProcess(spawned, parsed);
       return spawned;
     }
-    function spawnSync2(command, args, options) {
+    function spawnSync3(command, args, options) {
       const parsed = parse4(command, args, options);
       const result = cp.spawnSync(parsed.command, parsed.args, parsed.options);
       result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
@@ -531,11 +531,14 @@ var require_cross_spawn = __commonJS({
     }
     module.exports = spawn2;
     module.exports.spawn = spawn2;
-    module.exports.sync = spawnSync2;
+    module.exports.sync = spawnSync3;
     module.exports._parse = parse4;
     module.exports._enoent = enoent;
   }
 });
+
+// src/cli.ts
+import { spawnSync as spawnSync2 } from "node:child_process";
 
 // src/entrypoints/cli.ts
 import { readFileSync as readFileSync4 } from "node:fs";
@@ -29185,6 +29188,7 @@ async function gateCommand(command, values, wanted, io) {
   const deps = { store, clock: systemClock };
   if (command === "answer") {
     const reply = values.reply === "-" ? readFileSync4(0, "utf8") : values.reply;
+    if (reply === void 0 && io.edit) io.edit(`${store.dir(name)}/${FILES.qa}`);
     const outcome = await answerQuestions(deps, name, reply);
     if (outcome.unknown.length > 0)
       io.err(
@@ -29368,6 +29372,15 @@ var code = await main(process.argv.slice(2), {
 `),
   err: (line) => process.stderr.write(`${line}
 `),
-  signal: controller.signal
+  signal: controller.signal,
+  // `samocode answer` without --reply opens _qa.md in $VISUAL / $EDITOR when a person is at a terminal.
+  ...process.stdin.isTTY && process.stdout.isTTY && (process.env.VISUAL || process.env.EDITOR) ? {
+    edit: (path6) => {
+      spawnSync2(`${process.env.VISUAL || process.env.EDITOR} "$0"`, [path6], {
+        stdio: "inherit",
+        shell: true
+      });
+    }
+  } : {}
 });
 process.exitCode = code;

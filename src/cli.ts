@@ -1,4 +1,5 @@
 // `samocode` executable: runs the CLI, turning Ctrl-C into a clean stop at the next boundary.
+import { spawnSync } from 'node:child_process';
 import { main } from './entrypoints/cli.js';
 
 const controller = new AbortController();
@@ -20,5 +21,16 @@ const code = await main(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
   signal: controller.signal,
+  // `samocode answer` without --reply opens _qa.md in $VISUAL / $EDITOR when a person is at a terminal.
+  ...(process.stdin.isTTY && process.stdout.isTTY && (process.env.VISUAL || process.env.EDITOR)
+    ? {
+        edit: (path: string) => {
+          spawnSync(`${process.env.VISUAL || process.env.EDITOR} "$0"`, [path], {
+            stdio: 'inherit',
+            shell: true,
+          });
+        },
+      }
+    : {}),
 });
 process.exitCode = code;

@@ -61,6 +61,8 @@ export interface CliIo {
   out: Write;
   err: Write;
   signal?: AbortSignal;
+  /** Opens a file in the person's editor and waits; absent when there is no terminal. */
+  edit?: (path: string) => void;
 }
 
 const OPTIONS = {
@@ -201,6 +203,7 @@ async function gateCommand(
   const deps = { store, clock: systemClock };
   if (command === 'answer') {
     const reply = values.reply === '-' ? readFileSync(0, 'utf8') : values.reply;
+    if (reply === undefined && io.edit) io.edit(`${store.dir(name)}/${FILES.qa}`);
     const outcome = await answerQuestions(deps, name, reply);
     if (outcome.unknown.length > 0)
       io.err(

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claudeArgs, claudeCodeAgent } from '../../src/adapters/claude-code-agent.js';
+import { describeTool, readStreamLine } from '../../src/adapters/claude-stream.js';
 import type { AgentRun } from '../../src/app/ports.js';
 import { tempDir } from '../support/temp.js';
 
@@ -77,6 +78,36 @@ describe('claudeArgs', () => {
       '--append-system-prompt',
       'C',
     ]);
+  });
+});
+
+describe('reading the stream', () => {
+  it.each([
+    ['Write', { file_path: '/short/path.md', content: 'x' }, 'Write /short/path.md'],
+    [
+      'Read',
+      { file_path: `/very/${'deep/'.repeat(20)}file.ts` },
+      `Read …${`/very/${'deep/'.repeat(20)}file.ts`.slice(-79)}`,
+    ],
+    ['Bash', { command: `npm test -- ${'x'.repeat(100)}` }, `Bash npm test -- ${'x'.repeat(67)}…`],
+    ['Grep', { pattern: 'TODO' }, 'Grep TODO'],
+    ['TodoWrite', { todos: [] }, 'TodoWrite'],
+  ])('describes %s calls by their target', (name, input, text) => {
+    expect(describeTool(name, input)).toBe(text);
+  });
+
+  it('reads the result line and ignores everything else', () => {
+    expect(readStreamLine('{"type":"user","message":{}}')).toEqual({});
+    expect(readStreamLine('{"type":"result", broken')).toEqual({});
+    expect(
+      readStreamLine(
+        '{"type":"result","subtype":"success","is_error":false,"num_turns":4,"total_cost_usd":0.5}',
+      ).result,
+    ).toEqual({
+      isError: false,
+      subtype: 'success',
+      stats: { costUsd: 0.5, turns: 4 },
+    });
   });
 });
 
