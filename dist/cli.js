@@ -20561,7 +20561,15 @@ function dropUndefined(signal) {
 // src/core/session-state.ts
 var SESSION_STATUSES = ["running", "waiting", "blocked", "done"];
 var GATE_STATES = ["closed", "open", "passed"];
-var BLOCK_KINDS = ["agent", "protocol", "cap", "agent-error", "budget", "git"];
+var BLOCK_KINDS = [
+  "agent",
+  "protocol",
+  "cap",
+  "agent-error",
+  "budget",
+  "git",
+  "stopped"
+];
 var count = external_exports.number().int().min(0);
 var stateSchema = external_exports.object({
   version: external_exports.literal(1),
@@ -20880,8 +20888,29 @@ async function runSession(deps, options) {
     if (options.signal?.aborted) return finish("aborted");
     if (state.status !== "running")
       return finish(state.status === "waiting" ? "waiting" : state.status);
-    if (options.maxIterations !== void 0 && ran >= options.maxIterations)
+    if (options.maxIterations !== void 0 && ran >= options.maxIterations) {
       return finish("run-limit");
+    }
+    if (ran > 0 && options.hooks?.stopRequested) {
+      const why = await options.hooks.stopRequested(state);
+      if (why) {
+        state = block(state, "stopped", why, iso());
+        await saveState(store, state);
+        await appendHistory(store, state.name, {
+          kind: "human",
+          time: iso(),
+          action: "stop",
+          phase: state.phase,
+          message: why
+        });
+        await syncOverviewFile(store, state, `yes — ${why}`);
+        await save(deps, options, `samocode: ${state.name} stopped
+
+${why}
+`);
+        return finish("blocked");
+      }
+    }
     const next = planNextIteration(state, options.limits, iso());
     if (next.kind === "stop") return finish("run-limit");
     if (next.kind === "block") {
@@ -20969,6 +20998,16 @@ async function runSession(deps, options) {
       }
     }
     progress({ type: "iteration-end", record: record3 });
+    if (options.hooks?.afterIteration) {
+      try {
+        await options.hooks.afterIteration(state, record3);
+      } catch (error62) {
+        progress({
+          type: "warning",
+          message: `after-iteration step failed: ${error62.message}`
+        });
+      }
+    }
     if (state.status !== "running") {
       await notify(deps, progress, state, describe3(state, verdict));
       return finish(state.status);
@@ -21062,14 +21101,19 @@ async function commitIteration(deps, options, state, phase, verdict) {
 ${verdict.message}
 `;
   try {
-    await deps.git.commitAll(options.workDir, message);
+    await save(deps, options, message);
     return { ok: true };
   } catch (error62) {
     return {
       ok: false,
-      error: `could not commit the iteration in ${options.workDir}: ${error62.message}`
+      error: `could not save the iteration in ${options.workDir}: ${error62.message}`
     };
   }
+}
+async function save(deps, options, message) {
+  if (options.commit === false) return;
+  if (options.hooks?.save) await options.hooks.save(message);
+  else await deps.git.commitAll(options.workDir, message);
 }
 function describe3(state, verdict) {
   if (state.status === "done") return `done: ${state.summary || "(no summary)"}`;
@@ -28785,6 +28829,15 @@ function fsSessionStore(root) {
     async remove(name, relative) {
       await rm(file2(name, relative), { force: true });
     },
+    async listFiles(name) {
+      try {
+        const entries = await readdir(dir(name), { withFileTypes: true });
+        return entries.filter((e) => e.isFile()).map((e) => e.name).sort();
+      } catch (error62) {
+        if (isMissing(error62)) return [];
+        throw error62;
+      }
+    },
     async append(name, relative, text) {
       const path6 = file2(name, relative);
       await mkdir2(dirname3(path6), { recursive: true });
@@ -28807,7 +28860,22 @@ function isMissing(error62) {
 import { existsSync as existsSync2 } from "node:fs";
 import { mkdir as mkdir3 } from "node:fs/promises";
 import { dirname as dirname4 } from "node:path";
-var IDENTITY = { name: "samocode", email: "samocode@users.noreply.github.com" };
+var FALLBACK_IDENTITY = {
+  name: "samocode",
+  email: "samocode@users.noreply.github.com"
+};
+var GitConflictError = class extends Error {
+  constructor(branch, paths) {
+    super(
+      `pushing ${branch} conflicts with commits already on it in: ${paths.join(", ") || "(unknown paths)"}; resolve them on the branch, then resume`
+    );
+    this.branch = branch;
+    this.paths = paths;
+  }
+  branch;
+  paths;
+  name = "GitConflictError";
+};
 async function git(cwd, args) {
   const result = await execa("git", args, { cwd, reject: false, stdin: "ignore" });
   if (result.exitCode !== 0) {
@@ -28835,52 +28903,125 @@ async function defaultBranch(repo) {
   if (current) return current;
   return "HEAD";
 }
-async function identityArgs(cwd) {
+async function identityArgs(cwd, identity3) {
+  if (identity3) return ["-c", `user.name=${identity3.name}`, "-c", `user.email=${identity3.email}`];
   const email3 = await tryGit(cwd, ["config", "user.email"]);
   const name = await tryGit(cwd, ["config", "user.name"]);
   return [
-    ...name ? [] : ["-c", `user.name=${IDENTITY.name}`],
-    ...email3 ? [] : ["-c", `user.email=${IDENTITY.email}`]
+    ...name ? [] : ["-c", `user.name=${FALLBACK_IDENTITY.name}`],
+    ...email3 ? [] : ["-c", `user.email=${FALLBACK_IDENTITY.email}`]
   ];
 }
-var gitCli = {
-  async prepareWorktree({ repo, path: path6, branch }) {
-    if (existsSync2(path6)) {
-      const top = await tryGit(path6, ["rev-parse", "--show-toplevel"]);
-      if (!top)
-        throw new Error(
-          `${path6} exists but is not a git worktree: move it away or pick another WORKTREES folder`
-        );
-      const current = await tryGit(path6, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
-      if (current !== branch) {
-        throw new Error(`${path6} is on branch "${current ?? "(detached)"}", expected "${branch}"`);
+function createGit(options = {}) {
+  const commitArgs = async (cwd) => identityArgs(cwd, options.identity);
+  return {
+    async prepareWorktree({ repo, path: path6, branch }) {
+      if (existsSync2(path6)) {
+        const top = await tryGit(path6, ["rev-parse", "--show-toplevel"]);
+        if (!top) {
+          throw new Error(
+            `${path6} exists but is not a git worktree: move it away or pick another WORKTREES folder`
+          );
+        }
+        const current = await tryGit(path6, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
+        if (current !== branch) {
+          throw new Error(
+            `${path6} is on branch "${current ?? "(detached)"}", expected "${branch}"`
+          );
+        }
+        return { created: false };
       }
-      return { created: false };
+      await mkdir3(dirname4(path6), { recursive: true });
+      const exists = await tryGit(repo, [
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        `refs/heads/${branch}`
+      ]);
+      if (exists) {
+        await git(repo, ["worktree", "add", path6, branch]);
+      } else {
+        await git(repo, ["worktree", "add", "-b", branch, path6, await defaultBranch(repo)]);
+      }
+      return { created: true };
+    },
+    async commitAll(cwd, message) {
+      await git(cwd, ["add", "--all"]);
+      const staged = await execa("git", ["diff", "--cached", "--quiet"], { cwd, reject: false });
+      if (staged.exitCode === 0) return { committed: false };
+      await git(cwd, [
+        ...await commitArgs(cwd),
+        "commit",
+        "--no-verify",
+        "--quiet",
+        "-m",
+        message
+      ]);
+      return { committed: true, sha: await git(cwd, ["rev-parse", "HEAD"]) };
+    },
+    async remoteBranches(cwd, prefix) {
+      const out = await git(cwd, ["ls-remote", "--heads", "origin"]);
+      return out.split("\n").map((line) => line.split("	")[1]?.replace(/^refs\/heads\//, "") ?? "").filter((name) => name.startsWith(prefix)).sort();
+    },
+    async checkoutBranch(cwd, branch, base) {
+      const exists = await git(cwd, ["ls-remote", "--heads", "origin", `refs/heads/${branch}`]) !== "";
+      const from = exists ? branch : base;
+      await git(cwd, [
+        "fetch",
+        "--no-tags",
+        "--quiet",
+        "origin",
+        `+refs/heads/${from}:refs/remotes/origin/${from}`
+      ]);
+      await git(cwd, ["checkout", "--quiet", "-B", branch, `origin/${from}`]);
+      return { created: !exists };
+    },
+    async push(cwd, branch) {
+      for (let attempt = 1; ; attempt++) {
+        const pushed = await execa(
+          "git",
+          ["push", "--quiet", "origin", `HEAD:refs/heads/${branch}`],
+          {
+            cwd,
+            reject: false,
+            stdin: "ignore"
+          }
+        );
+        if (pushed.exitCode === 0) return;
+        const rejected = /\[rejected\]|non-fast-forward|fetch first/.test(pushed.stderr);
+        if (!rejected || attempt >= 3) {
+          throw new Error(
+            `git push to ${branch} failed: ${pushed.stderr.trim().split("\n").slice(-2).join(" ")}`
+          );
+        }
+        const shallow = existsSync2(`${cwd}/.git/shallow`);
+        await git(cwd, [
+          "fetch",
+          "--no-tags",
+          "--quiet",
+          ...shallow ? ["--deepen=200"] : [],
+          "origin",
+          `+refs/heads/${branch}:refs/remotes/origin/${branch}`
+        ]);
+        const rebased = await execa(
+          "git",
+          [...await commitArgs(cwd), "rebase", "--quiet", `origin/${branch}`],
+          {
+            cwd,
+            reject: false,
+            stdin: "ignore"
+          }
+        );
+        if (rebased.exitCode !== 0) {
+          const conflicted = await tryGit(cwd, ["diff", "--name-only", "--diff-filter=U"]);
+          await tryGit(cwd, ["rebase", "--abort"]);
+          throw new GitConflictError(branch, (conflicted ?? "").split("\n").filter(Boolean));
+        }
+      }
     }
-    await mkdir3(dirname4(path6), { recursive: true });
-    const exists = await tryGit(repo, ["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`]);
-    if (exists) {
-      await git(repo, ["worktree", "add", path6, branch]);
-    } else {
-      await git(repo, ["worktree", "add", "-b", branch, path6, await defaultBranch(repo)]);
-    }
-    return { created: true };
-  },
-  async commitAll(cwd, message) {
-    await git(cwd, ["add", "--all"]);
-    const staged = await execa("git", ["diff", "--cached", "--quiet"], { cwd, reject: false });
-    if (staged.exitCode === 0) return { committed: false };
-    await git(cwd, [
-      ...await identityArgs(cwd),
-      "commit",
-      "--no-verify",
-      "--quiet",
-      "-m",
-      message
-    ]);
-    return { committed: true, sha: await git(cwd, ["rev-parse", "HEAD"]) };
-  }
-};
+  };
+}
+var gitCli = createGit();
 
 // src/adapters/system-clock.ts
 import { setTimeout as delay } from "node:timers/promises";

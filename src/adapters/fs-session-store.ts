@@ -48,6 +48,18 @@ export function fsSessionStore(root: string): SessionStore {
     async remove(name, relative) {
       await rm(file(name, relative), { force: true });
     },
+    async listFiles(name) {
+      try {
+        const entries = await readdir(dir(name), { withFileTypes: true });
+        return entries
+          .filter((e) => e.isFile())
+          .map((e) => e.name)
+          .sort();
+      } catch (error) {
+        if (isMissing(error)) return [];
+        throw error;
+      }
+    },
     async append(name, relative, text) {
       const path = file(name, relative);
       await mkdir(dirname(path), { recursive: true });

@@ -3,9 +3,30 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { execa } from 'execa';
-import type { Git } from '../app/ports.js';
+import type { BranchGit, Git } from '../app/ports.js';
 
-const IDENTITY = { name: 'samocode', email: 'samocode@users.noreply.github.com' };
+export interface Identity {
+  name: string;
+  email: string;
+}
+
+const FALLBACK_IDENTITY: Identity = {
+  name: 'samocode',
+  email: 'samocode@users.noreply.github.com',
+};
+
+/** A push that could not be rebased: someone else changed the same lines. */
+export class GitConflictError extends Error {
+  override name = 'GitConflictError';
+  constructor(
+    readonly branch: string,
+    readonly paths: string[],
+  ) {
+    super(
+      `pushing ${branch} conflicts with commits already on it in: ${paths.join(', ') || '(unknown paths)'}; resolve them on the branch, then resume`,
+    );
+  }
+}
 
 export async function git(cwd: string, args: readonly string[]): Promise<string> {
   const result = await execa('git', args, { cwd, reject: false, stdin: 'ignore' });
@@ -38,53 +59,136 @@ export async function defaultBranch(repo: string): Promise<string> {
   return 'HEAD';
 }
 
-/** Commits as the configured user, or as samocode where no identity is set (fresh runners). */
-async function identityArgs(cwd: string): Promise<string[]> {
+/** Commits as `identity` when given, else as the configured user, else as samocode (fresh runners). */
+async function identityArgs(cwd: string, identity?: Identity): Promise<string[]> {
+  if (identity) return ['-c', `user.name=${identity.name}`, '-c', `user.email=${identity.email}`];
   const email = await tryGit(cwd, ['config', 'user.email']);
   const name = await tryGit(cwd, ['config', 'user.name']);
   return [
-    ...(name ? [] : ['-c', `user.name=${IDENTITY.name}`]),
-    ...(email ? [] : ['-c', `user.email=${IDENTITY.email}`]),
+    ...(name ? [] : ['-c', `user.name=${FALLBACK_IDENTITY.name}`]),
+    ...(email ? [] : ['-c', `user.email=${FALLBACK_IDENTITY.email}`]),
   ];
 }
 
-export const gitCli: Git = {
-  async prepareWorktree({ repo, path, branch }) {
-    if (existsSync(path)) {
-      const top = await tryGit(path, ['rev-parse', '--show-toplevel']);
-      if (!top)
-        throw new Error(
-          `${path} exists but is not a git worktree: move it away or pick another WORKTREES folder`,
-        );
-      const current = await tryGit(path, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
-      if (current !== branch) {
-        throw new Error(`${path} is on branch "${current ?? '(detached)'}", expected "${branch}"`);
+export function createGit(options: { identity?: Identity } = {}): Git & BranchGit {
+  const commitArgs = async (cwd: string) => identityArgs(cwd, options.identity);
+  return {
+    async prepareWorktree({ repo, path, branch }) {
+      if (existsSync(path)) {
+        const top = await tryGit(path, ['rev-parse', '--show-toplevel']);
+        if (!top) {
+          throw new Error(
+            `${path} exists but is not a git worktree: move it away or pick another WORKTREES folder`,
+          );
+        }
+        const current = await tryGit(path, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+        if (current !== branch) {
+          throw new Error(
+            `${path} is on branch "${current ?? '(detached)'}", expected "${branch}"`,
+          );
+        }
+        return { created: false };
       }
-      return { created: false };
-    }
-    await mkdir(dirname(path), { recursive: true });
-    const exists = await tryGit(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
-    if (exists) {
-      await git(repo, ['worktree', 'add', path, branch]);
-    } else {
-      await git(repo, ['worktree', 'add', '-b', branch, path, await defaultBranch(repo)]);
-    }
-    return { created: true };
-  },
+      await mkdir(dirname(path), { recursive: true });
+      const exists = await tryGit(repo, [
+        'rev-parse',
+        '--verify',
+        '--quiet',
+        `refs/heads/${branch}`,
+      ]);
+      if (exists) {
+        await git(repo, ['worktree', 'add', path, branch]);
+      } else {
+        await git(repo, ['worktree', 'add', '-b', branch, path, await defaultBranch(repo)]);
+      }
+      return { created: true };
+    },
 
-  async commitAll(cwd, message) {
-    await git(cwd, ['add', '--all']);
-    const staged = await execa('git', ['diff', '--cached', '--quiet'], { cwd, reject: false });
-    if (staged.exitCode === 0) return { committed: false };
-    // --no-verify: this commit is a save point of the agent's work, not a quality gate.
-    await git(cwd, [
-      ...(await identityArgs(cwd)),
-      'commit',
-      '--no-verify',
-      '--quiet',
-      '-m',
-      message,
-    ]);
-    return { committed: true, sha: await git(cwd, ['rev-parse', 'HEAD']) };
-  },
-};
+    async commitAll(cwd, message) {
+      await git(cwd, ['add', '--all']);
+      const staged = await execa('git', ['diff', '--cached', '--quiet'], { cwd, reject: false });
+      if (staged.exitCode === 0) return { committed: false };
+      // --no-verify: this commit is a save point of the agent's work, not a quality gate.
+      await git(cwd, [
+        ...(await commitArgs(cwd)),
+        'commit',
+        '--no-verify',
+        '--quiet',
+        '-m',
+        message,
+      ]);
+      return { committed: true, sha: await git(cwd, ['rev-parse', 'HEAD']) };
+    },
+
+    async remoteBranches(cwd, prefix) {
+      const out = await git(cwd, ['ls-remote', '--heads', 'origin']);
+      return out
+        .split('\n')
+        .map((line) => line.split('\t')[1]?.replace(/^refs\/heads\//, '') ?? '')
+        .filter((name) => name.startsWith(prefix))
+        .sort();
+    },
+
+    async checkoutBranch(cwd, branch, base) {
+      const exists =
+        (await git(cwd, ['ls-remote', '--heads', 'origin', `refs/heads/${branch}`])) !== '';
+      const from = exists ? branch : base;
+      await git(cwd, [
+        'fetch',
+        '--no-tags',
+        '--quiet',
+        'origin',
+        `+refs/heads/${from}:refs/remotes/origin/${from}`,
+      ]);
+      await git(cwd, ['checkout', '--quiet', '-B', branch, `origin/${from}`]);
+      return { created: !exists };
+    },
+
+    async push(cwd, branch) {
+      for (let attempt = 1; ; attempt++) {
+        const pushed = await execa(
+          'git',
+          ['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`],
+          {
+            cwd,
+            reject: false,
+            stdin: 'ignore',
+          },
+        );
+        if (pushed.exitCode === 0) return;
+        const rejected = /\[rejected\]|non-fast-forward|fetch first/.test(pushed.stderr);
+        if (!rejected || attempt >= 3) {
+          throw new Error(
+            `git push to ${branch} failed: ${pushed.stderr.trim().split('\n').slice(-2).join(' ')}`,
+          );
+        }
+        // Someone pushed to the session branch: replay our commits on top of theirs, never force.
+        const shallow = existsSync(`${cwd}/.git/shallow`);
+        await git(cwd, [
+          'fetch',
+          '--no-tags',
+          '--quiet',
+          ...(shallow ? ['--deepen=200'] : []),
+          'origin',
+          `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
+        ]);
+        const rebased = await execa(
+          'git',
+          [...(await commitArgs(cwd)), 'rebase', '--quiet', `origin/${branch}`],
+          {
+            cwd,
+            reject: false,
+            stdin: 'ignore',
+          },
+        );
+        if (rebased.exitCode !== 0) {
+          const conflicted = await tryGit(cwd, ['diff', '--name-only', '--diff-filter=U']);
+          await tryGit(cwd, ['rebase', '--abort']);
+          throw new GitConflictError(branch, (conflicted ?? '').split('\n').filter(Boolean));
+        }
+      }
+    },
+  };
+}
+
+export const gitCli = createGit();

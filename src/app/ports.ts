@@ -47,6 +47,8 @@ export interface SessionStore {
   write(name: string, file: string, content: string): Promise<void>;
   remove(name: string, file: string): Promise<void>;
   append(name: string, file: string, text: string): Promise<void>;
+  /** Files at the top of the session folder. */
+  listFiles(name: string): Promise<string[]>;
 }
 
 export interface Git {
@@ -75,4 +77,63 @@ export interface Notification {
 
 export interface Notifier {
   notify(notification: Notification): Promise<void>;
+}
+
+export interface IssueComment {
+  id: number;
+  body: string;
+  author: { login: string; isBot: boolean };
+  createdAt: string;
+}
+
+export interface PullRequest {
+  number: number;
+  nodeId: string;
+  url: string;
+  draft: boolean;
+}
+
+/** The issue side of GitHub: comments, labels, reactions. */
+export interface Issues {
+  createComment(issue: number, body: string): Promise<number>;
+  updateComment(commentId: number, body: string): Promise<void>;
+  /** Comments on the issue created at or after `since` (ISO time), oldest first. */
+  listComments(issue: number, since?: string): Promise<IssueComment[]>;
+  getIssue(issue: number): Promise<{ open: boolean; labels: string[] }>;
+  addLabel(issue: number, label: string): Promise<void>;
+  removeLabel(issue: number, label: string): Promise<void>;
+  react(commentId: number, content: 'eyes' | '+1' | 'confused'): Promise<void>;
+}
+
+/** The pull request side of GitHub: the session's PR and its reviews. */
+export interface PullRequests {
+  findOpen(branch: string): Promise<PullRequest | undefined>;
+  create(input: {
+    branch: string;
+    base: string;
+    title: string;
+    body: string;
+  }): Promise<PullRequest>;
+  update(number: number, input: { title?: string; body?: string }): Promise<void>;
+  /** Drafts can be marked ready only through GraphQL. */
+  markReady(pr: PullRequest): Promise<void>;
+  reviewComments(
+    number: number,
+    reviewId: number,
+  ): Promise<Array<{ path: string; line?: number; body: string }>>;
+}
+
+/** Starts another run for a session whose work outlasted this one. */
+export interface Dispatcher {
+  continueSession(issue: number): Promise<void>;
+}
+
+/** The git operations a session branch needs beyond worktrees. */
+export interface BranchGit {
+  /** Session branches on origin whose names start with `prefix`. */
+  remoteBranches(cwd: string, prefix: string): Promise<string[]>;
+  /** Checks out `branch` from origin, or creates it from origin's `base` when it does not exist. */
+  checkoutBranch(cwd: string, branch: string, base: string): Promise<{ created: boolean }>;
+  /** Pushes HEAD to `branch`; a rejected push is rebased onto origin and tried again. */
+  push(cwd: string, branch: string): Promise<void>;
 }

@@ -39,6 +39,17 @@ export interface RunOptions {
   commit?: boolean;
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
+  hooks?: RunHooks;
+}
+
+/** Where a host (the Action) plugs into the loop's boundaries. */
+export interface RunHooks {
+  /** Saves the iteration (default: commit the work tree); a failure blocks the session. */
+  save?: (message: string) => Promise<void>;
+  /** Asked before every iteration after the first of a run; a returned reason stops the session. */
+  stopRequested?: (state: SessionState) => Promise<string | undefined>;
+  /** Told after every iteration (e.g. to update a status comment); failures are only reported. */
+  afterIteration?: (state: SessionState, record: IterationRecord) => Promise<void>;
 }
 
 export type ProgressEvent =
@@ -75,8 +86,26 @@ export async function runSession(deps: SessionDeps, options: RunOptions): Promis
     if (options.signal?.aborted) return finish('aborted');
     if (state.status !== 'running')
       return finish(state.status === 'waiting' ? 'waiting' : state.status);
-    if (options.maxIterations !== undefined && ran >= options.maxIterations)
+    if (options.maxIterations !== undefined && ran >= options.maxIterations) {
       return finish('run-limit');
+    }
+    if (ran > 0 && options.hooks?.stopRequested) {
+      const why = await options.hooks.stopRequested(state);
+      if (why) {
+        state = block(state, 'stopped', why, iso());
+        await saveState(store, state);
+        await appendHistory(store, state.name, {
+          kind: 'human',
+          time: iso(),
+          action: 'stop',
+          phase: state.phase,
+          message: why,
+        });
+        await syncOverviewFile(store, state, `yes — ${why}`);
+        await save(deps, options, `samocode: ${state.name} stopped\n\n${why}\n`);
+        return finish('blocked');
+      }
+    }
 
     const next = planNextIteration(state, options.limits, iso());
     if (next.kind === 'stop') return finish('run-limit');
@@ -170,6 +199,16 @@ export async function runSession(deps: SessionDeps, options: RunOptions): Promis
       }
     }
     progress({ type: 'iteration-end', record });
+    if (options.hooks?.afterIteration) {
+      try {
+        await options.hooks.afterIteration(state, record);
+      } catch (error) {
+        progress({
+          type: 'warning',
+          message: `after-iteration step failed: ${(error as Error).message}`,
+        });
+      }
+    }
 
     if (state.status !== 'running') {
       await notify(deps, progress, state, describe(state, verdict));
@@ -292,14 +331,20 @@ async function commitIteration(
     `samocode: ${state.name} #${state.iteration} ${phase} → ${verdict.outcome}\n\n` +
     `${verdict.message}\n`;
   try {
-    await deps.git.commitAll(options.workDir, message);
+    await save(deps, options, message);
     return { ok: true };
   } catch (error) {
     return {
       ok: false,
-      error: `could not commit the iteration in ${options.workDir}: ${(error as Error).message}`,
+      error: `could not save the iteration in ${options.workDir}: ${(error as Error).message}`,
     };
   }
+}
+
+async function save(deps: SessionDeps, options: RunOptions, message: string): Promise<void> {
+  if (options.commit === false) return;
+  if (options.hooks?.save) await options.hooks.save(message);
+  else await deps.git.commitAll(options.workDir, message);
 }
 
 function describe(state: SessionState, verdict: IterationVerdict): string {

@@ -24,7 +24,7 @@ export interface IterationRecord {
 export interface HumanRecord {
   kind: 'human';
   time: string;
-  action: 'answers' | 'approve' | 'changes' | 'resume' | 'blocked';
+  action: 'answers' | 'approve' | 'changes' | 'resume' | 'blocked' | 'stop';
   phase: Phase;
   message: string;
 }

@@ -11,7 +11,15 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
 export const GATE_STATES = ['closed', 'open', 'passed'] as const;
 export type GateState = (typeof GATE_STATES)[number];
 
-export const BLOCK_KINDS = ['agent', 'protocol', 'cap', 'agent-error', 'budget', 'git'] as const;
+export const BLOCK_KINDS = [
+  'agent',
+  'protocol',
+  'cap',
+  'agent-error',
+  'budget',
+  'git',
+  'stopped',
+] as const;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
 
 export interface Totals {

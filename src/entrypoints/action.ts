@@ -1,97 +1,94 @@
-// The GitHub Action entrypoint. For now it runs the engine on the checked-out workspace from the
-// `task` input (e.g. a workflow_dispatch) and reports the outcome as outputs and a job summary.
-// The event-driven gates (labels, comments, reviews) build on this.
+// The GitHub Action: read the event, wire the real adapters, let the session flow handle it, and
+// report the outcome as outputs, a job summary and log lines. One catch for the unexpected.
 import * as core from '@actions/core';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
+import { routeEvent } from '../core/github-event.js';
 import { formatUsd } from '../core/money.js';
 import { PHASE_ITERATION_CAPS } from '../core/phases.js';
+import { handleIntent } from '../app/github-flow.js';
+import type { GithubDeps, GithubSettings } from '../app/github-session.js';
 import { bundledPrompts } from '../app/prompts.js';
-import { runSession } from '../app/run-session.js';
-import { findSessionName, startSession } from '../app/session-actions.js';
 import { agentBaseEnv } from '../adapters/agent-env.js';
 import { claudeCodeAgent } from '../adapters/claude-code-agent.js';
 import { fsSessionStore } from '../adapters/fs-session-store.js';
-import { gitCli } from '../adapters/git-cli.js';
+import { createGit } from '../adapters/git-cli.js';
+import {
+  githubClient,
+  githubDispatcher,
+  githubIssues,
+  githubPullRequests,
+} from '../adapters/octokit-github.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { fanOut } from '../adapters/telegram-notifier.js';
+import { readActionInputs } from './action-inputs.js';
 import { formatProgress } from './cli-output.js';
 
-const number = (name: string, min: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d+(\.\d+)?$/, `input "${name}" must be a number`)
-    .transform(Number)
-    .refine((n) => n >= min, `input "${name}" must be at least ${min}`);
-
-function readInputs() {
-  const raw = (name: string) => core.getInput(name);
-  const parse = <T>(name: string, schema: z.ZodType<T>, fallback: string): T => {
-    const value = raw(name) || fallback;
-    const result = schema.safeParse(value);
-    if (!result.success)
-      throw new Error(
-        `${result.error.issues[0]?.message ?? `input "${name}" is invalid`} (got "${value}")`,
-      );
-    return result.data;
-  };
-  return {
-    task: raw('task'),
-    dive: raw('dive'),
-    session: raw('session'),
-    sessionsDir: raw('sessions-dir') || '_sessions',
-    claudePath: raw('claude-path') || 'claude',
-    model: raw('model'),
-    timeoutSeconds: parse('timeout', number('timeout', 1), '1800'),
-    maxTurns: raw('max-turns') ? parse('max-turns', number('max-turns', 1), '') : undefined,
-    maxIterations: parse('max-iterations-per-run', number('max-iterations-per-run', 1), '20'),
-    maxRetries: parse('max-retries', number('max-retries', 0), '2'),
-    maxCostUsd: raw('max-cost-usd')
-      ? parse('max-cost-usd', number('max-cost-usd', 0), '')
-      : undefined,
-  };
-}
+const BOT = {
+  name: 'github-actions[bot]',
+  email: '41898282+github-actions[bot]@users.noreply.github.com',
+};
 
 export async function run(): Promise<void> {
   try {
-    const inputs = readInputs();
-    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const store = fsSessionStore(join(workspace, inputs.sessionsDir));
-    let name = inputs.session ? await findSessionName(store, inputs.session) : undefined;
-    if (!name) {
-      if (!inputs.task.trim())
-        throw new Error(
-          'input "task" is required to start a session (or give "session" to continue one)',
-        );
-      const state = await startSession(
-        { store, clock: systemClock },
-        {
-          task: inputs.task,
-          ...(inputs.dive ? { dive: inputs.dive } : {}),
-          ...(inputs.session ? { slug: inputs.session } : {}),
-        },
-      );
-      name = state.name;
-      core.info(`Started session ${name}`);
+    const inputs = readActionInputs(core.getInput);
+    core.setSecret(inputs.githubToken);
+    const env = runnerEnv();
+    const payload = JSON.parse(readFileSync(env.eventPath, 'utf8')) as Record<string, unknown>;
+    const intent = routeEvent(env.eventName, payload, {
+      triggerLabel: inputs.triggerLabel,
+      branchPrefix: inputs.branchPrefix,
+    });
+    if (intent.kind === 'ignore') {
+      core.info(`Nothing to do: ${intent.reason}.`);
+      core.setOutput('status', 'ignored');
+      return;
     }
-    const result = await runSession(
+    const [owner = '', repo = ''] = env.repository.split('/');
+    const gh = {
+      token: inputs.githubToken,
+      apiUrl: env.apiUrl,
+      owner,
+      repo,
+      log: (m: string) => core.warning(m),
+    };
+    const client = githubClient(gh);
+    const git = createGit({ identity: BOT });
+    const defaultBranch = (payload.repository as { default_branch?: string } | undefined)
+      ?.default_branch;
+    const settings: GithubSettings = {
+      workspace: env.workspace,
+      sessionsDir: inputs.sessionsDir,
+      branchPrefix: inputs.branchPrefix,
+      baseBranch: inputs.baseBranch || defaultBranch || 'main',
+      serverUrl: env.serverUrl,
+      repository: env.repository,
+      ...(env.runId
+        ? { runUrl: `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}` }
+        : {}),
+      log: (line) => core.info(line),
+    };
+    const deps: GithubDeps = {
+      agent: claudeCodeAgent({
+        command: inputs.claudePath,
+        ...(inputs.model ? { model: inputs.model } : {}),
+        ...(inputs.maxTurns ? { maxTurns: inputs.maxTurns } : {}),
+        baseEnv: agentBaseEnv(process.env),
+      }),
+      store: fsSessionStore(join(env.workspace, inputs.sessionsDir)),
+      git,
+      branches: git,
+      clock: systemClock,
+      notifier: fanOut([]),
+      prompts: bundledPrompts,
+      issues: githubIssues(client, gh),
+      pulls: githubPullRequests(client, gh),
+      dispatcher: githubDispatcher(client, gh),
+    };
+    const result = await handleIntent(
+      deps,
+      settings,
       {
-        agent: claudeCodeAgent({
-          command: inputs.claudePath,
-          ...(inputs.model ? { model: inputs.model } : {}),
-          ...(inputs.maxTurns ? { maxTurns: inputs.maxTurns } : {}),
-          baseEnv: agentBaseEnv(process.env),
-        }),
-        store,
-        git: gitCli,
-        clock: systemClock,
-        notifier: fanOut([]),
-        prompts: bundledPrompts,
-      },
-      {
-        session: name,
-        workDir: workspace,
         timeoutMs: inputs.timeoutSeconds * 1000,
         maxRetries: inputs.maxRetries,
         retryDelayMs: 10_000,
@@ -99,14 +96,23 @@ export async function run(): Promise<void> {
           caps: PHASE_ITERATION_CAPS,
           ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}),
         },
-        maxIterations: inputs.maxIterations,
+        maxIterations: inputs.maxIterationsPerRun,
         onProgress: (event) => core.info(formatProgress(event)),
       },
+      intent,
     );
-    const s = result.state;
+    core.info(result.message);
+    const session = result.session;
+    if (!session) {
+      core.setOutput('status', 'ignored');
+      return;
+    }
+    const s = session.state;
     core.setOutput('session', s.name);
     core.setOutput('phase', s.phase);
     core.setOutput('status', s.status);
+    core.setOutput('branch', session.branch);
+    core.setOutput('pr-number', session.record.pr ? String(session.record.pr.number) : '');
     core.setOutput('iterations', String(s.iteration));
     core.setOutput('cost-usd', s.totals.costUsd.toFixed(4));
     if (process.env.GITHUB_STEP_SUMMARY) {
@@ -117,15 +123,40 @@ export async function run(): Promise<void> {
             { data: 'status', header: true },
             { data: 'phase', header: true },
             { data: 'iterations', header: true },
+            { data: 'this run', header: true },
             { data: 'cost', header: true },
           ],
-          [s.status, s.phase, String(s.iteration), formatUsd(s.totals.costUsd)],
+          [
+            s.status,
+            s.phase,
+            String(s.iteration),
+            String(result.run?.iterations ?? 0),
+            formatUsd(s.totals.costUsd),
+          ],
         ])
         .write();
     }
-    if (result.stop === 'blocked')
-      core.setFailed(`session ${s.name} is blocked: ${s.blocked?.reason ?? ''}`);
   } catch (error) {
     core.setFailed((error as Error).message);
   }
+}
+
+function runnerEnv() {
+  const need = (name: string): string => {
+    const value = process.env[name];
+    if (!value)
+      throw new Error(
+        `${name} is not set: run Samocode as a GitHub Action step (or set it as the runner would)`,
+      );
+    return value;
+  };
+  return {
+    eventName: need('GITHUB_EVENT_NAME'),
+    eventPath: need('GITHUB_EVENT_PATH'),
+    repository: need('GITHUB_REPOSITORY'),
+    workspace: resolve(process.env.GITHUB_WORKSPACE ?? process.cwd()),
+    apiUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
+    serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
+    runId: process.env.GITHUB_RUN_ID,
+  };
 }

@@ -33,6 +33,12 @@ export function memoryStore(): SessionStore & { files: Map<string, string> } {
     async remove(name, file) {
       files.delete(key(name, file));
     },
+    async listFiles(name) {
+      return [...files.keys()]
+        .filter((k) => k.startsWith(`${name}/`) && !k.slice(name.length + 1).includes('/'))
+        .map((k) => k.slice(name.length + 1))
+        .sort();
+    },
     async append(name, file, text) {
       files.set(key(name, file), (files.get(key(name, file)) ?? '') + text);
     },

@@ -1,0 +1,215 @@
+// GitHub through Octokit: retries 5xx and rate limits with backoff (never other 4xx), and builds
+// every URL from the runner's variables so Enterprise Server works too.
+import { Octokit } from '@octokit/rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { Dispatcher, IssueComment, Issues, PullRequest, PullRequests } from '../app/ports.js';
+
+const Client = Octokit.plugin(retry, throttling);
+export type GitHubClient = InstanceType<typeof Client>;
+
+export interface GitHubSettings {
+  token: string;
+  apiUrl: string;
+  owner: string;
+  repo: string;
+  /** Retries for 5xx / rate limits; tests lower it. */
+  retries?: number;
+  log?: (message: string) => void;
+}
+
+export function githubClient(settings: GitHubSettings): GitHubClient {
+  const retries = settings.retries ?? 3;
+  return new Client({
+    auth: settings.token,
+    baseUrl: settings.apiUrl.replace(/\/+$/, ''),
+    userAgent: 'samocode',
+    // Failed requests surface as errors where they matter; the request log would only repeat them.
+    log: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (m: string) => settings.log?.(m),
+      error: () => undefined,
+    },
+    retry: { retries, doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+    throttle: {
+      // GitHub asks for a pause between writes (1 s, 3 s for comments); a server on this machine
+      // (a test double, a recording proxy) has no such limits, and pacing it only slows the run.
+      enabled: !isLoopback(settings.apiUrl),
+      onRateLimit: (
+        after: number,
+        options: { method: string; url: string },
+        _o: unknown,
+        count: number,
+      ) => {
+        settings.log?.(`rate limited on ${options.method} ${options.url}; retrying in ${after}s`);
+        return count < retries;
+      },
+      onSecondaryRateLimit: (
+        after: number,
+        options: { method: string; url: string },
+        _o: unknown,
+        count: number,
+      ) => {
+        settings.log?.(
+          `secondary rate limit on ${options.method} ${options.url}; retrying in ${after}s`,
+        );
+        return count < retries;
+      },
+    },
+  });
+}
+
+function isLoopback(url: string): boolean {
+  return /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(url);
+}
+
+function isAlreadyThere(error: unknown): boolean {
+  const e = error as {
+    status?: number;
+    response?: { data?: { errors?: Array<{ code?: string }> } };
+  };
+  return (
+    e.status === 422 && (e.response?.data?.errors ?? []).some((x) => x.code === 'already_exists')
+  );
+}
+
+export function githubIssues(client: GitHubClient, settings: GitHubSettings): Issues {
+  const repo = { owner: settings.owner, repo: settings.repo };
+  return {
+    async createComment(issue, body) {
+      const { data } = await client.rest.issues.createComment({
+        ...repo,
+        issue_number: issue,
+        body,
+      });
+      return data.id;
+    },
+    async updateComment(commentId, body) {
+      await client.rest.issues.updateComment({ ...repo, comment_id: commentId, body });
+    },
+    async listComments(issue, since) {
+      const comments = await client.paginate(client.rest.issues.listComments, {
+        ...repo,
+        issue_number: issue,
+        per_page: 100,
+        ...(since ? { since } : {}),
+      });
+      return comments.map((c): IssueComment => ({
+        id: c.id,
+        body: c.body ?? '',
+        author: {
+          login: c.user?.login ?? 'ghost',
+          isBot: c.user?.type === 'Bot' || (c.user?.login ?? '').endsWith('[bot]'),
+        },
+        createdAt: c.created_at,
+      }));
+    },
+    async getIssue(issue) {
+      const { data } = await client.rest.issues.get({ ...repo, issue_number: issue });
+      return {
+        open: data.state === 'open',
+        labels: data.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))),
+      };
+    },
+    async addLabel(issue, label) {
+      await client.rest.issues.addLabels({ ...repo, issue_number: issue, labels: [label] });
+    },
+    async removeLabel(issue, label) {
+      try {
+        await client.rest.issues.removeLabel({ ...repo, issue_number: issue, name: label });
+      } catch (error) {
+        // Already gone is the outcome we wanted.
+        if ((error as { status?: number }).status !== 404) throw error;
+      }
+    },
+    async react(commentId, content) {
+      try {
+        await client.rest.reactions.createForIssueComment({
+          ...repo,
+          comment_id: commentId,
+          content,
+        });
+      } catch (error) {
+        if (!isAlreadyThere(error)) throw error;
+      }
+    },
+  };
+}
+
+export function githubPullRequests(client: GitHubClient, settings: GitHubSettings): PullRequests {
+  const repo = { owner: settings.owner, repo: settings.repo };
+  const toPr = (p: {
+    number: number;
+    node_id: string;
+    html_url: string;
+    draft?: boolean;
+  }): PullRequest => ({
+    number: p.number,
+    nodeId: p.node_id,
+    url: p.html_url,
+    draft: p.draft ?? false,
+  });
+  return {
+    async findOpen(branch) {
+      const { data } = await client.rest.pulls.list({
+        ...repo,
+        state: 'open',
+        head: `${settings.owner}:${branch}`,
+        per_page: 1,
+      });
+      return data[0] ? toPr(data[0]) : undefined;
+    },
+    async create({ branch, base, title, body }) {
+      const { data } = await client.rest.pulls.create({
+        ...repo,
+        head: branch,
+        base,
+        title,
+        body,
+        draft: true,
+      });
+      return toPr(data);
+    },
+    async update(number, input) {
+      await client.rest.pulls.update({ ...repo, pull_number: number, ...input });
+    },
+    async markReady(pr) {
+      if (!pr.draft) return;
+      await client.graphql(
+        'mutation($id: ID!) { markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { isDraft } } }',
+        { id: pr.nodeId },
+      );
+    },
+    async reviewComments(number, reviewId) {
+      const comments = await client.paginate(client.rest.pulls.listCommentsForReview, {
+        ...repo,
+        pull_number: number,
+        review_id: reviewId,
+        per_page: 100,
+      });
+      return comments.map((c) => ({
+        path: c.path,
+        ...(typeof c.position === 'number' ? { line: c.position } : {}),
+        body: c.body,
+      }));
+    },
+  };
+}
+
+export function githubDispatcher(
+  client: GitHubClient,
+  settings: GitHubSettings,
+  eventType = 'samocode-continue',
+): Dispatcher {
+  return {
+    async continueSession(issue) {
+      await client.rest.repos.createDispatchEvent({
+        owner: settings.owner,
+        repo: settings.repo,
+        event_type: eventType,
+        client_payload: { issue },
+      });
+    },
+  };
+}

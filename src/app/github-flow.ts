@@ -1,0 +1,360 @@
+// One Action run: turn a GitHub event into what it means for its session — start it, apply the
+// comments and reviews not yet applied, run the loop — then show the outcome on GitHub.
+import { slashCommand } from '../core/github-event.js';
+import type { Intent, ReviewInfo } from '../core/github-event.js';
+import { markHandled, wasHandled } from '../core/github-record.js';
+import type { GithubRecord } from '../core/github-record.js';
+import { isOwnComment, replyComment, whatToDo } from '../core/github-render.js';
+import { block } from '../core/iteration.js';
+import { issueOfBranch, sessionBranch, taskFromIssue } from '../core/issue-task.js';
+import type { SessionState } from '../core/session-state.js';
+import type { IssueComment } from './ports.js';
+import { runSession } from './run-session.js';
+import type { RunOptions, RunResult } from './run-session.js';
+import { SessionError, appendHistory, saveState, syncOverviewFile } from './session-files.js';
+import {
+  answerQuestions,
+  approve,
+  requestChanges,
+  resume,
+  startSession,
+} from './session-actions.js';
+import {
+  findIssueSession,
+  publish,
+  STATE_LABELS,
+  stateLabel,
+  syncLabel,
+  updateStatus,
+  writeRecord,
+} from './github-session.js';
+import type { GithubDeps, GithubSettings, OpenSession } from './github-session.js';
+
+export type LoopOptions = Omit<RunOptions, 'session' | 'workDir' | 'branch' | 'hooks'>;
+
+export interface FlowResult {
+  handled: boolean;
+  message: string;
+  session?: OpenSession;
+  run?: RunResult;
+}
+
+const ignored = (message: string): FlowResult => ({ handled: false, message });
+
+export async function handleIntent(
+  deps: GithubDeps,
+  s: GithubSettings,
+  loop: LoopOptions,
+  intent: Intent,
+): Promise<FlowResult> {
+  if (intent.kind === 'ignore') return ignored(intent.reason);
+  if (intent.kind === 'start') return start(deps, s, loop, intent);
+
+  const issue =
+    intent.kind === 'review' ? issueOfBranch(s.branchPrefix, intent.branch) : intent.issue;
+  if (issue === undefined)
+    return ignored(
+      `branch ${intent.kind === 'review' ? intent.branch : ''} is not a session branch`,
+    );
+  const branch = intent.kind === 'review' ? intent.branch : await findBranch(deps, s, issue);
+  if (!branch)
+    return ignored(`issue #${issue} has no session (no ${s.branchPrefix}${issue}-* branch)`);
+  await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch);
+  let session = await findIssueSession(deps, issue, branch);
+  if (!session) return ignored(`branch ${branch} holds no session for issue #${issue}`);
+  const label = stateLabel(session.state);
+
+  if (intent.kind === 'stop') {
+    session = await stop(deps, session, intent.why);
+  } else if (intent.kind === 'review') {
+    session = await applyReview(deps, s, session, intent.pr, intent.review);
+  }
+  session = await catchUpComments(deps, s, session);
+  await saveAndPush(deps, s, session, 'apply comments and reviews');
+  return runAndPublish(deps, s, loop, session, label);
+}
+
+async function findBranch(
+  deps: GithubDeps,
+  s: GithubSettings,
+  issue: number,
+): Promise<string | undefined> {
+  const candidates = await deps.branches.remoteBranches(s.workspace, `${s.branchPrefix}${issue}`);
+  return candidates.find((b) => issueOfBranch(s.branchPrefix, b) === issue);
+}
+
+async function start(
+  deps: GithubDeps,
+  s: GithubSettings,
+  loop: LoopOptions,
+  intent: Extract<Intent, { kind: 'start' }>,
+): Promise<FlowResult> {
+  const number = intent.issue.number;
+  const existing = await findBranch(deps, s, number);
+  if (existing) {
+    s.log(`issue #${number} already has session branch ${existing}; continuing it`);
+    return handleIntent(deps, s, loop, { kind: 'continue', issue: number });
+  }
+  const branch = sessionBranch(s.branchPrefix, number, intent.issue.title);
+  await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch);
+  const { task, dive } = taskFromIssue(intent.issue.title, intent.issue.body);
+  const state = await startSession(
+    { store: deps.store, clock: deps.clock },
+    { task, ...(dive ? { dive } : {}), slug: `${number}-${intent.issue.title}` },
+  );
+  let session: OpenSession = {
+    name: state.name,
+    branch,
+    state,
+    record: {
+      version: 1,
+      issue: number,
+      branch,
+      base: s.baseBranch,
+      handled: [],
+    },
+  };
+  session = { ...session, record: await updateStatus(deps, s, session) };
+  await writeRecord(deps, session.name, session.record);
+  await saveAndPush(deps, s, session, `start session for #${number} (@${intent.actor.login})`);
+  s.log(`started session ${session.name} on ${branch} for issue #${number}`);
+  return runAndPublish(deps, s, loop, session, undefined);
+}
+
+async function runAndPublish(
+  deps: GithubDeps,
+  s: GithubSettings,
+  loop: LoopOptions,
+  opened: OpenSession,
+  previousLabel: string | undefined,
+): Promise<FlowResult> {
+  let session = opened;
+  let run: RunResult | undefined;
+  if (session.state.status === 'running') {
+    await syncLabel(deps, session, previousLabel);
+    run = await runSession(deps, {
+      ...loop,
+      session: session.name,
+      workDir: s.workspace,
+      branch: session.branch,
+      hooks: {
+        save: async (message) => {
+          await deps.git.commitAll(s.workspace, message);
+          await deps.branches.push(s.workspace, session.branch);
+        },
+        stopRequested: (state) => stopRequested(deps, { ...session, state }),
+        afterIteration: async (state) => {
+          session = { ...session, state };
+          await updateStatus(deps, s, session);
+        },
+      },
+    });
+    session = { ...session, state: run.state };
+    previousLabel = STATE_LABELS.running;
+  }
+  const record = await publish(deps, s, session, run, previousLabel);
+  if (record !== session.record) {
+    session = { ...session, record };
+    await writeRecord(deps, session.name, record);
+    await saveAndPush(deps, s, session, 'record GitHub state');
+  }
+  const message = run
+    ? `run ended: ${run.stop} after ${run.iterations} iterations`
+    : `session is ${session.state.status}`;
+  return { handled: true, message, session, ...(run ? { run } : {}) };
+}
+
+async function saveAndPush(
+  deps: GithubDeps,
+  s: GithubSettings,
+  session: OpenSession,
+  what: string,
+): Promise<void> {
+  const saved = await deps.git.commitAll(s.workspace, `samocode: ${session.name} ${what}`);
+  if (saved.committed) await deps.branches.push(s.workspace, session.branch);
+}
+
+async function stop(deps: GithubDeps, session: OpenSession, why: string): Promise<OpenSession> {
+  if (session.state.status === 'done') return session;
+  const now = deps.clock.now().toISOString();
+  const state = block(session.state, 'stopped', why, now);
+  await saveState(deps.store, state);
+  await syncOverviewFile(deps.store, state, `yes — ${why}`);
+  await appendHistory(deps.store, state.name, {
+    kind: 'human',
+    time: now,
+    action: 'stop',
+    phase: state.phase,
+    message: why,
+  });
+  return { ...session, state };
+}
+
+/** Between iterations: a `/samocode stop`, a removed trigger label or a closed issue ends the run. */
+async function stopRequested(deps: GithubDeps, session: OpenSession): Promise<string | undefined> {
+  const issue = await deps.issues.getIssue(session.record.issue);
+  if (!issue.open) return 'the issue was closed';
+  const comments = await deps.issues.listComments(
+    session.record.issue,
+    session.record.seenCommentsUntil,
+  );
+  const stopper = comments.find(
+    (c) =>
+      !isBefore(session.record, c.id) &&
+      !c.author.isBot &&
+      !wasHandled(session.record, c.id) &&
+      slashCommand(c.body) === 'stop',
+  );
+  return stopper ? `@${stopper.author.login} asked to stop` : undefined;
+}
+
+/**
+ * Comments older than the session's status comment were written before the session existed and
+ * are never read as answers or commands. GitHub's ids only grow, so this needs no clock.
+ */
+function isBefore(record: GithubRecord, commentId: number): boolean {
+  return record.statusCommentId !== undefined && commentId <= record.statusCommentId;
+}
+
+/**
+ * Applies, in order, every comment on the issue that the session has not applied yet: the event's
+ * own comment and any whose runs were cancelled or are still queued. Each is applied once.
+ */
+async function catchUpComments(
+  deps: GithubDeps,
+  s: GithubSettings,
+  opened: OpenSession,
+): Promise<OpenSession> {
+  let session = opened;
+  const comments = await deps.issues.listComments(
+    session.record.issue,
+    session.record.seenCommentsUntil,
+  );
+  for (const comment of comments) {
+    if (isBefore(session.record, comment.id)) continue;
+    if (
+      wasHandled(session.record, comment.id) ||
+      comment.author.isBot ||
+      isOwnComment(comment.body)
+    )
+      continue;
+    session = await applyComment(deps, s, session, comment);
+    session = { ...session, record: markHandled(session.record, comment.id) };
+    if (!session.record.seenCommentsUntil || comment.createdAt > session.record.seenCommentsUntil) {
+      session = { ...session, record: { ...session.record, seenCommentsUntil: comment.createdAt } };
+    }
+  }
+  await writeRecord(deps, session.name, session.record);
+  return session;
+}
+
+async function applyComment(
+  deps: GithubDeps,
+  s: GithubSettings,
+  session: OpenSession,
+  comment: IssueComment,
+): Promise<OpenSession> {
+  const store = { store: deps.store, clock: deps.clock };
+  const who = `@${comment.author.login}`;
+  const reply = (text: string) =>
+    deps.issues.createComment(session.record.issue, replyComment(text));
+  const accepted = () => deps.issues.react(comment.id, 'eyes');
+  const command = slashCommand(comment.body);
+  const attempt = async (action: () => Promise<SessionState>): Promise<OpenSession> => {
+    try {
+      const state = await action();
+      await accepted();
+      return { ...session, state };
+    } catch (error) {
+      if (!(error instanceof SessionError)) throw error;
+      await reply(`${who} ${error.message}`);
+      return session;
+    }
+  };
+  if (command === 'approve') return attempt(() => approve(store, session.name));
+  if (command === 'resume') return attempt(() => resume(store, session.name));
+  if (command === 'stop') {
+    await accepted();
+    return stop(deps, session, `${who} asked to stop`);
+  }
+  if (command === 'status') {
+    await reply(
+      `${whatToDo(session.state)} (phase ${session.state.phase}, iteration ${session.state.iteration})`,
+    );
+    return session;
+  }
+  if (typeof command === 'object') {
+    await reply(
+      `${who} unknown command \`/samocode ${command.unknown}\`: use approve, resume, stop or status.`,
+    );
+    return session;
+  }
+  if (session.state.status === 'waiting' && session.state.waitingFor === 'qa_answers') {
+    try {
+      const outcome = await answerQuestions(store, session.name, comment.body);
+      await accepted();
+      if (outcome.kind === 'incomplete') {
+        const recorded = outcome.recorded.map((n) => `Q${n}`).join(', ');
+        await reply(
+          `Recorded ${recorded}. Still waiting for: ${outcome.missing.map((n) => `Q${n}`).join(', ')}.`,
+        );
+        return session;
+      }
+      return { ...session, state: outcome.state };
+    } catch (error) {
+      if (!(error instanceof SessionError)) throw error;
+      await reply(`${who} ${error.message}`);
+      return session;
+    }
+  }
+  s.log(
+    `comment ${comment.id} by ${who}: no gate is open (session is ${session.state.status}); nothing to apply`,
+  );
+  return session;
+}
+
+async function applyReview(
+  deps: GithubDeps,
+  s: GithubSettings,
+  session: OpenSession,
+  pr: number,
+  review: ReviewInfo,
+): Promise<OpenSession> {
+  if (wasHandled(session.record, review.id)) {
+    s.log(`review ${review.id} was already applied`);
+    return session;
+  }
+  const record: GithubRecord = markHandled(session.record, review.id);
+  const store = { store: deps.store, clock: deps.clock };
+  const waitingForPlan =
+    session.state.status === 'waiting' && session.state.waitingFor === 'plan_approval';
+  if (!waitingForPlan) {
+    s.log(
+      `review ${review.id} (${review.state}) by @${review.author.login}: the session is not waiting for plan approval`,
+    );
+    return { ...session, record };
+  }
+  if (review.state === 'approved') {
+    const state = await approve(store, session.name);
+    return { ...session, state, record };
+  }
+  if (review.state === 'changes_requested' || review.state === 'commented') {
+    const inline = await deps.pulls.reviewComments(pr, review.id);
+    if (!review.body.trim() && inline.length === 0) return { ...session, record };
+    const feedback = [
+      `Review by @${review.author.login} (${review.state.replace('_', ' ')}${review.commitId ? ` on ${review.commitId.slice(0, 7)}` : ''}):`,
+      '',
+      review.body.trim(),
+      ...(inline.length > 0
+        ? [
+            '',
+            '### Inline comments',
+            ...inline.map((c) => `- \`${c.path}${c.line ? `:${c.line}` : ''}\` — ${c.body.trim()}`),
+          ]
+        : []),
+    ].join('\n');
+    const state = await requestChanges(store, session.name, feedback);
+    return { ...session, state, record };
+  }
+  return { ...session, record };
+}

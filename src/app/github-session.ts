@@ -1,0 +1,217 @@
+// A session as it lives on GitHub: its branch, its `_github.json` record, and what the issue and
+// pull request show for it (status comment, questions, labels, the plan PR).
+import { digest } from '../core/digest.js';
+import { parseGithubRecord, serializeGithubRecord } from '../core/github-record.js';
+import type { GithubRecord } from '../core/github-record.js';
+import { pullRequestBody, questionsComment, statusComment } from '../core/github-render.js';
+import type { Links } from '../core/github-render.js';
+import { readStatusField } from '../core/overview.js';
+import { parseQa } from '../core/qa.js';
+import type { SessionState } from '../core/session-state.js';
+import type { RunResult } from './run-session.js';
+import type { SessionDeps } from './run-session.js';
+import type { BranchGit, Dispatcher, Issues, PullRequest, PullRequests } from './ports.js';
+import { FILES, SessionError, loadState } from './session-files.js';
+
+export const GITHUB_FILE = '_github.json';
+
+export const STATE_LABELS = {
+  running: 'samocode:running',
+  waitingAnswers: 'samocode:waiting-answers',
+  waitingApproval: 'samocode:waiting-approval',
+  blocked: 'samocode:blocked',
+  done: 'samocode:done',
+} as const;
+
+export interface GithubDeps extends SessionDeps {
+  branches: BranchGit;
+  issues: Issues;
+  pulls: PullRequests;
+  dispatcher: Dispatcher;
+}
+
+export interface GithubSettings {
+  workspace: string;
+  /** The sessions folder, relative to the repository root. */
+  sessionsDir: string;
+  branchPrefix: string;
+  baseBranch: string;
+  serverUrl: string;
+  repository: string;
+  runUrl?: string;
+  log: (line: string) => void;
+}
+
+/** An open session: its name, state and GitHub record, as checked out from its branch. */
+export interface OpenSession {
+  name: string;
+  branch: string;
+  record: GithubRecord;
+  state: SessionState;
+}
+
+export async function readRecord(
+  deps: GithubDeps,
+  name: string,
+): Promise<GithubRecord | undefined> {
+  const text = await deps.store.read(name, GITHUB_FILE);
+  if (text === null) return undefined;
+  const parsed = parseGithubRecord(text);
+  if (!parsed.ok)
+    throw new SessionError(`${deps.store.dir(name)}/${GITHUB_FILE} is malformed: ${parsed.error}`);
+  return parsed.record;
+}
+
+export async function writeRecord(
+  deps: GithubDeps,
+  name: string,
+  record: GithubRecord,
+): Promise<void> {
+  await deps.store.write(name, GITHUB_FILE, serializeGithubRecord(record));
+}
+
+/** The newest session on the checked-out branch that belongs to `issue`. */
+export async function findIssueSession(
+  deps: GithubDeps,
+  issue: number,
+  branch: string,
+): Promise<OpenSession | undefined> {
+  for (const name of (await deps.store.list()).reverse()) {
+    const record = await readRecord(deps, name);
+    if (record?.issue === issue && record.branch === branch) {
+      return { name, branch, record, state: await loadState(deps.store, name) };
+    }
+  }
+  return undefined;
+}
+
+export function linksFor(s: GithubSettings, session: OpenSession, pr?: { number: number }): Links {
+  const repo = `${s.serverUrl.replace(/\/+$/, '')}/${s.repository}`;
+  return {
+    ...(s.runUrl ? { run: s.runUrl } : {}),
+    branch: `${repo}/tree/${session.branch}`,
+    sessionFolder: `${repo}/tree/${session.branch}/${s.sessionsDir.replace(/^\.?\/+|\/+$/g, '')}/${session.name}`,
+    ...(pr ? { pr: { number: pr.number, url: `${repo}/pull/${pr.number}` } } : {}),
+  };
+}
+
+export function stateLabel(state: SessionState): string {
+  if (state.status === 'done') return STATE_LABELS.done;
+  if (state.status === 'blocked') return STATE_LABELS.blocked;
+  if (state.status === 'waiting') {
+    if (state.waitingFor === 'qa_answers') return STATE_LABELS.waitingAnswers;
+    if (state.waitingFor === 'plan_approval') return STATE_LABELS.waitingApproval;
+    return STATE_LABELS.blocked;
+  }
+  return STATE_LABELS.running;
+}
+
+/** Creates or edits the one status comment of the session; returns the record with its id. */
+export async function updateStatus(
+  deps: GithubDeps,
+  s: GithubSettings,
+  session: OpenSession,
+): Promise<GithubRecord> {
+  const overview = (await deps.store.read(session.name, FILES.overview)) ?? '';
+  const lastAction = readStatusField(overview, 'Last Action');
+  const next = readStatusField(overview, 'Next');
+  const body = statusComment(
+    session.state,
+    { ...(lastAction ? { lastAction } : {}), ...(next ? { next } : {}) },
+    linksFor(s, session, session.record.pr),
+  );
+  if (session.record.statusCommentId !== undefined) {
+    await deps.issues.updateComment(session.record.statusCommentId, body);
+    return session.record;
+  }
+  const id = await deps.issues.createComment(session.record.issue, body);
+  return { ...session.record, statusCommentId: id };
+}
+
+/** Moves the issue to the label of the session's state, keeping exactly one state label. */
+export async function syncLabel(
+  deps: GithubDeps,
+  session: OpenSession,
+  previous: string | undefined,
+): Promise<void> {
+  const wanted = stateLabel(session.state);
+  if (previous === wanted) return;
+  await deps.issues.addLabel(session.record.issue, wanted);
+  if (previous !== undefined) await deps.issues.removeLabel(session.record.issue, previous);
+}
+
+/** The newest plan document in the session folder (`*-plan-*.md`, by name). */
+async function latestPlan(
+  deps: GithubDeps,
+  name: string,
+): Promise<{ file: string; text: string } | undefined> {
+  const files = await deps.store.listFiles(name);
+  const file = files
+    .filter((f) => /-plan-.*\.md$/.test(f))
+    .sort()
+    .at(-1);
+  if (!file) return undefined;
+  const text = await deps.store.read(name, file);
+  return text === null ? undefined : { file, text };
+}
+
+async function ensurePullRequest(
+  deps: GithubDeps,
+  s: GithubSettings,
+  session: OpenSession,
+): Promise<PullRequest> {
+  const plan = await latestPlan(deps, session.name);
+  const body = pullRequestBody({
+    issue: session.record.issue,
+    state: session.state,
+    ...(plan ? { plan } : {}),
+    sessionFolder: linksFor(s, session).sessionFolder ?? '',
+  });
+  const title = `Samocode: ${session.state.task.split('\n')[0]?.slice(0, 200) ?? session.name}`;
+  const existing = await deps.pulls.findOpen(session.branch);
+  if (existing) {
+    await deps.pulls.update(existing.number, { body });
+    return existing;
+  }
+  return deps.pulls.create({ branch: session.branch, base: s.baseBranch, title, body });
+}
+
+/**
+ * Shows the session's state on GitHub after a run: questions, plan PR, done PR, labels, the status
+ * comment, and a continuation when the run stopped with work left. Returns the updated record.
+ */
+export async function publish(
+  deps: GithubDeps,
+  s: GithubSettings,
+  session: OpenSession,
+  result: RunResult | undefined,
+  previousLabel: string | undefined,
+): Promise<GithubRecord> {
+  let record = session.record;
+  const state = session.state;
+  if (state.status === 'waiting' && state.waitingFor === 'qa_answers') {
+    const qa = (await deps.store.read(session.name, FILES.qa)) ?? '';
+    const questions = parseQa(qa);
+    // The round is the questions as asked; answers written under them do not make it new.
+    const round = digest(JSON.stringify(questions.map(({ answer: _answer, ...asked }) => asked)));
+    if (record.questionsPosted !== round && questions.length > 0) {
+      await deps.issues.createComment(record.issue, questionsComment(session.name, questions));
+      record = { ...record, questionsPosted: round };
+    }
+  }
+  if (
+    (state.status === 'waiting' && state.waitingFor === 'plan_approval') ||
+    state.status === 'done'
+  ) {
+    const pr = await ensurePullRequest(deps, s, { ...session, record });
+    record = { ...record, pr: { number: pr.number, nodeId: pr.nodeId } };
+    if (state.status === 'done') await deps.pulls.markReady(pr);
+  }
+  await syncLabel(deps, { ...session, record }, previousLabel);
+  record = await updateStatus(deps, s, { ...session, record });
+  if (result?.stop === 'run-limit' && state.status === 'running') {
+    await deps.dispatcher.continueSession(record.issue);
+    s.log(`dispatched a continuation for issue #${record.issue}`);
+  }
+  return record;
+}

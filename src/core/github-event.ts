@@ -1,0 +1,235 @@
+// Which GitHub event means what for a session. Payloads are parsed with zod at this edge; the
+// result is an intent the app carries out, or a reason to do nothing.
+import { z } from 'zod';
+
+export interface Actor {
+  login: string;
+  isBot: boolean;
+}
+
+export type Intent =
+  | { kind: 'start'; issue: IssueInfo; actor: Actor }
+  | { kind: 'comment'; issue: number; comment: CommentInfo; onPullRequest: boolean }
+  | { kind: 'review'; pr: number; branch: string; review: ReviewInfo }
+  | { kind: 'stop'; issue: number; actor: Actor; why: string }
+  | { kind: 'continue'; issue: number }
+  | { kind: 'ignore'; reason: string };
+
+export interface IssueInfo {
+  number: number;
+  title: string;
+  body: string;
+}
+
+export interface CommentInfo {
+  id: number;
+  body: string;
+  author: Actor;
+  createdAt: string;
+}
+
+export interface ReviewInfo {
+  id: number;
+  state: 'approved' | 'changes_requested' | 'commented' | 'dismissed';
+  body: string;
+  author: Actor;
+  commitId?: string;
+}
+
+export interface EventSettings {
+  triggerLabel: string;
+  branchPrefix: string;
+}
+
+const user = z.object({ login: z.string(), type: z.string().optional() });
+const issue = z.object({
+  number: z.number().int(),
+  title: z.string(),
+  body: z.string().nullable().optional(),
+  pull_request: z.unknown().optional(),
+});
+const repository = z.object({ full_name: z.string(), fork: z.boolean().optional() }).optional();
+
+const issuesEvent = z.object({
+  action: z.string(),
+  issue,
+  label: z.object({ name: z.string() }).optional(),
+  sender: user,
+});
+const commentEvent = z.object({
+  action: z.string(),
+  issue,
+  comment: z.object({ id: z.number(), body: z.string().nullable(), user, created_at: z.string() }),
+});
+const reviewEvent = z.object({
+  action: z.string(),
+  review: z.object({
+    id: z.number(),
+    state: z.string(),
+    body: z.string().nullable(),
+    user,
+    commit_id: z.string().optional(),
+  }),
+  pull_request: z.object({
+    number: z.number(),
+    head: z.object({
+      ref: z.string(),
+      repo: z.object({ full_name: z.string() }).nullable().optional(),
+    }),
+  }),
+  repository,
+});
+const dispatchEvent = z.object({
+  inputs: z.record(z.string(), z.unknown()).nullable().optional(),
+  client_payload: z.record(z.string(), z.unknown()).nullable().optional(),
+  action: z.string().optional(),
+});
+
+export function actorOf(u: { login: string; type?: string | undefined }): Actor {
+  return { login: u.login, isBot: u.type === 'Bot' || u.login.endsWith('[bot]') };
+}
+
+export function routeEvent(name: string, payload: unknown, settings: EventSettings): Intent {
+  const parse = <T>(schema: z.ZodType<T>): T | Intent => {
+    const parsed = schema.safeParse(payload);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    return {
+      kind: 'ignore',
+      reason: `the ${name} payload is not what GitHub sends: "${issue?.path.join('.') ?? ''}" ${issue?.message ?? ''}`,
+    };
+  };
+  const isIntent = (v: unknown): v is Intent => typeof v === 'object' && v !== null && 'kind' in v;
+
+  switch (name) {
+    case 'issues': {
+      const e = parse(issuesEvent);
+      if (isIntent(e)) return e;
+      const actor = actorOf(e.sender);
+      if (e.issue.pull_request !== undefined)
+        return { kind: 'ignore', reason: 'labels on pull requests do not start sessions' };
+      if (e.action === 'labeled') {
+        if (e.label?.name !== settings.triggerLabel)
+          return {
+            kind: 'ignore',
+            reason: `label "${e.label?.name ?? ''}" is not the trigger label "${settings.triggerLabel}"`,
+          };
+        if (actor.isBot) return { kind: 'ignore', reason: `label added by bot ${actor.login}` };
+        return {
+          kind: 'start',
+          issue: { number: e.issue.number, title: e.issue.title, body: e.issue.body ?? '' },
+          actor,
+        };
+      }
+      if (e.action === 'unlabeled' && e.label?.name === settings.triggerLabel) {
+        return {
+          kind: 'stop',
+          issue: e.issue.number,
+          actor,
+          why: `@${actor.login} removed the "${settings.triggerLabel}" label`,
+        };
+      }
+      if (e.action === 'closed')
+        return {
+          kind: 'stop',
+          issue: e.issue.number,
+          actor,
+          why: `@${actor.login} closed the issue`,
+        };
+      return { kind: 'ignore', reason: `issues.${e.action} does not concern sessions` };
+    }
+    case 'issue_comment': {
+      const e = parse(commentEvent);
+      if (isIntent(e)) return e;
+      if (e.action !== 'created')
+        return { kind: 'ignore', reason: `issue_comment.${e.action}: only new comments are read` };
+      const author = actorOf(e.comment.user);
+      if (author.isBot) return { kind: 'ignore', reason: `comment by bot ${author.login}` };
+      return {
+        kind: 'comment',
+        issue: e.issue.number,
+        onPullRequest: e.issue.pull_request !== undefined,
+        comment: {
+          id: e.comment.id,
+          body: e.comment.body ?? '',
+          author,
+          createdAt: e.comment.created_at,
+        },
+      };
+    }
+    case 'pull_request_review': {
+      const e = parse(reviewEvent);
+      if (isIntent(e)) return e;
+      if (e.action !== 'submitted')
+        return {
+          kind: 'ignore',
+          reason: `pull_request_review.${e.action}: only submitted reviews are read`,
+        };
+      if (!e.pull_request.head.ref.startsWith(settings.branchPrefix)) {
+        return {
+          kind: 'ignore',
+          reason: `pull request #${e.pull_request.number} is not a session branch (${e.pull_request.head.ref})`,
+        };
+      }
+      const author = actorOf(e.review.user);
+      if (author.isBot) return { kind: 'ignore', reason: `review by bot ${author.login}` };
+      const state = e.review.state.toLowerCase();
+      if (!['approved', 'changes_requested', 'commented', 'dismissed'].includes(state)) {
+        return {
+          kind: 'ignore',
+          reason: `review state "${e.review.state}" is not one GitHub sends`,
+        };
+      }
+      return {
+        kind: 'review',
+        pr: e.pull_request.number,
+        branch: e.pull_request.head.ref,
+        review: {
+          id: e.review.id,
+          state: state as ReviewInfo['state'],
+          body: e.review.body ?? '',
+          author,
+          ...(e.review.commit_id ? { commitId: e.review.commit_id } : {}),
+        },
+      };
+    }
+    case 'workflow_dispatch':
+    case 'repository_dispatch': {
+      const e = parse(dispatchEvent);
+      if (isIntent(e)) return e;
+      const raw = (name === 'workflow_dispatch' ? e.inputs : e.client_payload)?.issue;
+      const number =
+        typeof raw === 'number'
+          ? raw
+          : typeof raw === 'string' && /^\d+$/.test(raw.trim())
+            ? Number(raw)
+            : undefined;
+      if (number === undefined)
+        return {
+          kind: 'ignore',
+          reason: `${name} without an "issue" number in its ${name === 'workflow_dispatch' ? 'inputs' : 'client_payload'}`,
+        };
+      return { kind: 'continue', issue: number };
+    }
+    case 'pull_request_target':
+      return {
+        kind: 'ignore',
+        reason:
+          'samocode refuses to run on pull_request_target: it would run an agent on untrusted code with secrets',
+      };
+    default:
+      return { kind: 'ignore', reason: `the ${name} event does not concern sessions` };
+  }
+}
+
+/** `/samocode <command>` on the first line of a comment. */
+export type SlashCommand = 'approve' | 'resume' | 'stop' | 'status';
+
+export function slashCommand(body: string): SlashCommand | { unknown: string } | undefined {
+  const first = body.trimStart().split('\n')[0]?.trim() ?? '';
+  const match = /^\/samocode(?:\s+(\S+))?/i.exec(first);
+  if (!match) return undefined;
+  const word = (match[1] ?? '').toLowerCase();
+  if (word === 'approve' || word === 'resume' || word === 'stop' || word === 'status') return word;
+  return { unknown: word };
+}

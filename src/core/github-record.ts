@@ -1,0 +1,58 @@
+// `_github.json`: what ties a session to GitHub — its issue, branch, status comment and pull
+// request, and the comments and reviews already applied (so each is applied once).
+import { z } from 'zod';
+
+export interface GithubRecord {
+  version: 1;
+  issue: number;
+  branch: string;
+  base: string;
+  statusCommentId?: number;
+  pr?: { number: number; nodeId: string };
+  /** Comment and review ids already applied, newest last (bounded). */
+  handled: number[];
+  /** The newest comment time considered; the next run reads comments from here on. */
+  seenCommentsUntil?: string;
+  /** The `_qa.md` questions round already posted, so a re-run does not post it twice. */
+  questionsPosted?: string;
+}
+
+const HANDLED_LIMIT = 500;
+
+const schema = z.object({
+  version: z.literal(1),
+  issue: z.number().int().positive(),
+  branch: z.string().min(1),
+  base: z.string().min(1),
+  statusCommentId: z.number().int().optional(),
+  pr: z.object({ number: z.number().int(), nodeId: z.string() }).optional(),
+  handled: z.array(z.number().int()),
+  seenCommentsUntil: z.string().optional(),
+  questionsPosted: z.string().optional(),
+});
+
+export function parseGithubRecord(
+  text: string,
+): { ok: true; record: GithubRecord } | { ok: false; error: string } {
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    if (parsed.success) return { ok: true, record: parsed.data };
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: `"${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}` };
+  } catch (error) {
+    return { ok: false, error: `not valid JSON (${(error as Error).message})` };
+  }
+}
+
+export function serializeGithubRecord(record: GithubRecord): string {
+  return `${JSON.stringify(record, null, 2)}\n`;
+}
+
+export function wasHandled(record: GithubRecord, id: number): boolean {
+  return record.handled.includes(id);
+}
+
+export function markHandled(record: GithubRecord, id: number): GithubRecord {
+  if (record.handled.includes(id)) return record;
+  return { ...record, handled: [...record.handled, id].slice(-HANDLED_LIMIT) };
+}

@@ -1,0 +1,137 @@
+// The text Samocode shows on GitHub: the status comment, the questions, the pull request body.
+// Every body starts with a hidden marker so the action recognises its own comments.
+import type { Question } from './qa.js';
+import { formatUsd } from './money.js';
+import { PHASES } from './phases.js';
+import type { SessionState } from './session-state.js';
+
+export const MARKERS = {
+  status: '<!-- samocode:status -->',
+  questions: '<!-- samocode:questions -->',
+  reply: '<!-- samocode:reply -->',
+  pr: '<!-- samocode:pr -->',
+} as const;
+
+export function isOwnComment(body: string): boolean {
+  return Object.values(MARKERS).some((marker) => body.startsWith(marker));
+}
+
+/** GitHub rejects bodies over 65,536 characters. */
+export function fitBody(text: string, limit = 60_000): string {
+  if (text.length <= limit) return text;
+  return `${text.slice(0, limit)}\n\n… (cut: ${text.length - limit} more characters in the session folder)`;
+}
+
+export interface Links {
+  run?: string;
+  branch?: string;
+  sessionFolder?: string;
+  pr?: { number: number; url: string };
+}
+
+export function pipeline(state: SessionState): string {
+  const current = PHASES.indexOf(state.phase);
+  return PHASES.map((phase, i) => {
+    if (state.status === 'done' || i < current) return `✅ ${phase}`;
+    if (i === current) return `${state.status === 'blocked' ? '⛔' : '⏳'} **${phase}**`;
+    return `⬜ ${phase}`;
+  }).join(' → ');
+}
+
+export function whatToDo(state: SessionState): string {
+  if (state.status === 'waiting' && state.waitingFor === 'qa_answers') {
+    return 'Waiting for your answers: reply to the questions with one line each, e.g. `Q1: A` or `2. B — because …`.';
+  }
+  if (state.status === 'waiting' && state.waitingFor === 'plan_approval') {
+    return 'Waiting for plan approval: review the draft pull request and approve it (or comment `/samocode approve`); request changes to have the plan revised.';
+  }
+  if (state.status === 'waiting')
+    return 'Waiting for you: see **Next** below, then comment `/samocode resume`.';
+  if (state.status === 'blocked') {
+    const needs = state.blocked?.needs ? ` Needs: ${state.blocked.needs}.` : '';
+    return `Blocked: ${state.blocked?.reason ?? 'no reason given'}.${needs} Fix it, then comment \`/samocode resume\`.`;
+  }
+  if (state.status === 'done') return `Done: ${state.summary || 'no summary'}`;
+  return 'Working…';
+}
+
+export function statusComment(
+  state: SessionState,
+  overview: { lastAction?: string; next?: string },
+  links: Links,
+): string {
+  const t = state.totals;
+  const phaseCount = state.phaseIterations[state.phase] ?? 0;
+  const linkLine = [
+    links.run ? `[this run](${links.run})` : '',
+    links.branch ? `[branch](${links.branch})` : '',
+    links.sessionFolder ? `[session folder](${links.sessionFolder})` : '',
+    links.pr ? `[PR #${links.pr.number}](${links.pr.url})` : '',
+  ].filter(Boolean);
+  return [
+    MARKERS.status,
+    `### Samocode · \`${state.name}\``,
+    '',
+    pipeline(state),
+    '',
+    `**${whatToDo(state)}**`,
+    '',
+    '| | |',
+    '| --- | --- |',
+    `| Iteration | ${state.iteration} (${phaseCount} in ${state.phase}) |`,
+    `| Last action | ${cell(overview.lastAction)} |`,
+    `| Next | ${cell(overview.next)} |`,
+    `| Cost | ${formatUsd(t.costUsd)} · ${(t.inputTokens + t.outputTokens).toLocaleString('en-US')} tokens · ${t.turns} turns |`,
+    '',
+    linkLine.join(' · '),
+  ].join('\n');
+}
+
+function cell(text: string | undefined): string {
+  return (text ?? '–').replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 300);
+}
+
+export function questionsComment(sessionName: string, questions: readonly Question[]): string {
+  const lines = [
+    MARKERS.questions,
+    `**Samocode has ${questions.length === 1 ? 'a question' : `${questions.length} questions`}** before planning \`${sessionName}\`.`,
+    'Reply with one answer per line — `Q1: A`, `1. B — because …`, one letter per line in order, or your own words after `Q2:`.',
+  ];
+  for (const q of questions) {
+    lines.push('', `**Q${q.number}: ${q.title}**`);
+    for (const option of q.options) lines.push(`- **${option.letter})** ${option.text}`);
+    if (q.suggestion) lines.push(`- _Suggestion: ${q.suggestion}_`);
+  }
+  return fitBody(lines.join('\n'));
+}
+
+export function replyComment(text: string): string {
+  return `${MARKERS.reply}\n${text}`;
+}
+
+export function pullRequestBody(input: {
+  issue: number;
+  state: SessionState;
+  plan?: { file: string; text: string };
+  sessionFolder?: string;
+}): string {
+  const { state } = input;
+  const lines = [MARKERS.pr, `Closes #${input.issue}`, ''];
+  if (state.status === 'done') {
+    lines.push('## Summary', state.summary || '(no summary)', '');
+  } else {
+    lines.push(
+      '> **Plan review.** Approve this pull request (or comment `/samocode approve` on the issue) to start the implementation. Request changes to have the plan revised.',
+      '',
+    );
+  }
+  if (input.plan) {
+    const plan = [`## Plan (\`${input.plan.file}\`)`, '', input.plan.text.trim()];
+    if (state.status === 'done')
+      lines.push('<details><summary>Plan</summary>', '', ...plan, '', '</details>');
+    else lines.push(...plan);
+    lines.push('');
+  }
+  if (input.sessionFolder) lines.push(`Session folder: ${input.sessionFolder}`);
+  return fitBody(lines.join('\n'));
+}

@@ -1,0 +1,65 @@
+// The action's inputs as one typed settings object; every error names the input and the expected form.
+import { z } from 'zod';
+
+const number = (name: string, min: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, `input "${name}" must be a number`)
+    .transform(Number)
+    .refine((n) => n >= min, `input "${name}" must be at least ${min}`);
+
+const whole = (name: string, min: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `input "${name}" must be a whole number`)
+    .transform(Number)
+    .refine((n) => n >= min, `input "${name}" must be at least ${min}`);
+
+export type ActionInputs = ReturnType<typeof readActionInputs>;
+
+export function readActionInputs(getInput: (name: string) => string) {
+  const raw = (name: string, fallback = '') => getInput(name).trim() || fallback;
+  const parse = <T>(name: string, schema: z.ZodType<T>, fallback: string): T => {
+    const value = raw(name, fallback);
+    const result = schema.safeParse(value);
+    if (!result.success)
+      throw new Error(
+        `${result.error.issues[0]?.message ?? `input "${name}" is invalid`} (got "${value}")`,
+      );
+    return result.data;
+  };
+  const optional = <T>(name: string, schema: z.ZodType<T>): T | undefined =>
+    raw(name) ? parse(name, schema, '') : undefined;
+  const githubToken = raw('github-token');
+  if (!githubToken)
+    throw new Error(
+      'input "github-token" is empty: pass ${{ github.token }} or a token with contents, issues and pull-requests write access',
+    );
+  const branchPrefix = raw('branch-prefix', 'samocode/');
+  if (!/^[\w./-]+$/.test(branchPrefix))
+    throw new Error(
+      `input "branch-prefix" must be a branch name prefix like "samocode/" (got "${branchPrefix}")`,
+    );
+  const sessionsDir = raw('sessions-dir', '_sessions');
+  if (sessionsDir.startsWith('/') || sessionsDir.split('/').includes('..')) {
+    throw new Error(
+      `input "sessions-dir" must be a folder inside the repository, like "_sessions" (got "${sessionsDir}")`,
+    );
+  }
+  return {
+    githubToken,
+    triggerLabel: raw('trigger-label', 'samocode'),
+    branchPrefix,
+    sessionsDir,
+    baseBranch: raw('base-branch'),
+    claudePath: raw('claude-path', 'claude'),
+    model: raw('model'),
+    timeoutSeconds: parse('timeout', whole('timeout', 1), '1800'),
+    maxTurns: optional('max-turns', whole('max-turns', 1)),
+    maxIterationsPerRun: parse('max-iterations-per-run', whole('max-iterations-per-run', 1), '20'),
+    maxRetries: parse('max-retries', whole('max-retries', 0), '2'),
+    maxCostUsd: optional('max-cost-usd', number('max-cost-usd', 0)),
+  };
+}

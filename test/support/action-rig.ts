@@ -1,0 +1,235 @@
+// Runs the bundled action exactly as a runner does: `node dist/index.js` with INPUT_*, the GITHUB_*
+// variables and an event payload file, in a fresh shallow checkout of a bare `origin`, against the
+// fake GitHub. Payloads start from GitHub's own webhook examples, adjusted to the test repository.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import type { FakeGitHub, FakeUser } from './fake-github.js';
+import { gitEnv, sh, tempDir } from './temp.js';
+
+const require = createRequire(import.meta.url);
+type Json = Record<string, unknown>;
+
+interface Example {
+  name: string;
+  examples: Json[];
+}
+const EXAMPLES = require('@octokit/webhooks-examples/api.github.com/index.json') as Example[];
+
+function example(name: string, action?: string): Json {
+  const found = EXAMPLES.find((e) => e.name === name)?.examples.find(
+    (x) => action === undefined || x.action === action,
+  );
+  if (!found) throw new Error(`no ${name}.${action ?? ''} example`);
+  return structuredClone(found);
+}
+
+export interface ActionResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  workspace: string;
+}
+
+export function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const re = /^([^\n<]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm;
+  for (const m of text.matchAll(re)) outputs[m[1] as string] = m[3] as string;
+  return outputs;
+}
+
+export function actionRig(
+  fake: FakeGitHub,
+  options: { node?: string; inputs?: Record<string, string>; env?: Record<string, string> } = {},
+) {
+  const root = tempDir('samocode-action-');
+  const origin = join(root, 'origin.git');
+  const seed = join(root, 'seed');
+  sh(root, 'git', ['init', '-q', '--bare', '-b', 'main', origin]);
+  sh(root, 'git', ['clone', '-q', origin, seed]);
+  writeFileSync(join(seed, 'README.md'), '# widgets\n');
+  sh(seed, 'git', ['add', '.']);
+  sh(seed, 'git', ['commit', '-q', '-m', 'initial']);
+  sh(seed, 'git', ['push', '-q', 'origin', 'HEAD:main']);
+  const scenario = join(root, 'scenario.json');
+  let runs = 0;
+
+  const repository = {
+    ...(example('issues', 'labeled').repository as Json),
+    full_name: `${fake.owner}/${fake.repo}`,
+    name: fake.repo,
+    default_branch: 'main',
+    fork: false,
+  };
+  const sender = (u: FakeUser) => ({
+    ...(example('issues', 'labeled').sender as Json),
+    login: u.login,
+    type: u.type ?? 'User',
+  });
+
+  return {
+    root,
+    origin,
+    scenario,
+    setScenario(steps: object[]) {
+      writeFileSync(scenario, JSON.stringify({ steps }));
+    },
+    openIssue(number: number, title: string, body: string, author: FakeUser = { login: 'octo' }) {
+      fake.state.issues.set(number, {
+        number,
+        title,
+        body,
+        state: 'open',
+        labels: new Set(),
+        user: author,
+      });
+    },
+    labeled(number: number, label: string, by: FakeUser) {
+      const issue = fake.state.issues.get(number);
+      if (!issue) throw new Error(`open issue ${number} first`);
+      issue.labels.add(label);
+      const payload = example('issues', 'labeled');
+      Object.assign(payload.issue as Json, { number, title: issue.title, body: issue.body });
+      delete (payload.issue as Json).pull_request;
+      return {
+        ...payload,
+        label: { ...(payload.label as Json), name: label },
+        repository,
+        sender: sender(by),
+      };
+    },
+    /** A person comments: the comment is created on the fake, and its event payload returned. */
+    comment(number: number, body: string, by: FakeUser) {
+      const created = fake.addComment(number, body, by);
+      const payload = example('issue_comment', 'created');
+      Object.assign(payload.issue as Json, {
+        number,
+        title: fake.state.issues.get(number)?.title ?? 'x',
+      });
+      delete (payload.issue as Json).pull_request;
+      Object.assign(payload.comment as Json, {
+        id: created.id,
+        body,
+        created_at: created.created_at,
+        updated_at: created.created_at,
+        user: sender(by),
+      });
+      return { ...payload, repository, sender: sender(by) };
+    },
+    review(
+      pr: number,
+      state: 'approved' | 'changes_requested' | 'commented',
+      body: string,
+      by: FakeUser,
+      inline: Array<{ path: string; position: number; body: string }> = [],
+    ) {
+      const pull = fake.state.pulls.find((p) => p.number === pr);
+      if (!pull) throw new Error(`no pull request ${pr}`);
+      const payload = example('pull_request_review', 'submitted');
+      const id = 9_000_000 + fake.requests.length;
+      fake.state.reviewComments.set(id, inline);
+      Object.assign(payload.review as Json, {
+        id,
+        state,
+        body,
+        user: sender(by),
+        commit_id: 'a'.repeat(40),
+      });
+      Object.assign(payload.pull_request as Json, {
+        number: pr,
+        head: { ...((payload.pull_request as Json).head as Json), ref: pull.head },
+      });
+      return { ...payload, repository, sender: sender(by) };
+    },
+    dispatch(issue: number) {
+      return {
+        ...example('repository_dispatch'),
+        action: 'samocode-continue',
+        client_payload: { issue },
+        repository,
+      };
+    },
+    async run(
+      event: string,
+      payload: object,
+      inputs: Record<string, string> = {},
+    ): Promise<ActionResult> {
+      runs += 1;
+      const dir = join(root, `run-${runs}`);
+      mkdirSync(dir);
+      const workspace = join(dir, 'workspace');
+      // actions/checkout: a shallow clone of the default branch, no git identity configured.
+      sh(dir, 'git', ['clone', '-q', '--depth', '1', `file://${origin}`, workspace]);
+      const eventPath = join(dir, 'event.json');
+      const outputPath = join(dir, 'output');
+      const summaryPath = join(dir, 'summary.md');
+      writeFileSync(eventPath, JSON.stringify(payload));
+      writeFileSync(outputPath, '');
+      writeFileSync(summaryPath, '');
+      const allInputs: Record<string, string> = {
+        'github-token': fake.token,
+        'claude-path': resolve('test/fixtures/scripted-agent.mjs'),
+        timeout: '60',
+        'max-retries': '0',
+        ...options.inputs,
+        ...inputs,
+      };
+      const env: Record<string, string> = {
+        PATH: process.env.PATH ?? '',
+        HOME: join(root, 'home'),
+        GIT_CONFIG_NOSYSTEM: gitEnv.GIT_CONFIG_NOSYSTEM,
+        GIT_CONFIG_GLOBAL: gitEnv.GIT_CONFIG_GLOBAL,
+        GITHUB_ACTIONS: 'true',
+        GITHUB_EVENT_NAME: event,
+        GITHUB_EVENT_PATH: eventPath,
+        GITHUB_REPOSITORY: `${fake.owner}/${fake.repo}`,
+        GITHUB_WORKSPACE: workspace,
+        GITHUB_API_URL: fake.url,
+        GITHUB_SERVER_URL: 'https://github.example',
+        GITHUB_RUN_ID: String(1000 + runs),
+        GITHUB_OUTPUT: outputPath,
+        GITHUB_STEP_SUMMARY: summaryPath,
+        RUNNER_TEMP: dir,
+        SCRIPTED_AGENT_SCENARIO: scenario,
+        ...options.env,
+      };
+      for (const [name, value] of Object.entries(allInputs))
+        env[`INPUT_${name.toUpperCase()}`] = value;
+      const result = await execa(options.node ?? process.execPath, [resolve('dist/index.js')], {
+        cwd: workspace,
+        env,
+        extendEnv: false,
+        reject: false,
+      });
+      return {
+        exitCode: result.exitCode ?? -1,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        outputs: parseOutputs(readFileSync(outputPath, 'utf8')),
+        summary: readFileSync(summaryPath, 'utf8'),
+        workspace,
+      };
+    },
+    /** A file as it is on a branch of origin. */
+    show(branch: string, path: string): string {
+      return sh(root, 'git', ['--git-dir', origin, 'show', `${branch}:${path}`]);
+    },
+    log(branch: string): string[] {
+      return sh(root, 'git', ['--git-dir', origin, 'log', '--format=%s', `main..${branch}`])
+        .split('\n')
+        .filter(Boolean);
+    },
+    branches(): string[] {
+      return sh(root, 'git', [
+        '--git-dir',
+        origin,
+        'for-each-ref',
+        '--format=%(refname:short)',
+        'refs/heads',
+      ]).split('\n');
+    },
+  };
+}

@@ -1,0 +1,517 @@
+// A fake GitHub REST API on 127.0.0.1. Every request is checked against GitHub's official OpenAPI
+// description (@octokit/openapi): an unknown route answers 404, an invalid one 422, and JSON bodies
+// may not carry fields the operation does not define. The operations Samocode uses keep real state.
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { OpenAPIBackend } from 'openapi-backend';
+import type { Context } from 'openapi-backend';
+
+const require = createRequire(import.meta.url);
+type Json = Record<string, unknown>;
+
+let specCache: Json | undefined;
+function spec(): Json {
+  specCache ??= JSON.parse(
+    readFileSync(require.resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8'),
+  ) as Json;
+  return specCache;
+}
+
+export interface FakeUser {
+  login: string;
+  type?: 'User' | 'Bot';
+}
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  operation?: string;
+  status: number;
+  body?: unknown;
+}
+
+export interface Fault {
+  /** Operation id (e.g. `issues/create-comment`) or `*`. */
+  operation: string;
+  status: number;
+  times: number;
+  headers?: Record<string, string>;
+}
+
+export interface FakeGitHub {
+  url: string;
+  owner: string;
+  repo: string;
+  token: string;
+  requests: LoggedRequest[];
+  state: FakeState;
+  /** Adds a comment as a person would (for catch-up tests). */
+  addComment(issue: number, body: string, user: FakeUser): { id: number; created_at: string };
+  inject(fault: Fault): void;
+  close(): Promise<void>;
+}
+
+interface Comment {
+  id: number;
+  node_id: string;
+  issue: number;
+  body: string;
+  user: FakeUser;
+  created_at: string;
+  updated_at: string;
+  reactions: string[];
+}
+
+interface Pull {
+  number: number;
+  node_id: string;
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  draft: boolean;
+  state: 'open' | 'closed';
+}
+
+export interface FakeState {
+  issues: Map<
+    number,
+    {
+      number: number;
+      title: string;
+      body: string;
+      state: 'open' | 'closed';
+      labels: Set<string>;
+      user: FakeUser;
+    }
+  >;
+  comments: Comment[];
+  labels: Map<string, { name: string; color: string; description: string | null }>;
+  pulls: Pull[];
+  reviewComments: Map<number, Array<{ path: string; position: number; body: string }>>;
+  dispatches: Array<{ event_type: string; client_payload?: unknown }>;
+  permissions: Map<string, string>;
+}
+
+export async function startFakeGitHub(
+  options: { owner?: string; repo?: string; token?: string } = {},
+): Promise<FakeGitHub> {
+  const owner = options.owner ?? 'acme';
+  const repo = options.repo ?? 'widgets';
+  const token = options.token ?? 'ghs_testtoken';
+  const requests: LoggedRequest[] = [];
+  const faults: Fault[] = [];
+  let ids = 1000;
+  let clock = Date.parse('2026-11-25T10:00:00Z');
+  const now = () => new Date((clock += 1000)).toISOString();
+  const state: FakeState = {
+    issues: new Map(),
+    comments: [],
+    labels: new Map(),
+    pulls: [],
+    reviewComments: new Map(),
+    dispatches: [],
+    permissions: new Map(),
+  };
+  let base = '';
+  const user = (u: FakeUser) => ({
+    login: u.login,
+    id: 1,
+    node_id: 'U_1',
+    type: u.type ?? 'User',
+    site_admin: false,
+  });
+  const commentJson = (c: Comment) => ({
+    id: c.id,
+    node_id: c.node_id,
+    url: `${base}/repos/${owner}/${repo}/issues/comments/${c.id}`,
+    html_url: `https://github.com/${owner}/${repo}/issues/${c.issue}#issuecomment-${c.id}`,
+    issue_url: `${base}/repos/${owner}/${repo}/issues/${c.issue}`,
+    body: c.body,
+    user: user(c.user),
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    author_association: 'OWNER',
+  });
+  const pullJson = (p: Pull) => ({
+    id: p.number,
+    node_id: p.node_id,
+    number: p.number,
+    html_url: `https://github.com/${owner}/${repo}/pull/${p.number}`,
+    state: p.state,
+    title: p.title,
+    body: p.body,
+    draft: p.draft,
+    head: { ref: p.head, label: `${owner}:${p.head}` },
+    base: { ref: p.base },
+  });
+  const issueOf = (n: unknown) => {
+    const issue = state.issues.get(Number(n));
+    if (!issue) throw new HttpError(404, 'Not Found');
+    return issue;
+  };
+  const labelJson = (name: string) => ({
+    id: 1,
+    node_id: 'L_1',
+    name,
+    color: state.labels.get(name)?.color ?? 'ededed',
+    description: state.labels.get(name)?.description ?? null,
+    default: false,
+  });
+
+  const handlers: Record<
+    string,
+    (c: Context, body: Json, query: Json) => { status: number; json?: unknown }
+  > = {
+    'issues/create-comment': (c, body) => {
+      issueOf(c.request.params.issue_number);
+      const time = now();
+      const comment: Comment = {
+        id: ++ids,
+        node_id: `IC_${ids}`,
+        issue: Number(c.request.params.issue_number),
+        body: String(body.body),
+        user: { login: 'github-actions[bot]', type: 'Bot' },
+        created_at: time,
+        updated_at: time,
+        reactions: [],
+      };
+      state.comments.push(comment);
+      return { status: 201, json: commentJson(comment) };
+    },
+    'issues/update-comment': (c, body) => {
+      const comment = state.comments.find((x) => x.id === Number(c.request.params.comment_id));
+      if (!comment) throw new HttpError(404, 'Not Found');
+      comment.body = String(body.body);
+      comment.updated_at = now();
+      return { status: 200, json: commentJson(comment) };
+    },
+    'issues/list-comments': (c, _b, query) => {
+      issueOf(c.request.params.issue_number);
+      const since = typeof query.since === 'string' ? query.since : undefined;
+      const list = state.comments.filter(
+        (x) =>
+          x.issue === Number(c.request.params.issue_number) && (!since || x.updated_at >= since),
+      );
+      return { status: 200, json: list.map(commentJson) };
+    },
+    'issues/get': (c) => {
+      const issue = issueOf(c.request.params.issue_number);
+      return {
+        status: 200,
+        json: {
+          number: issue.number,
+          title: issue.title,
+          body: issue.body,
+          state: issue.state,
+          labels: [...issue.labels].map(labelJson),
+          user: user(issue.user),
+        },
+      };
+    },
+    'issues/add-labels': (c, body) => {
+      const issue = issueOf(c.request.params.issue_number);
+      const names = (Array.isArray(body) ? body : (body.labels as unknown[])).map((l) =>
+        typeof l === 'string' ? l : String((l as Json).name),
+      );
+      for (const name of names) {
+        issue.labels.add(name);
+        if (!state.labels.has(name))
+          state.labels.set(name, { name, color: 'ededed', description: null });
+      }
+      return { status: 200, json: [...issue.labels].map(labelJson) };
+    },
+    'issues/remove-label': (c) => {
+      const issue = issueOf(c.request.params.issue_number);
+      const name = decodeURIComponent(String(c.request.params.name));
+      if (!issue.labels.delete(name)) throw new HttpError(404, 'Label does not exist');
+      return { status: 200, json: [...issue.labels].map(labelJson) };
+    },
+    'issues/create-label': (_c, body) => {
+      const name = String(body.name);
+      if (state.labels.has(name))
+        throw new HttpError(422, 'Validation Failed', [
+          { resource: 'Label', code: 'already_exists', field: 'name' },
+        ]);
+      state.labels.set(name, {
+        name,
+        color: String(body.color ?? 'ededed'),
+        description: (body.description as string | undefined) ?? null,
+      });
+      return { status: 201, json: labelJson(name) };
+    },
+    'reactions/create-for-issue-comment': (c, body) => {
+      const comment = state.comments.find((x) => x.id === Number(c.request.params.comment_id));
+      if (!comment) throw new HttpError(404, 'Not Found');
+      const content = String(body.content);
+      const existed = comment.reactions.includes(content);
+      if (!existed) comment.reactions.push(content);
+      return {
+        status: existed ? 200 : 201,
+        json: {
+          id: ++ids,
+          node_id: `R_${ids}`,
+          content,
+          user: user({ login: 'github-actions[bot]', type: 'Bot' }),
+          created_at: now(),
+        },
+      };
+    },
+    'pulls/list': (_c, _b, query) => {
+      const head = typeof query.head === 'string' ? query.head.split(':').at(-1) : undefined;
+      const wanted = typeof query.state === 'string' ? query.state : 'open';
+      const list = state.pulls.filter(
+        (p) => (!head || p.head === head) && (wanted === 'all' || p.state === wanted),
+      );
+      return { status: 200, json: list.map(pullJson) };
+    },
+    'pulls/create': (_c, body) => {
+      const head = String(body.head);
+      if (state.pulls.some((p) => p.head === head && p.state === 'open')) {
+        throw new HttpError(422, 'Validation Failed', [
+          {
+            resource: 'PullRequest',
+            code: 'custom',
+            message: `A pull request already exists for ${owner}:${head}.`,
+          },
+        ]);
+      }
+      const number = state.issues.size + state.pulls.length + 1;
+      const pull: Pull = {
+        number,
+        node_id: `PR_${number}`,
+        head,
+        base: String(body.base),
+        title: String(body.title),
+        body: String(body.body ?? ''),
+        draft: body.draft === true,
+        state: 'open',
+      };
+      state.pulls.push(pull);
+      return { status: 201, json: pullJson(pull) };
+    },
+    'pulls/update': (c, body) => {
+      const pull = state.pulls.find((p) => p.number === Number(c.request.params.pull_number));
+      if (!pull) throw new HttpError(404, 'Not Found');
+      if (typeof body.body === 'string') pull.body = body.body;
+      if (typeof body.title === 'string') pull.title = body.title;
+      return { status: 200, json: pullJson(pull) };
+    },
+    'pulls/list-comments-for-review': (c) => {
+      const list = state.reviewComments.get(Number(c.request.params.review_id)) ?? [];
+      return {
+        status: 200,
+        json: list.map((x, i) => ({
+          id: i + 1,
+          node_id: `RC_${i}`,
+          path: x.path,
+          position: x.position,
+          body: x.body,
+          user: user({ login: 'reviewer' }),
+        })),
+      };
+    },
+    'repos/create-dispatch-event': (_c, body) => {
+      state.dispatches.push({
+        event_type: String(body.event_type),
+        client_payload: body.client_payload,
+      });
+      return { status: 204 };
+    },
+    'repos/get-collaborator-permission-level': (c) => {
+      const login = String(c.request.params.username);
+      const permission = state.permissions.get(login) ?? 'none';
+      return { status: 200, json: { permission, role_name: permission, user: user({ login }) } };
+    },
+  };
+
+  const api = new OpenAPIBackend({
+    definition: spec() as never,
+    quick: true,
+    validate: true,
+    customizeAjv: (ajv) => {
+      for (const format of [
+        'date-time',
+        'int64',
+        'int32',
+        'double',
+        'uri',
+        'repo.nwo',
+        'binary',
+        'date',
+        'uri-template',
+        'email',
+        'timestamp',
+      ]) {
+        ajv.addFormat(format, true);
+      }
+      return ajv;
+    },
+  });
+  await api.init();
+
+  function unknownFields(operationId: string, body: unknown): string[] {
+    const op = api.getOperation(operationId) as
+      { requestBody?: { content?: Record<string, { schema?: Json }> } } | undefined;
+    const schema = op?.requestBody?.content?.['application/json']?.schema;
+    if (!schema || typeof body !== 'object' || body === null || Array.isArray(body)) return [];
+    const variants = (schema.oneOf as Json[] | undefined) ?? [schema];
+    const allowed = new Set(
+      variants.flatMap((v) => Object.keys((v.properties as Json | undefined) ?? {})),
+    );
+    if (allowed.size === 0) return [];
+    return Object.keys(body).filter((key) => !allowed.has(key));
+  }
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      const status = error instanceof HttpError ? error.status : 500;
+      if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          message: error instanceof Error ? error.message : String(error),
+          ...(error instanceof HttpError && error.errors ? { errors: error.errors } : {}),
+        }),
+      );
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', base);
+    const raw = await readBody(req);
+    const body = raw ? (JSON.parse(raw) as Json) : undefined;
+    const entry: LoggedRequest = {
+      method: req.method ?? '',
+      path: url.pathname,
+      status: 0,
+      ...(body !== undefined ? { body } : {}),
+    };
+    requests.push(entry);
+    const send = (status: number, json?: unknown, headers: Record<string, string> = {}) => {
+      entry.status = status;
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(json === undefined ? '' : JSON.stringify(json));
+    };
+    const auth = req.headers.authorization ?? '';
+    if (auth !== `token ${token}` && auth !== `Bearer ${token}`)
+      return send(401, { message: 'Bad credentials' });
+
+    if (req.method === 'POST' && url.pathname === '/graphql') {
+      entry.operation = 'graphql';
+      const query = String(body?.query ?? '');
+      const id = String((body?.variables as Json | undefined)?.id ?? '');
+      if (!/markPullRequestReadyForReview/.test(query))
+        return send(200, { errors: [{ message: 'unsupported query in the fake' }] });
+      const pull = state.pulls.find((p) => p.node_id === id);
+      if (!pull)
+        return send(200, {
+          data: null,
+          errors: [
+            {
+              type: 'NOT_FOUND',
+              message: `Could not resolve to a node with the global id of '${id}'`,
+            },
+          ],
+        });
+      pull.draft = false;
+      return send(200, {
+        data: { markPullRequestReadyForReview: { pullRequest: { isDraft: false } } },
+      });
+    }
+
+    const query = Object.fromEntries(url.searchParams.entries());
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+    // The registered handlers below return the matched operation's context (or nothing: no route).
+    const context = (await api.handleRequest({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query,
+      body,
+      headers,
+    })) as Context | undefined;
+    if (!context)
+      return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+    entry.operation = context.operation.operationId;
+    if (context.validation.errors?.length) {
+      return send(422, {
+        message: 'Invalid request (checked against the OpenAPI description)',
+        errors: context.validation.errors.slice(0, 5),
+      });
+    }
+    const extra = unknownFields(String(context.operation.operationId), body);
+    if (extra.length > 0)
+      return send(422, {
+        message: `Invalid request: ${context.operation.operationId} has no field(s) ${extra.join(', ')}`,
+      });
+    const fault = faults.find(
+      (f) => f.times > 0 && (f.operation === '*' || f.operation === context.operation.operationId),
+    );
+    if (fault) {
+      fault.times -= 1;
+      return send(fault.status, { message: `injected ${fault.status}` }, fault.headers);
+    }
+    const handler = handlers[String(context.operation.operationId)];
+    if (!handler)
+      return send(501, { message: `the fake does not implement ${context.operation.operationId}` });
+    const out = handler(context, body ?? {}, query);
+    return send(out.status, out.json);
+  }
+
+  api.register({
+    notFound: () => undefined,
+    validationFail: (c: Context) => c,
+    notImplemented: (c: Context) => c,
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: base,
+    owner,
+    repo,
+    token,
+    requests,
+    state,
+    addComment(issue, body, author) {
+      const time = now();
+      const comment: Comment = {
+        id: ++ids,
+        node_id: `IC_${ids}`,
+        issue,
+        body,
+        user: author,
+        created_at: time,
+        updated_at: time,
+        reactions: [],
+      };
+      state.comments.push(comment);
+      return { id: comment.id, created_at: time };
+    },
+    inject(fault) {
+      faults.push({ ...fault });
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors?: unknown[],
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
