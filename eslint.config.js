@@ -10,7 +10,7 @@ const layer = (files, patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results.json'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results.json', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -71,6 +71,7 @@ export default tseslint.config(
         URL: 'readonly',
         setTimeout: 'readonly',
         setInterval: 'readonly',
+        fetch: 'readonly',
       },
     },
   },

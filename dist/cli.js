@@ -20883,12 +20883,16 @@ async function runSession(deps, options) {
   const iso = () => clock.now().toISOString();
   let state = await loadState(store, options.session);
   let ran = 0;
+  const startedAt = clock.now().getTime();
   const finish = (stop) => ({ state, stop, iterations: ran });
   while (true) {
     if (options.signal?.aborted) return finish("aborted");
     if (state.status !== "running")
       return finish(state.status === "waiting" ? "waiting" : state.status);
     if (options.maxIterations !== void 0 && ran >= options.maxIterations) {
+      return finish("run-limit");
+    }
+    if (options.maxRunMs !== void 0 && ran > 0 && clock.now().getTime() - startedAt >= options.maxRunMs) {
       return finish("run-limit");
     }
     if (ran > 0 && options.hooks?.stopRequested) {

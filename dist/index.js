@@ -42180,12 +42180,16 @@ async function runSession(deps, options) {
   const iso = () => clock.now().toISOString();
   let state = await loadState(store, options.session);
   let ran = 0;
+  const startedAt = clock.now().getTime();
   const finish = (stop2) => ({ state, stop: stop2, iterations: ran });
   while (true) {
     if (options.signal?.aborted) return finish("aborted");
     if (state.status !== "running")
       return finish(state.status === "waiting" ? "waiting" : state.status);
     if (options.maxIterations !== void 0 && ran >= options.maxIterations) {
+      return finish("run-limit");
+    }
+    if (options.maxRunMs !== void 0 && ran > 0 && clock.now().getTime() - startedAt >= options.maxRunMs) {
       return finish("run-limit");
     }
     if (ran > 0 && options.hooks?.stopRequested) {
@@ -55051,6 +55055,7 @@ function readActionInputs(getInput2) {
     timeoutSeconds: parse5("timeout", whole("timeout", 1), "1800"),
     maxTurns: optional2("max-turns", whole("max-turns", 1)),
     maxIterationsPerRun: parse5("max-iterations-per-run", whole("max-iterations-per-run", 1), "20"),
+    maxRunMinutes: parse5("max-run-minutes", whole("max-run-minutes", 1), "300"),
     maxRetries: parse5("max-retries", whole("max-retries", 0), "2"),
     maxCostUsd: optional2("max-cost-usd", number4("max-cost-usd", 0))
   };
@@ -55150,6 +55155,7 @@ async function run() {
           ...inputs.maxCostUsd !== void 0 ? { maxCostUsd: inputs.maxCostUsd } : {}
         },
         maxIterations: inputs.maxIterationsPerRun,
+        maxRunMs: inputs.maxRunMinutes * 6e4,
         onProgress: (event) => info(formatProgress(event))
       },
       intent

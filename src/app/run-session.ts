@@ -35,6 +35,8 @@ export interface RunOptions {
   limits: Limits;
   /** Stop after this many iterations in this run, leaving the session running. */
   maxIterations?: number;
+  /** Stop this run once it has lasted this long (checked between iterations), leaving the session running. */
+  maxRunMs?: number;
   /** Commit the work tree after every iteration (default true). */
   commit?: boolean;
   signal?: AbortSignal;
@@ -79,6 +81,7 @@ export async function runSession(deps: SessionDeps, options: RunOptions): Promis
   const iso = () => clock.now().toISOString();
   let state = await loadState(store, options.session);
   let ran = 0;
+  const startedAt = clock.now().getTime();
 
   const finish = (stop: StopReason): RunResult => ({ state, stop, iterations: ran });
 
@@ -87,6 +90,13 @@ export async function runSession(deps: SessionDeps, options: RunOptions): Promis
     if (state.status !== 'running')
       return finish(state.status === 'waiting' ? 'waiting' : state.status);
     if (options.maxIterations !== undefined && ran >= options.maxIterations) {
+      return finish('run-limit');
+    }
+    if (
+      options.maxRunMs !== undefined &&
+      ran > 0 &&
+      clock.now().getTime() - startedAt >= options.maxRunMs
+    ) {
       return finish('run-limit');
     }
     if (ran > 0 && options.hooks?.stopRequested) {

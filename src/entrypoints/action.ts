@@ -97,6 +97,7 @@ export async function run(): Promise<void> {
           ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}),
         },
         maxIterations: inputs.maxIterationsPerRun,
+        maxRunMs: inputs.maxRunMinutes * 60_000,
         onProgress: (event) => core.info(formatProgress(event)),
       },
       intent,

@@ -87,7 +87,7 @@ export function actionRig(
         user: author,
       });
     },
-    labeled(number: number, label: string, by: FakeUser) {
+    labeled(number: number, label: string, by: FakeUser): Json {
       const issue = fake.state.issues.get(number);
       if (!issue) throw new Error(`open issue ${number} first`);
       issue.labels.add(label);
@@ -102,7 +102,7 @@ export function actionRig(
       };
     },
     /** A person comments: the comment is created on the fake, and its event payload returned. */
-    comment(number: number, body: string, by: FakeUser) {
+    comment(number: number, body: string, by: FakeUser): Json {
       const created = fake.addComment(number, body, by);
       const payload = example('issue_comment', 'created');
       Object.assign(payload.issue as Json, {
@@ -144,7 +144,7 @@ export function actionRig(
       });
       return { ...payload, repository, sender: sender(by) };
     },
-    dispatch(issue: number) {
+    dispatch(issue: number): Json {
       return {
         ...example('repository_dispatch'),
         action: 'samocode-continue',

@@ -395,6 +395,22 @@ export async function startFakeGitHub(
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(json === undefined ? '' : JSON.stringify(json));
     };
+    // Test-only door: a person comments while a run is in progress.
+    if (req.method === 'POST' && url.pathname === '/_test/comment') {
+      const b = body as { issue: number; body: string; login: string };
+      const time = now();
+      state.comments.push({
+        id: ++ids,
+        node_id: `IC_${ids}`,
+        issue: b.issue,
+        body: b.body,
+        user: { login: b.login },
+        created_at: time,
+        updated_at: time,
+        reactions: [],
+      });
+      return send(201, {});
+    }
     const auth = req.headers.authorization ?? '';
     if (auth !== `token ${token}` && auth !== `Bearer ${token}`)
       return send(401, { message: 'Bad credentials' });

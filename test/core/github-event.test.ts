@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { routeEvent, slashCommand } from '../../src/core/github-event.js';
+import {
+  pipeline,
+  questionsComment,
+  statusComment,
+  fitBody,
+  isOwnComment,
+} from '../../src/core/github-render.js';
+import { issueOfBranch, sessionBranch, taskFromIssue } from '../../src/core/issue-task.js';
+import { parseQa } from '../../src/core/qa.js';
+import { newSessionState } from '../../src/core/session-state.js';
+
+const require = createRequire(import.meta.url);
+const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as Array<{
+  name: string;
+  examples: Array<Record<string, unknown>>;
+}>;
+const example = (name: string, action?: string) =>
+  structuredClone(
+    examples
+      .find((e) => e.name === name)
+      ?.examples.find((x) => action === undefined || x.action === action) ?? {},
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- webhook examples are patched freely here
+  ) as Record<string, any>;
+const settings = { triggerLabel: 'samocode', branchPrefix: 'samocode/' };
+
+describe('routeEvent, on GitHub webhook examples', () => {
+  it('starts on the trigger label', () => {
+    const payload = example('issues', 'labeled');
+    payload.label.name = 'samocode';
+    const intent = routeEvent('issues', payload, settings);
+    expect(intent).toMatchObject({
+      kind: 'start',
+      issue: { number: payload.issue.number, title: payload.issue.title },
+      actor: { login: 'Codertocat', isBot: false },
+    });
+  });
+
+  it('ignores other labels, bots and pull request labels', () => {
+    const other = example('issues', 'labeled');
+    expect(routeEvent('issues', other, settings)).toEqual({
+      kind: 'ignore',
+      reason: 'label "bug" is not the trigger label "samocode"',
+    });
+    const bot = example('issues', 'labeled');
+    bot.label.name = 'samocode';
+    bot.sender = { ...bot.sender, login: 'renovate[bot]', type: 'Bot' };
+    expect(routeEvent('issues', bot, settings)).toEqual({
+      kind: 'ignore',
+      reason: 'label added by bot renovate[bot]',
+    });
+  });
+
+  it('stops on unlabel and close', () => {
+    const unlabeled = example('issues', 'unlabeled');
+    unlabeled.label = { name: 'samocode' };
+    expect(routeEvent('issues', unlabeled, settings)).toMatchObject({
+      kind: 'stop',
+      why: '@Codertocat removed the "samocode" label',
+    });
+    // The examples have no issues.closed; it has the same shape as any other issues event.
+    const closed = { ...example('issues', 'opened'), action: 'closed' };
+    expect(routeEvent('issues', closed, settings)).toMatchObject({
+      kind: 'stop',
+      why: '@Codertocat closed the issue',
+    });
+  });
+
+  it('reads new comments, notes comments on pull requests, and ignores edits and bots', () => {
+    const created = example('issue_comment', 'created');
+    expect(routeEvent('issue_comment', created, settings)).toMatchObject({
+      kind: 'comment',
+      comment: { id: created.comment.id, author: { login: 'Codertocat' } },
+    });
+    created.issue.pull_request = { url: 'x' };
+    expect(routeEvent('issue_comment', created, settings)).toMatchObject({
+      kind: 'comment',
+      onPullRequest: true,
+    });
+    expect(routeEvent('issue_comment', example('issue_comment', 'edited'), settings).kind).toBe(
+      'ignore',
+    );
+    const bot = example('issue_comment', 'created');
+    bot.comment.user = { login: 'github-actions[bot]', type: 'Bot' };
+    expect(routeEvent('issue_comment', bot, settings)).toEqual({
+      kind: 'ignore',
+      reason: 'comment by bot github-actions[bot]',
+    });
+  });
+
+  it('reads submitted reviews on session branches, lowercasing the state', () => {
+    const review = example('pull_request_review', 'submitted');
+    expect(routeEvent('pull_request_review', review, settings)).toMatchObject({
+      kind: 'ignore',
+      reason: expect.stringContaining('is not a session branch'),
+    });
+    review.pull_request.head.ref = 'samocode/3-x';
+    review.review.state = 'APPROVED';
+    expect(routeEvent('pull_request_review', review, settings)).toMatchObject({
+      kind: 'review',
+      branch: 'samocode/3-x',
+      review: { state: 'approved' },
+    });
+  });
+
+  it('continues on dispatches that name an issue', () => {
+    expect(
+      routeEvent(
+        'repository_dispatch',
+        { ...example('repository_dispatch'), client_payload: { issue: 5 } },
+        settings,
+      ),
+    ).toEqual({ kind: 'continue', issue: 5 });
+    expect(
+      routeEvent(
+        'workflow_dispatch',
+        { ...example('workflow_dispatch'), inputs: { issue: '6' } },
+        settings,
+      ),
+    ).toEqual({ kind: 'continue', issue: 6 });
+    expect(routeEvent('workflow_dispatch', { inputs: {} }, settings).kind).toBe('ignore');
+  });
+
+  it('refuses pull_request_target and reports malformed payloads', () => {
+    expect(routeEvent('pull_request_target', {}, settings).kind).toBe('ignore');
+    expect(routeEvent('issues', { action: 'labeled' }, settings)).toMatchObject({
+      kind: 'ignore',
+      reason: expect.stringContaining('the issues payload is not what GitHub sends: "issue"'),
+    });
+  });
+});
+
+describe('slash commands', () => {
+  it.each([
+    ['/samocode approve', 'approve'],
+    ['  /Samocode RESUME please', 'resume'],
+    ['/samocode stop\nnow', 'stop'],
+    ['/samocode status', 'status'],
+    ['/samocode', { unknown: '' }],
+    ['/samocode dance', { unknown: 'dance' }],
+    ['please /samocode approve', undefined],
+  ])('%j', (body, command) => {
+    expect(slashCommand(body)).toEqual(command);
+  });
+});
+
+describe('issue to session', () => {
+  it('names branches and reads the issue number back', () => {
+    expect(sessionBranch('samocode/', 12, 'Add JWT login!')).toBe('samocode/12-add-jwt-login');
+    expect(issueOfBranch('samocode/', 'samocode/12-add-jwt-login')).toBe(12);
+    expect(issueOfBranch('samocode/', 'samocode/x-12')).toBeUndefined();
+    expect(issueOfBranch('samocode/', 'feature/12-x')).toBeUndefined();
+  });
+
+  it('takes task: and dive: sections, else the title and body', () => {
+    expect(
+      taskFromIssue(
+        'Add login',
+        'We need login.\n\nDive: the auth module\n\nTask: add JWT login\nwith refresh',
+      ),
+    ).toEqual({
+      task: 'Add login\n\nadd JWT login\nwith refresh',
+      dive: 'the auth module',
+    });
+    expect(taskFromIssue('Add login', 'We need login.')).toEqual({
+      task: 'Add login\n\nWe need login.',
+    });
+    expect(taskFromIssue('Fix', '## Dive\nthe parser\n## Notes\nkeep it small')).toEqual({
+      task: 'Fix\n\n## Notes\nkeep it small',
+      dive: 'the parser',
+    });
+  });
+});
+
+describe('rendering', () => {
+  const state = {
+    ...newSessionState({ name: '26-11-25-1-x', task: 't', now: 'T' }),
+    phase: 'planning' as const,
+    status: 'waiting' as const,
+    waitingFor: 'plan_approval' as const,
+    iteration: 6,
+  };
+
+  it('shows the pipeline with the current phase', () => {
+    expect(pipeline(state)).toBe(
+      '✅ init → ✅ investigation → ✅ requirements → ⏳ **planning** → ⬜ implementation → ⬜ testing → ⬜ quality → ⬜ done',
+    );
+  });
+
+  it('writes a status comment that is recognisably ours', () => {
+    const body = statusComment(
+      state,
+      { lastAction: 'wrote | the plan', next: 'wait' },
+      { pr: { number: 3, url: 'u' } },
+    );
+    expect(isOwnComment(body)).toBe(true);
+    expect(body).toContain('| Last action | wrote \\| the plan |');
+    expect(body).toContain('Waiting for plan approval');
+    expect(body).toContain('[PR #3](u)');
+  });
+
+  it('lists questions with options and suggestions', () => {
+    const body = questionsComment(
+      's',
+      parseQa('## Q1: Color?\n- A) red\n- B) blue\nSuggestion: B\n\nAnswer:\n'),
+    );
+    expect(body).toContain('**Q1: Color?**\n- **A)** red\n- **B)** blue\n- _Suggestion: B_');
+  });
+
+  it("keeps bodies under GitHub's limit", () => {
+    expect(fitBody('x'.repeat(70_000)).length).toBeLessThan(65_536);
+  });
+});
