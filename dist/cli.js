@@ -21059,6 +21059,7 @@ async function runAgent(deps, options, state, progress) {
       cwd: options.workDir,
       env: contextEnv(ctx),
       timeoutMs: options.timeoutMs,
+      ...options.stallMs ? { stallMs: options.stallMs } : {},
       logFile,
       ...options.signal ? { signal: options.signal } : {},
       onActivity: (text) => progress({ type: "agent-activity", text })
@@ -28502,12 +28503,22 @@ async function runClaude(settings, run) {
     killTimer = terminateGroup(child.pid, settings.killGraceMs ?? 5e3);
   };
   const timer = setTimeout(() => stop("timeout"), run.timeoutMs);
+  let stallTimer;
+  const watchStall = () => {
+    if (!run.stallMs) return;
+    clearTimeout(stallTimer);
+    stallTimer = setTimeout(() => stop("stalled"), run.stallMs);
+  };
+  watchStall();
   const onAbort = () => stop("aborted");
   run.signal?.addEventListener("abort", onAbort, { once: true });
   if (run.signal?.aborted) onAbort();
   const onExit2 = () => signalGroup(child.pid, "SIGKILL");
   process.once("exit", onExit2);
-  child.stdout?.on("data", (chunk) => lines.push(chunk));
+  child.stdout?.on("data", (chunk) => {
+    watchStall();
+    lines.push(chunk);
+  });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.on("data", (chunk) => {
     stderrTail = (stderrTail + chunk.toString("utf8")).slice(-4e3);
@@ -28528,6 +28539,7 @@ async function runClaude(settings, run) {
     exit = { spawnError: error62.message };
   } finally {
     clearTimeout(timer);
+    clearTimeout(stallTimer);
     run.signal?.removeEventListener("abort", onAbort);
     process.off("exit", onExit2);
   }
@@ -28547,6 +28559,13 @@ async function runClaude(settings, run) {
   });
   const seconds = Math.round(run.timeoutMs / 1e3);
   if (ended === "aborted") return fail({ kind: "aborted" }, "the run was interrupted");
+  if (ended === "stalled") {
+    const quiet = Math.round((run.stallMs ?? 0) / 1e3);
+    return fail(
+      { kind: "stalled" },
+      `the agent printed nothing for ${quiet}s and was stopped as stalled`
+    );
+  }
   if (ended === "timeout")
     return fail(
       { kind: "timeout" },
@@ -28632,6 +28651,7 @@ var ENV_KEYS = [
   "SAMOCODE_MAX_RETRIES",
   "SAMOCODE_RETRY_DELAY",
   "SAMOCODE_MAX_COST_USD",
+  "SAMOCODE_STALL_TIMEOUT",
   "TELEGRAM_BOT_TOKEN",
   "TELEGRAM_CHAT_ID",
   "TELEGRAM_API_URL"
@@ -28646,6 +28666,7 @@ var envSchema = external_exports.object({
   SAMOCODE_MAX_RETRIES: wholeNumber("retries", 0).default(2),
   SAMOCODE_RETRY_DELAY: wholeNumber("seconds", 0).default(10),
   SAMOCODE_MAX_COST_USD: money.optional(),
+  SAMOCODE_STALL_TIMEOUT: wholeNumber("seconds", 0).default(600),
   TELEGRAM_BOT_TOKEN: external_exports.string().min(1).optional(),
   TELEGRAM_CHAT_ID: external_exports.string().min(1).optional(),
   TELEGRAM_API_URL: external_exports.url().optional()
@@ -28711,6 +28732,7 @@ function loadCliSettings(input2) {
     ...e.CLAUDE_MAX_TURNS !== void 0 ? { maxTurns: e.CLAUDE_MAX_TURNS } : {},
     maxRetries: e.SAMOCODE_MAX_RETRIES,
     retryDelaySeconds: e.SAMOCODE_RETRY_DELAY,
+    stallSeconds: e.SAMOCODE_STALL_TIMEOUT,
     ...e.SAMOCODE_MAX_COST_USD !== void 0 ? { maxCostUsd: e.SAMOCODE_MAX_COST_USD } : {},
     ...e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_CHAT_ID ? {
       telegram: {
@@ -28916,6 +28938,29 @@ async function identityArgs(cwd, identity3) {
     ...email3 ? [] : ["-c", `user.email=${FALLBACK_IDENTITY.email}`]
   ];
 }
+var SecretLeakError = class extends Error {
+  name = "SecretLeakError";
+};
+async function stagedSecrets(cwd, secrets) {
+  const found = /* @__PURE__ */ new Map();
+  const guarded = Object.entries(secrets).filter(([, value]) => value.length >= 8);
+  if (guarded.length === 0) return found;
+  const names = (await git(cwd, ["diff", "--cached", "--name-only", "--diff-filter=ACMR", "-z"])).split("\0").filter(Boolean);
+  for (let i2 = 0; i2 < names.length; i2 += 500) {
+    const chunk = names.slice(i2, i2 + 500);
+    for (const [name, value] of guarded) {
+      const hit = await execa(
+        "git",
+        ["grep", "--cached", "-l", "-z", "-F", "-e", value, "--", ...chunk],
+        { cwd, reject: false }
+      );
+      if (hit.exitCode !== 0) continue;
+      for (const file2 of hit.stdout.split("\0").filter(Boolean))
+        found.set(file2, [...found.get(file2) ?? [], name]);
+    }
+  }
+  return found;
+}
 function createGit(options = {}) {
   const commitArgs = async (cwd) => identityArgs(cwd, options.identity);
   return {
@@ -28953,6 +28998,14 @@ function createGit(options = {}) {
       await git(cwd, ["add", "--all"]);
       const staged = await execa("git", ["diff", "--cached", "--quiet"], { cwd, reject: false });
       if (staged.exitCode === 0) return { committed: false };
+      const leaks = await stagedSecrets(cwd, options.secrets ?? {});
+      if (leaks.size > 0) {
+        await git(cwd, ["reset", "--quiet"]);
+        const list = [...leaks].map(([file2, names]) => `${file2} (${names.join(", ")})`).join("; ");
+        throw new SecretLeakError(
+          `refusing to commit: ${list} contain the value of a secret; remove it and resume`
+        );
+      }
       await git(cwd, [
         ...await commitArgs(cwd),
         "commit",
@@ -29401,6 +29454,7 @@ async function loop(settings, name, values, io) {
       workDir,
       branch,
       timeoutMs: settings.timeoutSeconds * 1e3,
+      ...settings.stallSeconds > 0 ? { stallMs: settings.stallSeconds * 1e3 } : {},
       maxRetries: settings.maxRetries,
       retryDelayMs: settings.retryDelaySeconds * 1e3,
       limits: {

@@ -41310,6 +41310,13 @@ function routeEvent(name, payload, settings) {
           kind: "ignore",
           reason: `pull_request_review.${e.action}: only submitted reviews are read`
         };
+      const headRepo = e.pull_request.head.repo?.full_name;
+      if (headRepo && e.repository && headRepo !== e.repository.full_name) {
+        return {
+          kind: "ignore",
+          reason: `pull request #${e.pull_request.number} comes from the fork ${headRepo}; samocode never acts on forks`
+        };
+      }
       if (!e.pull_request.head.ref.startsWith(settings.branchPrefix)) {
         return {
           kind: "ignore",
@@ -41430,6 +41437,70 @@ var PHASE_ITERATION_CAPS = {
 var FIRST_PHASE = "init";
 function canMove(from, to) {
   return from === to || NEXT_PHASES[from].includes(to);
+}
+
+// src/core/access.ts
+var PERMISSIONS = ["admin", "maintain", "write", "triage", "read", "none"];
+function decideAccess(actor, permission, policy) {
+  if (actor.isBot) return { ok: false, reason: `@${actor.login} is a bot` };
+  if (policy.allowedUsers.length > 0 && !policy.allowedUsers.some((u2) => u2.toLowerCase() === actor.login.toLowerCase())) {
+    return { ok: false, reason: `@${actor.login} is not in allowed-users` };
+  }
+  if (!policy.allowedPermissions.includes(permission)) {
+    return {
+      ok: false,
+      reason: `@${actor.login} has ${permission} permission (needs ${policy.allowedPermissions.join(", ")})`
+    };
+  }
+  return { ok: true };
+}
+function parsePermissionList(text) {
+  const items = text.split(/[\s,]+/).filter(Boolean).map((s) => s.toLowerCase());
+  const unknown2 = items.filter((i2) => !PERMISSIONS.includes(i2));
+  if (unknown2.length > 0 || items.length === 0) {
+    return {
+      error: `expected a comma-separated list of ${PERMISSIONS.join(", ")} (got "${text}")`
+    };
+  }
+  return items;
+}
+
+// src/core/untrusted-text.ts
+var INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFFB]|\uDB40[\uDC00-\uDC7F]/g;
+function cleanUntrusted(input2, limit = 2e4) {
+  const removed = [];
+  const note = (what, before, after) => {
+    if (before !== after) removed.push(what);
+    return after;
+  };
+  let text = input2.replace(/\r\n?/g, "\n");
+  text = note("HTML comments", text, text.replace(/<!--[\s\S]*?(?:-->|$)/g, ""));
+  text = note("invisible or bidirectional-control characters", text, text.replace(INVISIBLE, ""));
+  text = note(
+    "image alt text",
+    text,
+    text.replace(/!\[[^\]]*\]\(([^)\s]*)(?:\s+"[^"]*")?\)/g, "![image]($1)")
+  );
+  text = note("link titles", text, text.replace(/\]\(([^)\s]+)\s+"[^"]*"\)/g, "]($1)"));
+  text = note(
+    "link reference definitions",
+    text,
+    text.replace(/^\s{0,3}\[[^\]]+\]:\s+\S+.*$/gm, "")
+  );
+  text = note(
+    "hidden HTML",
+    text,
+    text.replace(
+      /<(details|summary|span|div|p|font)\b[^>]*\b(?:hidden|display\s*:\s*none)[^>]*>[\s\S]*?<\/\1>/gi,
+      ""
+    )
+  );
+  if (text.length > limit) {
+    removed.push(`${text.length - limit} characters over the ${limit}-character limit`);
+    text = `${text.slice(0, limit)}
+[… cut: over the size limit]`;
+  }
+  return { text: text.trim(), removed };
 }
 
 // src/core/github-record.ts
@@ -42356,6 +42427,7 @@ async function runAgent(deps, options, state, progress) {
       cwd: options.workDir,
       env: contextEnv(ctx),
       timeoutMs: options.timeoutMs,
+      ...options.stallMs ? { stallMs: options.stallMs } : {},
       logFile,
       ...options.signal ? { signal: options.signal } : {},
       onActivity: (text) => progress({ type: "agent-activity", text })
@@ -42913,6 +42985,12 @@ async function publish(deps, s, session, result, previousLabel) {
 var ignored = (message) => ({ handled: false, message });
 async function handleIntent(deps, s, loop, intent) {
   if (intent.kind === "ignore") return ignored(intent.reason);
+  const actor = intent.kind === "review" ? intent.review.author : intent.kind === "comment" ? void 0 : intent.kind === "continue" ? void 0 : intent.actor;
+  if (actor) {
+    const denied = await deny(deps, s, actor);
+    if (denied)
+      return ignored(`${intent.kind === "start" ? "start" : intent.kind} ignored: ${denied}`);
+  }
   if (intent.kind === "start") return start(deps, s, loop, intent);
   const issue4 = intent.kind === "review" ? issueOfBranch(s.branchPrefix, intent.branch) : intent.issue;
   if (issue4 === void 0)
@@ -42948,7 +43026,10 @@ async function start(deps, s, loop, intent) {
   }
   const branch = sessionBranch(s.branchPrefix, number5, intent.issue.title);
   await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch);
-  const { task, dive } = taskFromIssue(intent.issue.title, intent.issue.body);
+  const { task, dive } = taskFromIssue(
+    clean(s, "the issue title", intent.issue.title, 300),
+    clean(s, "the issue body", intent.issue.body, 2e4)
+  );
   const state = await startSession(
     { store: deps.store, clock: deps.clock },
     { task, ...dive ? { dive } : {}, slug: `${number5}-${intent.issue.title}` }
@@ -43049,7 +43130,13 @@ async function catchUpComments(deps, s, opened) {
     if (isBefore(session.record, comment.id)) continue;
     if (wasHandled(session.record, comment.id) || comment.author.isBot || isOwnComment(comment.body))
       continue;
-    session = await applyComment(deps, s, session, comment);
+    const denied = await deny(deps, s, comment.author);
+    if (denied) {
+      s.log(`comment ${comment.id} ignored: ${denied}`);
+    } else {
+      const body = clean(s, `comment ${comment.id}`, comment.body, 1e4);
+      session = await applyComment(deps, s, session, { ...comment, body });
+    }
     session = { ...session, record: markHandled(session.record, comment.id) };
     if (!session.record.seenCommentsUntil || comment.createdAt > session.record.seenCommentsUntil) {
       session = { ...session, record: { ...session.record, seenCommentsUntil: comment.createdAt } };
@@ -43135,7 +43222,11 @@ async function applyReview(deps, s, session, pr, review) {
     return { ...session, state, record: record3 };
   }
   if (review.state === "changes_requested" || review.state === "commented") {
-    const inline = await deps.pulls.reviewComments(pr, review.id);
+    const inline = (await deps.pulls.reviewComments(pr, review.id)).map((c3) => ({
+      ...c3,
+      body: clean(s, `an inline comment of review ${review.id}`, c3.body, 5e3)
+    }));
+    review = { ...review, body: clean(s, `review ${review.id}`, review.body, 1e4) };
     if (!review.body.trim() && inline.length === 0) return { ...session, record: record3 };
     const feedback = [
       `Review by @${review.author.login} (${review.state.replace("_", " ")}${review.commitId ? ` on ${review.commitId.slice(0, 7)}` : ""}):`,
@@ -43151,6 +43242,16 @@ async function applyReview(deps, s, session, pr, review) {
     return { ...session, state, record: record3 };
   }
   return { ...session, record: record3 };
+}
+async function deny(deps, s, actor) {
+  if (actor.isBot) return `@${actor.login} is a bot`;
+  const decision = decideAccess(actor, await deps.access.permission(actor.login), s.policy);
+  return decision.ok ? void 0 : decision.reason;
+}
+function clean(s, what, text, limit) {
+  const cleaned = cleanUntrusted(text, limit);
+  if (cleaned.removed.length > 0) s.log(`cleaned ${what}: removed ${cleaned.removed.join(", ")}`);
+  return cleaned.text;
 }
 
 // src/adapters/agent-env.ts
@@ -50144,12 +50245,22 @@ async function runClaude(settings, run2) {
     killTimer = terminateGroup(child.pid, settings.killGraceMs ?? 5e3);
   };
   const timer = setTimeout(() => stop2("timeout"), run2.timeoutMs);
+  let stallTimer;
+  const watchStall = () => {
+    if (!run2.stallMs) return;
+    clearTimeout(stallTimer);
+    stallTimer = setTimeout(() => stop2("stalled"), run2.stallMs);
+  };
+  watchStall();
   const onAbort = () => stop2("aborted");
   run2.signal?.addEventListener("abort", onAbort, { once: true });
   if (run2.signal?.aborted) onAbort();
   const onExit2 = () => signalGroup(child.pid, "SIGKILL");
   process.once("exit", onExit2);
-  child.stdout?.on("data", (chunk) => lines.push(chunk));
+  child.stdout?.on("data", (chunk) => {
+    watchStall();
+    lines.push(chunk);
+  });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.on("data", (chunk) => {
     stderrTail = (stderrTail + chunk.toString("utf8")).slice(-4e3);
@@ -50170,6 +50281,7 @@ async function runClaude(settings, run2) {
     exit = { spawnError: error63.message };
   } finally {
     clearTimeout(timer);
+    clearTimeout(stallTimer);
     run2.signal?.removeEventListener("abort", onAbort);
     process.off("exit", onExit2);
   }
@@ -50189,6 +50301,13 @@ async function runClaude(settings, run2) {
   });
   const seconds = Math.round(run2.timeoutMs / 1e3);
   if (ended === "aborted") return fail({ kind: "aborted" }, "the run was interrupted");
+  if (ended === "stalled") {
+    const quiet = Math.round((run2.stallMs ?? 0) / 1e3);
+    return fail(
+      { kind: "stalled" },
+      `the agent printed nothing for ${quiet}s and was stopped as stalled`
+    );
+  }
   if (ended === "timeout")
     return fail(
       { kind: "timeout" },
@@ -50354,6 +50473,29 @@ async function identityArgs(cwd, identity3) {
     ...email3 ? [] : ["-c", `user.email=${FALLBACK_IDENTITY.email}`]
   ];
 }
+var SecretLeakError = class extends Error {
+  name = "SecretLeakError";
+};
+async function stagedSecrets(cwd, secrets) {
+  const found = /* @__PURE__ */ new Map();
+  const guarded = Object.entries(secrets).filter(([, value]) => value.length >= 8);
+  if (guarded.length === 0) return found;
+  const names = (await git(cwd, ["diff", "--cached", "--name-only", "--diff-filter=ACMR", "-z"])).split("\0").filter(Boolean);
+  for (let i2 = 0; i2 < names.length; i2 += 500) {
+    const chunk = names.slice(i2, i2 + 500);
+    for (const [name, value] of guarded) {
+      const hit = await execa(
+        "git",
+        ["grep", "--cached", "-l", "-z", "-F", "-e", value, "--", ...chunk],
+        { cwd, reject: false }
+      );
+      if (hit.exitCode !== 0) continue;
+      for (const file2 of hit.stdout.split("\0").filter(Boolean))
+        found.set(file2, [...found.get(file2) ?? [], name]);
+    }
+  }
+  return found;
+}
 function createGit(options = {}) {
   const commitArgs = async (cwd) => identityArgs(cwd, options.identity);
   return {
@@ -50391,6 +50533,14 @@ function createGit(options = {}) {
       await git(cwd, ["add", "--all"]);
       const staged = await execa("git", ["diff", "--cached", "--quiet"], { cwd, reject: false });
       if (staged.exitCode === 0) return { committed: false };
+      const leaks = await stagedSecrets(cwd, options.secrets ?? {});
+      if (leaks.size > 0) {
+        await git(cwd, ["reset", "--quiet"]);
+        const list = [...leaks].map(([file2, names]) => `${file2} (${names.join(", ")})`).join("; ");
+        throw new SecretLeakError(
+          `refusing to commit: ${list} contain the value of a secret; remove it and resume`
+        );
+      }
       await git(cwd, [
         ...await commitArgs(cwd),
         "commit",
@@ -54986,6 +55136,30 @@ function githubDispatcher(client, settings, eventType = "samocode-continue") {
     }
   };
 }
+function githubAccess(client, settings) {
+  const cache = /* @__PURE__ */ new Map();
+  const known = ["admin", "maintain", "write", "triage", "read", "none"];
+  return {
+    permission(login) {
+      let found = cache.get(login.toLowerCase());
+      if (!found) {
+        found = client.rest.repos.getCollaboratorPermissionLevel({
+          owner: settings.owner,
+          repo: settings.repo,
+          username: login
+        }).then(({ data }) => {
+          const role = data.role_name ?? data.permission;
+          return known.includes(role) ? role : data.permission;
+        }).catch((error63) => {
+          if (error63.status === 404) return "none";
+          throw error63;
+        });
+        cache.set(login.toLowerCase(), found);
+      }
+      return found;
+    }
+  };
+}
 
 // src/adapters/system-clock.ts
 import { setTimeout as delay } from "node:timers/promises";
@@ -55044,8 +55218,20 @@ function readActionInputs(getInput2) {
       `input "sessions-dir" must be a folder inside the repository, like "_sessions" (got "${sessionsDir}")`
     );
   }
+  const permissions = parsePermissionList(raw("allowed-permissions", "write,maintain,admin"));
+  if ("error" in permissions) throw new Error(`input "allowed-permissions": ${permissions.error}`);
   return {
     githubToken,
+    agentGithubToken: raw("agent-github-token"),
+    policy: {
+      allowedPermissions: permissions,
+      allowedUsers: raw("allowed-users").split(/[\s,]+/).map((u2) => u2.replace(/^@/, "")).filter(Boolean)
+    },
+    stallSeconds: parse5("stall-timeout", whole("stall-timeout", 0), "600"),
+    guardedEnv: raw(
+      "secret-env",
+      "ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN,CLAUDE_CODE_OAUTH_TOKEN,TELEGRAM_BOT_TOKEN"
+    ).split(/[\s,]+/).filter(Boolean),
     triggerLabel: raw("trigger-label", "samocode"),
     branchPrefix,
     sessionsDir,
@@ -55100,6 +55286,16 @@ async function run() {
       triggerLabel: inputs.triggerLabel,
       branchPrefix: inputs.branchPrefix
     });
+    const publicRepo = payload.repository?.private === false;
+    if (publicRepo && process.env.RUNNER_ENVIRONMENT === "self-hosted") {
+      const warning2 = "This public repository runs Samocode on a self-hosted runner: anyone can open issues, and the agent runs with full permissions on that machine. Keep the runner isolated and allowed-permissions strict.";
+      warning(warning2);
+      if (process.env.GITHUB_STEP_SUMMARY)
+        await summary.addRaw(`> [!WARNING]
+> ${warning2}
+
+`).write();
+    }
     if (intent.kind === "ignore") {
       info(`Nothing to do: ${intent.reason}.`);
       setOutput("status", "ignored");
@@ -55114,13 +55310,24 @@ async function run() {
       log: (m) => warning(m)
     };
     const client = githubClient(gh);
-    const git2 = createGit({ identity: BOT });
+    const secrets = { "github-token": inputs.githubToken };
+    if (inputs.agentGithubToken) secrets["agent-github-token"] = inputs.agentGithubToken;
+    for (const name of inputs.guardedEnv) {
+      const value = process.env[name];
+      if (value) {
+        setSecret(value);
+        secrets[name] = value;
+      }
+    }
+    if (inputs.agentGithubToken) setSecret(inputs.agentGithubToken);
+    const git2 = createGit({ identity: BOT, secrets });
     const defaultBranch2 = payload.repository?.default_branch;
     const settings = {
       workspace: env.workspace,
       sessionsDir: inputs.sessionsDir,
       branchPrefix: inputs.branchPrefix,
       baseBranch: inputs.baseBranch || defaultBranch2 || "main",
+      policy: inputs.policy,
       serverUrl: env.serverUrl,
       repository: env.repository,
       ...env.runId ? { runUrl: `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}` } : {},
@@ -55131,7 +55338,10 @@ async function run() {
         command: inputs.claudePath,
         ...inputs.model ? { model: inputs.model } : {},
         ...inputs.maxTurns ? { maxTurns: inputs.maxTurns } : {},
-        baseEnv: agentBaseEnv(process.env)
+        baseEnv: {
+          ...agentBaseEnv(process.env),
+          ...inputs.agentGithubToken ? { GITHUB_TOKEN: inputs.agentGithubToken, GH_TOKEN: inputs.agentGithubToken } : {}
+        }
       }),
       store: fsSessionStore(join2(env.workspace, inputs.sessionsDir)),
       git: git2,
@@ -55139,6 +55349,7 @@ async function run() {
       clock: systemClock,
       notifier: fanOut([]),
       prompts: bundledPrompts,
+      access: githubAccess(client, gh),
       issues: githubIssues(client, gh),
       pulls: githubPullRequests(client, gh),
       dispatcher: githubDispatcher(client, gh)
@@ -55156,6 +55367,7 @@ async function run() {
         },
         maxIterations: inputs.maxIterationsPerRun,
         maxRunMs: inputs.maxRunMinutes * 6e4,
+        ...inputs.stallSeconds > 0 ? { stallMs: inputs.stallSeconds * 1e3 } : {},
         onProgress: (event) => info(formatProgress(event))
       },
       intent

@@ -72,14 +72,22 @@ async function runClaude(settings: ClaudeSettings, run: AgentRun): Promise<Agent
     cleanup: false,
   });
 
-  let ended: 'timeout' | 'aborted' | undefined;
+  let ended: 'timeout' | 'aborted' | 'stalled' | undefined;
   let killTimer: NodeJS.Timeout | undefined;
-  const stop = (why: 'timeout' | 'aborted') => {
+  const stop = (why: 'timeout' | 'aborted' | 'stalled') => {
     if (ended) return;
     ended = why;
     killTimer = terminateGroup(child.pid, settings.killGraceMs ?? 5_000);
   };
   const timer = setTimeout(() => stop('timeout'), run.timeoutMs);
+  // An agent that prints nothing for this long is stuck (a hung API call, a wedged tool).
+  let stallTimer: NodeJS.Timeout | undefined;
+  const watchStall = () => {
+    if (!run.stallMs) return;
+    clearTimeout(stallTimer);
+    stallTimer = setTimeout(() => stop('stalled'), run.stallMs);
+  };
+  watchStall();
   const onAbort = () => stop('aborted');
   run.signal?.addEventListener('abort', onAbort, { once: true });
   if (run.signal?.aborted) onAbort();
@@ -87,7 +95,10 @@ async function runClaude(settings: ClaudeSettings, run: AgentRun): Promise<Agent
   const onExit = () => signalGroup(child.pid, 'SIGKILL');
   process.once('exit', onExit);
 
-  child.stdout?.on('data', (chunk: Buffer) => lines.push(chunk));
+  child.stdout?.on('data', (chunk: Buffer) => {
+    watchStall();
+    lines.push(chunk);
+  });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString('utf8')).slice(-4_000);
@@ -109,6 +120,7 @@ async function runClaude(settings: ClaudeSettings, run: AgentRun): Promise<Agent
     exit = { spawnError: (error as Error).message };
   } finally {
     clearTimeout(timer);
+    clearTimeout(stallTimer);
     run.signal?.removeEventListener('abort', onAbort);
     process.off('exit', onExit);
   }
@@ -131,6 +143,13 @@ async function runClaude(settings: ClaudeSettings, run: AgentRun): Promise<Agent
   const seconds = Math.round(run.timeoutMs / 1000);
 
   if (ended === 'aborted') return fail({ kind: 'aborted' }, 'the run was interrupted');
+  if (ended === 'stalled') {
+    const quiet = Math.round((run.stallMs ?? 0) / 1000);
+    return fail(
+      { kind: 'stalled' },
+      `the agent printed nothing for ${quiet}s and was stopped as stalled`,
+    );
+  }
   if (ended === 'timeout')
     return fail(
       { kind: 'timeout' },

@@ -20,6 +20,7 @@ export const ENV_KEYS = [
   'SAMOCODE_MAX_RETRIES',
   'SAMOCODE_RETRY_DELAY',
   'SAMOCODE_MAX_COST_USD',
+  'SAMOCODE_STALL_TIMEOUT',
   'TELEGRAM_BOT_TOKEN',
   'TELEGRAM_CHAT_ID',
   'TELEGRAM_API_URL',
@@ -45,6 +46,7 @@ export interface CliSettings {
   maxRetries: number;
   retryDelaySeconds: number;
   maxCostUsd?: number;
+  stallSeconds: number;
   telegram?: { token: string; chatId: string; apiUrl?: string };
 }
 
@@ -70,6 +72,7 @@ const envSchema = z.object({
   SAMOCODE_MAX_RETRIES: wholeNumber('retries', 0).default(2),
   SAMOCODE_RETRY_DELAY: wholeNumber('seconds', 0).default(10),
   SAMOCODE_MAX_COST_USD: money.optional(),
+  SAMOCODE_STALL_TIMEOUT: wholeNumber('seconds', 0).default(600),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   TELEGRAM_CHAT_ID: z.string().min(1).optional(),
   TELEGRAM_API_URL: z.url().optional(),
@@ -145,6 +148,7 @@ export function loadCliSettings(input: {
     ...(e.CLAUDE_MAX_TURNS !== undefined ? { maxTurns: e.CLAUDE_MAX_TURNS } : {}),
     maxRetries: e.SAMOCODE_MAX_RETRIES,
     retryDelaySeconds: e.SAMOCODE_RETRY_DELAY,
+    stallSeconds: e.SAMOCODE_STALL_TIMEOUT,
     ...(e.SAMOCODE_MAX_COST_USD !== undefined ? { maxCostUsd: e.SAMOCODE_MAX_COST_USD } : {}),
     ...(e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_CHAT_ID
       ? {

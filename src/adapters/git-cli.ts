@@ -70,7 +70,45 @@ async function identityArgs(cwd: string, identity?: Identity): Promise<string[]>
   ];
 }
 
-export function createGit(options: { identity?: Identity } = {}): Git & BranchGit {
+/** A commit refused because staged files hold the value of a secret. */
+export class SecretLeakError extends Error {
+  override name = 'SecretLeakError';
+}
+
+export interface GitOptions {
+  identity?: Identity;
+  /** Values (by name) that must never be committed; the names appear in errors, the values never. */
+  secrets?: Record<string, string>;
+}
+
+/** Staged files that contain any of the secret values, with the names of the secrets they hold. */
+async function stagedSecrets(
+  cwd: string,
+  secrets: Record<string, string>,
+): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  const guarded = Object.entries(secrets).filter(([, value]) => value.length >= 8);
+  if (guarded.length === 0) return found;
+  const names = (await git(cwd, ['diff', '--cached', '--name-only', '--diff-filter=ACMR', '-z']))
+    .split('\0')
+    .filter(Boolean);
+  for (let i = 0; i < names.length; i += 500) {
+    const chunk = names.slice(i, i + 500);
+    for (const [name, value] of guarded) {
+      const hit = await execa(
+        'git',
+        ['grep', '--cached', '-l', '-z', '-F', '-e', value, '--', ...chunk],
+        { cwd, reject: false },
+      );
+      if (hit.exitCode !== 0) continue;
+      for (const file of hit.stdout.split('\0').filter(Boolean))
+        found.set(file, [...(found.get(file) ?? []), name]);
+    }
+  }
+  return found;
+}
+
+export function createGit(options: GitOptions = {}): Git & BranchGit {
   const commitArgs = async (cwd: string) => identityArgs(cwd, options.identity);
   return {
     async prepareWorktree({ repo, path, branch }) {
@@ -108,6 +146,14 @@ export function createGit(options: { identity?: Identity } = {}): Git & BranchGi
       await git(cwd, ['add', '--all']);
       const staged = await execa('git', ['diff', '--cached', '--quiet'], { cwd, reject: false });
       if (staged.exitCode === 0) return { committed: false };
+      const leaks = await stagedSecrets(cwd, options.secrets ?? {});
+      if (leaks.size > 0) {
+        await git(cwd, ['reset', '--quiet']);
+        const list = [...leaks].map(([file, names]) => `${file} (${names.join(', ')})`).join('; ');
+        throw new SecretLeakError(
+          `refusing to commit: ${list} contain the value of a secret; remove it and resume`,
+        );
+      }
       // --no-verify: this commit is a save point of the agent's work, not a quality gate.
       await git(cwd, [
         ...(await commitArgs(cwd)),

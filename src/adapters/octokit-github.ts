@@ -3,7 +3,14 @@
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import type { Dispatcher, IssueComment, Issues, PullRequest, PullRequests } from '../app/ports.js';
+import type {
+  Access,
+  Dispatcher,
+  IssueComment,
+  Issues,
+  PullRequest,
+  PullRequests,
+} from '../app/ports.js';
 
 const Client = Octokit.plugin(retry, throttling);
 export type GitHubClient = InstanceType<typeof Client>;
@@ -210,6 +217,35 @@ export function githubDispatcher(
         event_type: eventType,
         client_payload: { issue },
       });
+    },
+  };
+}
+
+export function githubAccess(client: GitHubClient, settings: GitHubSettings): Access {
+  const cache = new Map<string, Promise<Awaited<ReturnType<Access['permission']>>>>();
+  const known = ['admin', 'maintain', 'write', 'triage', 'read', 'none'] as const;
+  return {
+    permission(login) {
+      let found = cache.get(login.toLowerCase());
+      if (!found) {
+        found = client.rest.repos
+          .getCollaboratorPermissionLevel({
+            owner: settings.owner,
+            repo: settings.repo,
+            username: login,
+          })
+          .then(({ data }) => {
+            // role_name tells maintain and triage apart; permission folds them into write and read.
+            const role = (data.role_name ?? data.permission) as (typeof known)[number];
+            return known.includes(role) ? role : (data.permission as (typeof known)[number]);
+          })
+          .catch((error: { status?: number }) => {
+            if (error.status === 404) return 'none' as const;
+            throw error;
+          });
+        cache.set(login.toLowerCase(), found);
+      }
+      return found;
     },
   };
 }

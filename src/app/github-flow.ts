@@ -1,7 +1,9 @@
 // One Action run: turn a GitHub event into what it means for its session — start it, apply the
 // comments and reviews not yet applied, run the loop — then show the outcome on GitHub.
+import { decideAccess } from '../core/access.js';
 import { slashCommand } from '../core/github-event.js';
-import type { Intent, ReviewInfo } from '../core/github-event.js';
+import type { Actor, Intent, ReviewInfo } from '../core/github-event.js';
+import { cleanUntrusted } from '../core/untrusted-text.js';
 import { markHandled, wasHandled } from '../core/github-record.js';
 import type { GithubRecord } from '../core/github-record.js';
 import { isOwnComment, replyComment, whatToDo } from '../core/github-render.js';
@@ -48,6 +50,19 @@ export async function handleIntent(
   intent: Intent,
 ): Promise<FlowResult> {
   if (intent.kind === 'ignore') return ignored(intent.reason);
+  const actor =
+    intent.kind === 'review'
+      ? intent.review.author
+      : intent.kind === 'comment'
+        ? undefined
+        : intent.kind === 'continue'
+          ? undefined
+          : intent.actor;
+  if (actor) {
+    const denied = await deny(deps, s, actor);
+    if (denied)
+      return ignored(`${intent.kind === 'start' ? 'start' : intent.kind} ignored: ${denied}`);
+  }
   if (intent.kind === 'start') return start(deps, s, loop, intent);
 
   const issue =
@@ -97,7 +112,10 @@ async function start(
   }
   const branch = sessionBranch(s.branchPrefix, number, intent.issue.title);
   await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch);
-  const { task, dive } = taskFromIssue(intent.issue.title, intent.issue.body);
+  const { task, dive } = taskFromIssue(
+    clean(s, 'the issue title', intent.issue.title, 300),
+    clean(s, 'the issue body', intent.issue.body, 20_000),
+  );
   const state = await startSession(
     { store: deps.store, clock: deps.clock },
     { task, ...(dive ? { dive } : {}), slug: `${number}-${intent.issue.title}` },
@@ -238,7 +256,14 @@ async function catchUpComments(
       isOwnComment(comment.body)
     )
       continue;
-    session = await applyComment(deps, s, session, comment);
+    const denied = await deny(deps, s, comment.author);
+    if (denied) {
+      // Never written into the session, never shown to the agent; only the log says why.
+      s.log(`comment ${comment.id} ignored: ${denied}`);
+    } else {
+      const body = clean(s, `comment ${comment.id}`, comment.body, 10_000);
+      session = await applyComment(deps, s, session, { ...comment, body });
+    }
     session = { ...session, record: markHandled(session.record, comment.id) };
     if (!session.record.seenCommentsUntil || comment.createdAt > session.record.seenCommentsUntil) {
       session = { ...session, record: { ...session.record, seenCommentsUntil: comment.createdAt } };
@@ -339,7 +364,11 @@ async function applyReview(
     return { ...session, state, record };
   }
   if (review.state === 'changes_requested' || review.state === 'commented') {
-    const inline = await deps.pulls.reviewComments(pr, review.id);
+    const inline = (await deps.pulls.reviewComments(pr, review.id)).map((c) => ({
+      ...c,
+      body: clean(s, `an inline comment of review ${review.id}`, c.body, 5_000),
+    }));
+    review = { ...review, body: clean(s, `review ${review.id}`, review.body, 10_000) };
     if (!review.body.trim() && inline.length === 0) return { ...session, record };
     const feedback = [
       `Review by @${review.author.login} (${review.state.replace('_', ' ')}${review.commitId ? ` on ${review.commitId.slice(0, 7)}` : ''}):`,
@@ -357,4 +386,21 @@ async function applyReview(
     return { ...session, state, record };
   }
   return { ...session, record };
+}
+
+/** Why this person may not steer the session, or undefined when they may. */
+async function deny(
+  deps: GithubDeps,
+  s: GithubSettings,
+  actor: Actor,
+): Promise<string | undefined> {
+  if (actor.isBot) return `@${actor.login} is a bot`;
+  const decision = decideAccess(actor, await deps.access.permission(actor.login), s.policy);
+  return decision.ok ? undefined : decision.reason;
+}
+
+function clean(s: GithubSettings, what: string, text: string, limit: number): string {
+  const cleaned = cleanUntrusted(text, limit);
+  if (cleaned.removed.length > 0) s.log(`cleaned ${what}: removed ${cleaned.removed.join(', ')}`);
+  return cleaned.text;
 }

@@ -10,7 +10,8 @@ import { parseQa } from '../core/qa.js';
 import type { SessionState } from '../core/session-state.js';
 import type { RunResult } from './run-session.js';
 import type { SessionDeps } from './run-session.js';
-import type { BranchGit, Dispatcher, Issues, PullRequest, PullRequests } from './ports.js';
+import type { AccessPolicy } from '../core/access.js';
+import type { Access, BranchGit, Dispatcher, Issues, PullRequest, PullRequests } from './ports.js';
 import { FILES, SessionError, loadState } from './session-files.js';
 
 export const GITHUB_FILE = '_github.json';
@@ -24,6 +25,7 @@ export const STATE_LABELS = {
 } as const;
 
 export interface GithubDeps extends SessionDeps {
+  access: Access;
   branches: BranchGit;
   issues: Issues;
   pulls: PullRequests;
@@ -36,6 +38,7 @@ export interface GithubSettings {
   sessionsDir: string;
   branchPrefix: string;
   baseBranch: string;
+  policy: AccessPolicy;
   serverUrl: string;
   repository: string;
   runUrl?: string;

@@ -13,6 +13,8 @@ export interface AgentRun {
   /** Extra environment for the agent process, on top of the filtered parent environment. */
   env: Record<string, string>;
   timeoutMs: number;
+  /** Stop the agent when it prints nothing for this long (a stall), before the full timeout. */
+  stallMs?: number;
   /** Where the agent's raw output stream is written as it arrives. */
   logFile: string;
   signal?: AbortSignal;
@@ -136,4 +138,9 @@ export interface BranchGit {
   checkoutBranch(cwd: string, branch: string, base: string): Promise<{ created: boolean }>;
   /** Pushes HEAD to `branch`; a rejected push is rebased onto origin and tried again. */
   push(cwd: string, branch: string): Promise<void>;
+}
+
+/** The repository permission of a person, as GitHub reports it now. */
+export interface Access {
+  permission(login: string): Promise<'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'>;
 }

@@ -29,6 +29,8 @@ export interface RunOptions {
   workDir: string;
   branch?: string;
   timeoutMs: number;
+  /** Silence from the agent after which it is stopped and the iteration retried. */
+  stallMs?: number;
   /** Extra attempts for an agent failure that can pass (API overload, crash without result). */
   maxRetries: number;
   retryDelayMs: number;
@@ -277,6 +279,7 @@ async function runAgent(
       cwd: options.workDir,
       env: contextEnv(ctx),
       timeoutMs: options.timeoutMs,
+      ...(options.stallMs ? { stallMs: options.stallMs } : {}),
       logFile,
       ...(options.signal ? { signal: options.signal } : {}),
       onActivity: (text) => progress({ type: 'agent-activity', text }),

@@ -165,6 +165,13 @@ export function routeEvent(name: string, payload: unknown, settings: EventSettin
           kind: 'ignore',
           reason: `pull_request_review.${e.action}: only submitted reviews are read`,
         };
+      const headRepo = e.pull_request.head.repo?.full_name;
+      if (headRepo && e.repository && headRepo !== e.repository.full_name) {
+        return {
+          kind: 'ignore',
+          reason: `pull request #${e.pull_request.number} comes from the fork ${headRepo}; samocode never acts on forks`,
+        };
+      }
       if (!e.pull_request.head.ref.startsWith(settings.branchPrefix)) {
         return {
           kind: 'ignore',

@@ -1,5 +1,6 @@
 // The action's inputs as one typed settings object; every error names the input and the expected form.
 import { z } from 'zod';
+import { parsePermissionList } from '../core/access.js';
 
 const number = (name: string, min: number) =>
   z
@@ -48,8 +49,25 @@ export function readActionInputs(getInput: (name: string) => string) {
       `input "sessions-dir" must be a folder inside the repository, like "_sessions" (got "${sessionsDir}")`,
     );
   }
+  const permissions = parsePermissionList(raw('allowed-permissions', 'write,maintain,admin'));
+  if ('error' in permissions) throw new Error(`input "allowed-permissions": ${permissions.error}`);
   return {
     githubToken,
+    agentGithubToken: raw('agent-github-token'),
+    policy: {
+      allowedPermissions: permissions,
+      allowedUsers: raw('allowed-users')
+        .split(/[\s,]+/)
+        .map((u) => u.replace(/^@/, ''))
+        .filter(Boolean),
+    },
+    stallSeconds: parse('stall-timeout', whole('stall-timeout', 0), '600'),
+    guardedEnv: raw(
+      'secret-env',
+      'ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN,CLAUDE_CODE_OAUTH_TOKEN,TELEGRAM_BOT_TOKEN',
+    )
+      .split(/[\s,]+/)
+      .filter(Boolean),
     triggerLabel: raw('trigger-label', 'samocode'),
     branchPrefix,
     sessionsDir,

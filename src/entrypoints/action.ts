@@ -14,6 +14,7 @@ import { claudeCodeAgent } from '../adapters/claude-code-agent.js';
 import { fsSessionStore } from '../adapters/fs-session-store.js';
 import { createGit } from '../adapters/git-cli.js';
 import {
+  githubAccess,
   githubClient,
   githubDispatcher,
   githubIssues,
@@ -39,6 +40,14 @@ export async function run(): Promise<void> {
       triggerLabel: inputs.triggerLabel,
       branchPrefix: inputs.branchPrefix,
     });
+    const publicRepo = (payload.repository as { private?: boolean } | undefined)?.private === false;
+    if (publicRepo && process.env.RUNNER_ENVIRONMENT === 'self-hosted') {
+      const warning =
+        'This public repository runs Samocode on a self-hosted runner: anyone can open issues, and the agent runs with full permissions on that machine. Keep the runner isolated and allowed-permissions strict.';
+      core.warning(warning);
+      if (process.env.GITHUB_STEP_SUMMARY)
+        await core.summary.addRaw(`> [!WARNING]\n> ${warning}\n\n`).write();
+    }
     if (intent.kind === 'ignore') {
       core.info(`Nothing to do: ${intent.reason}.`);
       core.setOutput('status', 'ignored');
@@ -53,7 +62,17 @@ export async function run(): Promise<void> {
       log: (m: string) => core.warning(m),
     };
     const client = githubClient(gh);
-    const git = createGit({ identity: BOT });
+    const secrets: Record<string, string> = { 'github-token': inputs.githubToken };
+    if (inputs.agentGithubToken) secrets['agent-github-token'] = inputs.agentGithubToken;
+    for (const name of inputs.guardedEnv) {
+      const value = process.env[name];
+      if (value) {
+        core.setSecret(value);
+        secrets[name] = value;
+      }
+    }
+    if (inputs.agentGithubToken) core.setSecret(inputs.agentGithubToken);
+    const git = createGit({ identity: BOT, secrets });
     const defaultBranch = (payload.repository as { default_branch?: string } | undefined)
       ?.default_branch;
     const settings: GithubSettings = {
@@ -61,6 +80,7 @@ export async function run(): Promise<void> {
       sessionsDir: inputs.sessionsDir,
       branchPrefix: inputs.branchPrefix,
       baseBranch: inputs.baseBranch || defaultBranch || 'main',
+      policy: inputs.policy,
       serverUrl: env.serverUrl,
       repository: env.repository,
       ...(env.runId
@@ -73,7 +93,12 @@ export async function run(): Promise<void> {
         command: inputs.claudePath,
         ...(inputs.model ? { model: inputs.model } : {}),
         ...(inputs.maxTurns ? { maxTurns: inputs.maxTurns } : {}),
-        baseEnv: agentBaseEnv(process.env),
+        baseEnv: {
+          ...agentBaseEnv(process.env),
+          ...(inputs.agentGithubToken
+            ? { GITHUB_TOKEN: inputs.agentGithubToken, GH_TOKEN: inputs.agentGithubToken }
+            : {}),
+        },
       }),
       store: fsSessionStore(join(env.workspace, inputs.sessionsDir)),
       git,
@@ -81,6 +106,7 @@ export async function run(): Promise<void> {
       clock: systemClock,
       notifier: fanOut([]),
       prompts: bundledPrompts,
+      access: githubAccess(client, gh),
       issues: githubIssues(client, gh),
       pulls: githubPullRequests(client, gh),
       dispatcher: githubDispatcher(client, gh),
@@ -98,6 +124,7 @@ export async function run(): Promise<void> {
         },
         maxIterations: inputs.maxIterationsPerRun,
         maxRunMs: inputs.maxRunMinutes * 60_000,
+        ...(inputs.stallSeconds > 0 ? { stallMs: inputs.stallSeconds * 1000 } : {}),
         onProgress: (event) => core.info(formatProgress(event)),
       },
       intent,

@@ -283,6 +283,7 @@ async function loop(
       workDir,
       branch,
       timeoutMs: settings.timeoutSeconds * 1000,
+      ...(settings.stallSeconds > 0 ? { stallMs: settings.stallSeconds * 1000 } : {}),
       maxRetries: settings.maxRetries,
       retryDelayMs: settings.retryDelaySeconds * 1000,
       limits: {

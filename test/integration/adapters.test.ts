@@ -164,6 +164,7 @@ describe('loadCliSettings', () => {
       timeoutSeconds: 1800,
       maxRetries: 2,
       retryDelaySeconds: 10,
+      stallSeconds: 600,
     });
   });
 

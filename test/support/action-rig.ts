@@ -56,6 +56,8 @@ export function actionRig(
   sh(seed, 'git', ['push', '-q', 'origin', 'HEAD:main']);
   const scenario = join(root, 'scenario.json');
   let runs = 0;
+  // The people in these tests: octo maintains the repository; others are added per test.
+  fake.state.permissions.set('octo', 'admin');
 
   const repository = {
     ...(example('issues', 'labeled').repository as Json),
@@ -140,7 +142,14 @@ export function actionRig(
       });
       Object.assign(payload.pull_request as Json, {
         number: pr,
-        head: { ...((payload.pull_request as Json).head as Json), ref: pull.head },
+        head: {
+          ...((payload.pull_request as Json).head as Json),
+          ref: pull.head,
+          repo: {
+            ...(((payload.pull_request as Json).head as Json).repo as Json),
+            full_name: `${fake.owner}/${fake.repo}`,
+          },
+        },
       });
       return { ...payload, repository, sender: sender(by) };
     },
