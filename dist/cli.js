@@ -21111,7 +21111,7 @@ ${verdict.message}
   } catch (error62) {
     return {
       ok: false,
-      error: `could not save the iteration in ${options.workDir}: ${error62.message}`
+      error: `could not save the iteration: ${error62.message}`
     };
   }
 }

@@ -42479,7 +42479,7 @@ ${verdict.message}
   } catch (error63) {
     return {
       ok: false,
-      error: `could not save the iteration in ${options.workDir}: ${error63.message}`
+      error: `could not save the iteration: ${error63.message}`
     };
   }
 }
@@ -42958,25 +42958,40 @@ async function ensurePullRequest(deps, s, session) {
 async function publish(deps, s, session, result, previousLabel) {
   let record3 = session.record;
   const state = session.state;
-  if (state.status === "waiting" && state.waitingFor === "qa_answers") {
-    const qa = await deps.store.read(session.name, FILES.qa) ?? "";
-    const questions = parseQa(qa);
-    const round = digest(JSON.stringify(questions.map(({ answer: _answer, ...asked }) => asked)));
-    if (record3.questionsPosted !== round && questions.length > 0) {
-      await deps.issues.createComment(record3.issue, questionsComment(session.name, questions));
-      record3 = { ...record3, questionsPosted: round };
+  const step = async (what, action) => {
+    try {
+      await action();
+    } catch (error63) {
+      s.warn(`could not ${what}: ${error63.message}`);
     }
+  };
+  if (state.status === "waiting" && state.waitingFor === "qa_answers") {
+    await step("post the questions", async () => {
+      const qa = await deps.store.read(session.name, FILES.qa) ?? "";
+      const questions = parseQa(qa);
+      const round = digest(JSON.stringify(questions.map(({ answer: _answer, ...asked }) => asked)));
+      if (record3.questionsPosted !== round && questions.length > 0) {
+        await deps.issues.createComment(record3.issue, questionsComment(session.name, questions));
+        record3 = { ...record3, questionsPosted: round };
+      }
+    });
   }
   if (state.status === "waiting" && state.waitingFor === "plan_approval" || state.status === "done") {
-    const pr = await ensurePullRequest(deps, s, { ...session, record: record3 });
-    record3 = { ...record3, pr: { number: pr.number, nodeId: pr.nodeId } };
-    if (state.status === "done") await deps.pulls.markReady(pr);
+    await step("open or update the pull request", async () => {
+      const pr = await ensurePullRequest(deps, s, { ...session, record: record3 });
+      record3 = { ...record3, pr: { number: pr.number, nodeId: pr.nodeId } };
+      if (state.status === "done") await deps.pulls.markReady(pr);
+    });
   }
-  await syncLabel(deps, { ...session, record: record3 }, previousLabel);
-  record3 = await updateStatus(deps, s, { ...session, record: record3 });
+  await step("update the labels", () => syncLabel(deps, { ...session, record: record3 }, previousLabel));
+  await step("update the status comment", async () => {
+    record3 = await updateStatus(deps, s, { ...session, record: record3 });
+  });
   if (result?.stop === "run-limit" && state.status === "running") {
-    await deps.dispatcher.continueSession(record3.issue);
-    s.log(`dispatched a continuation for issue #${record3.issue}`);
+    await step("dispatch a continuation", async () => {
+      await deps.dispatcher.continueSession(record3.issue);
+      s.log(`dispatched a continuation for issue #${record3.issue}`);
+    });
   }
   return record3;
 }
@@ -43056,7 +43071,9 @@ async function runAndPublish(deps, s, loop, opened, previousLabel) {
   let session = opened;
   let run2;
   if (session.state.status === "running") {
-    await syncLabel(deps, session, previousLabel);
+    await syncLabel(deps, session, previousLabel).catch(
+      (error63) => s.warn(`could not update the labels: ${error63.message}`)
+    );
     run2 = await runSession(deps, {
       ...loop,
       session: session.name,
@@ -54984,7 +55001,12 @@ function githubClient(settings) {
       warn: (m) => settings.log?.(m),
       error: () => void 0
     },
-    retry: { retries, doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+    retry: {
+      retries,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      // 1 s, 4 s, 9 s against GitHub; a server on this machine needs no such patience.
+      retryAfterBaseValue: isLoopback(settings.apiUrl) ? 20 : 1e3
+    },
     throttle: {
       // GitHub asks for a pause between writes (1 s, 3 s for comments); a server on this machine
       // (a test double, a recording proxy) has no such limits, and pacing it only slows the run.
@@ -55331,7 +55353,8 @@ async function run() {
       serverUrl: env.serverUrl,
       repository: env.repository,
       ...env.runId ? { runUrl: `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}` } : {},
-      log: (line) => info(line)
+      log: (line) => info(line),
+      warn: (line) => warning(line)
     };
     const deps = {
       agent: claudeCodeAgent({

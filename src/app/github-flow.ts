@@ -149,7 +149,9 @@ async function runAndPublish(
   let session = opened;
   let run: RunResult | undefined;
   if (session.state.status === 'running') {
-    await syncLabel(deps, session, previousLabel);
+    await syncLabel(deps, session, previousLabel).catch((error: Error) =>
+      s.warn(`could not update the labels: ${error.message}`),
+    );
     run = await runSession(deps, {
       ...loop,
       session: session.name,

@@ -43,6 +43,7 @@ export interface GithubSettings {
   repository: string;
   runUrl?: string;
   log: (line: string) => void;
+  warn: (line: string) => void;
 }
 
 /** An open session: its name, state and GitHub record, as checked out from its branch. */
@@ -192,29 +193,46 @@ export async function publish(
 ): Promise<GithubRecord> {
   let record = session.record;
   const state = session.state;
-  if (state.status === 'waiting' && state.waitingFor === 'qa_answers') {
-    const qa = (await deps.store.read(session.name, FILES.qa)) ?? '';
-    const questions = parseQa(qa);
-    // The round is the questions as asked; answers written under them do not make it new.
-    const round = digest(JSON.stringify(questions.map(({ answer: _answer, ...asked }) => asked)));
-    if (record.questionsPosted !== round && questions.length > 0) {
-      await deps.issues.createComment(record.issue, questionsComment(session.name, questions));
-      record = { ...record, questionsPosted: round };
+  // Each step is shown on its own: a failing one is reported and the others still happen; the
+  // session itself is already safe on its branch, and the next run shows what this one could not.
+  const step = async (what: string, action: () => Promise<void>) => {
+    try {
+      await action();
+    } catch (error) {
+      s.warn(`could not ${what}: ${(error as Error).message}`);
     }
+  };
+  if (state.status === 'waiting' && state.waitingFor === 'qa_answers') {
+    await step('post the questions', async () => {
+      const qa = (await deps.store.read(session.name, FILES.qa)) ?? '';
+      const questions = parseQa(qa);
+      // The round is the questions as asked; answers written under them do not make it new.
+      const round = digest(JSON.stringify(questions.map(({ answer: _answer, ...asked }) => asked)));
+      if (record.questionsPosted !== round && questions.length > 0) {
+        await deps.issues.createComment(record.issue, questionsComment(session.name, questions));
+        record = { ...record, questionsPosted: round };
+      }
+    });
   }
   if (
     (state.status === 'waiting' && state.waitingFor === 'plan_approval') ||
     state.status === 'done'
   ) {
-    const pr = await ensurePullRequest(deps, s, { ...session, record });
-    record = { ...record, pr: { number: pr.number, nodeId: pr.nodeId } };
-    if (state.status === 'done') await deps.pulls.markReady(pr);
+    await step('open or update the pull request', async () => {
+      const pr = await ensurePullRequest(deps, s, { ...session, record });
+      record = { ...record, pr: { number: pr.number, nodeId: pr.nodeId } };
+      if (state.status === 'done') await deps.pulls.markReady(pr);
+    });
   }
-  await syncLabel(deps, { ...session, record }, previousLabel);
-  record = await updateStatus(deps, s, { ...session, record });
+  await step('update the labels', () => syncLabel(deps, { ...session, record }, previousLabel));
+  await step('update the status comment', async () => {
+    record = await updateStatus(deps, s, { ...session, record });
+  });
   if (result?.stop === 'run-limit' && state.status === 'running') {
-    await deps.dispatcher.continueSession(record.issue);
-    s.log(`dispatched a continuation for issue #${record.issue}`);
+    await step('dispatch a continuation', async () => {
+      await deps.dispatcher.continueSession(record.issue);
+      s.log(`dispatched a continuation for issue #${record.issue}`);
+    });
   }
   return record;
 }

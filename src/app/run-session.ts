@@ -349,7 +349,7 @@ async function commitIteration(
   } catch (error) {
     return {
       ok: false,
-      error: `could not save the iteration in ${options.workDir}: ${(error as Error).message}`,
+      error: `could not save the iteration: ${(error as Error).message}`,
     };
   }
 }

@@ -87,6 +87,7 @@ export async function run(): Promise<void> {
         ? { runUrl: `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}` }
         : {}),
       log: (line) => core.info(line),
+      warn: (line) => core.warning(line),
     };
     const deps: GithubDeps = {
       agent: claudeCodeAgent({

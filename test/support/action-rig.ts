@@ -222,6 +222,13 @@ export function actionRig(
         workspace,
       };
     },
+    /** What the scripted agent was started with, one entry per run of it. */
+    calls(): Array<Record<string, unknown>> {
+      return readFileSync(`${scenario}.calls.jsonl`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    },
     /** A file as it is on a branch of origin. */
     show(branch: string, path: string): string {
       return sh(root, 'git', ['--git-dir', origin, 'show', `${branch}:${path}`]);
