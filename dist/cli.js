@@ -29033,6 +29033,34 @@ function createGit(options = {}) {
       await git(cwd, ["checkout", "--quiet", "-B", branch, `origin/${from}`]);
       return { created: !exists };
     },
+    async readRemoteFile(cwd, branch, path6) {
+      await git(cwd, [
+        "fetch",
+        "--no-tags",
+        "--quiet",
+        "origin",
+        `+refs/heads/${branch}:refs/remotes/origin/${branch}`
+      ]);
+      const shown = await execa("git", ["show", `refs/remotes/origin/${branch}:${path6}`], {
+        cwd,
+        reject: false,
+        stdin: "ignore"
+      });
+      return shown.exitCode === 0 ? shown.stdout : null;
+    },
+    async listRemoteDir(cwd, branch, path6) {
+      const listed = await execa(
+        "git",
+        ["ls-tree", "--name-only", `refs/remotes/origin/${branch}`, `${path6.replace(/\/+$/, "")}/`],
+        {
+          cwd,
+          reject: false,
+          stdin: "ignore"
+        }
+      );
+      if (listed.exitCode !== 0) return [];
+      return listed.stdout.split("\n").filter(Boolean).map((p) => p.slice(p.lastIndexOf("/") + 1));
+    },
     async push(cwd, branch) {
       for (let attempt = 1; ; attempt++) {
         const pushed = await execa(

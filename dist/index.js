@@ -2534,15 +2534,15 @@ var require_connect = __commonJS({
             if (this._sessionCache.size < this._maxCachedSessions) {
               return;
             }
-            const ref = this._sessionCache.get(key);
-            if (ref !== void 0 && ref.deref() === void 0) {
+            const ref2 = this._sessionCache.get(key);
+            if (ref2 !== void 0 && ref2.deref() === void 0) {
               this._sessionCache.delete(key);
             }
           });
         }
         get(sessionKey) {
-          const ref = this._sessionCache.get(sessionKey);
-          return ref ? ref.deref() : null;
+          const ref2 = this._sessionCache.get(sessionKey);
+          return ref2 ? ref2.deref() : null;
         }
         set(sessionKey, session) {
           if (this._maxCachedSessions === 0) {
@@ -12861,8 +12861,8 @@ var require_request2 = __commonJS({
           const controllerList = dependentControllerMap.get(ac.signal);
           if (controllerList !== void 0) {
             if (controllerList.size !== 0) {
-              for (const ref of controllerList) {
-                const ctrl = ref.deref();
+              for (const ref2 of controllerList) {
+                const ctrl = ref2.deref();
                 if (ctrl !== void 0) {
                   ctrl.abort(this.reason);
                 }
@@ -19662,10 +19662,10 @@ var require_light = __commonJS({
         return n2 && n2["default"] || n2;
       }
       var load2 = function(received, defaults, onto = {}) {
-        var k, ref, v;
+        var k, ref2, v;
         for (k in defaults) {
           v = defaults[k];
-          onto[k] = (ref = received[k]) != null ? ref : v;
+          onto[k] = (ref2 = received[k]) != null ? ref2 : v;
         }
         return onto;
       };
@@ -19735,11 +19735,11 @@ var require_light = __commonJS({
           }
         }
         getArray() {
-          var node2, ref, results;
+          var node2, ref2, results;
           node2 = this._first;
           results = [];
           while (node2 != null) {
-            results.push((ref = node2, node2 = node2.next, ref.value));
+            results.push((ref2 = node2, node2 = node2.next, ref2.value));
           }
           return results;
         }
@@ -19752,14 +19752,14 @@ var require_light = __commonJS({
           return void 0;
         }
         debug() {
-          var node2, ref, ref1, ref2, results;
+          var node2, ref2, ref1, ref22, results;
           node2 = this._first;
           results = [];
           while (node2 != null) {
-            results.push((ref = node2, node2 = node2.next, {
-              value: ref.value,
-              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
-              next: (ref2 = ref.next) != null ? ref2.value : void 0
+            results.push((ref2 = node2, node2 = node2.next, {
+              value: ref2.value,
+              prev: (ref1 = ref2.prev) != null ? ref1.value : void 0,
+              next: (ref22 = ref2.next) != null ? ref22.value : void 0
             }));
           }
           return results;
@@ -19860,9 +19860,9 @@ var require_light = __commonJS({
           this.Events = new Events$1(this);
           this._length = 0;
           this._lists = (function() {
-            var j, ref, results;
+            var j, ref2, results;
             results = [];
-            for (i2 = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i2 = 1 <= ref ? ++j : --j) {
+            for (i2 = j = 1, ref2 = num_priorities; 1 <= ref2 ? j <= ref2 : j >= ref2; i2 = 1 <= ref2 ? ++j : --j) {
               results.push(new DLList$1((() => {
                 return this.incr();
               }), (() => {
@@ -20108,8 +20108,8 @@ var require_light = __commonJS({
           });
         }
         computePenalty() {
-          var ref;
-          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
+          var ref2;
+          return (ref2 = this.storeOptions.penalty) != null ? ref2 : 15 * this.storeOptions.minTime || 5e3;
         }
         async __updateSettings__(options) {
           await this.yieldLoop();
@@ -20270,20 +20270,20 @@ var require_light = __commonJS({
           return current != null;
         }
         jobStatus(id) {
-          var ref;
-          return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+          var ref2;
+          return (ref2 = this.status[this._jobs[id]]) != null ? ref2 : null;
         }
         statusJobs(status) {
-          var k, pos, ref, results, v;
+          var k, pos, ref2, results, v;
           if (status != null) {
             pos = this.status.indexOf(status);
             if (pos < 0) {
               throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
             }
-            ref = this._jobs;
+            ref2 = this._jobs;
             results = [];
-            for (k in ref) {
-              v = ref[k];
+            for (k in ref2) {
+              v = ref2[k];
               if (v === pos) {
                 results.push(k);
               }
@@ -20387,8 +20387,8 @@ var require_light = __commonJS({
             }
           }
           key(key = "") {
-            var ref;
-            return (ref = this.instances[key]) != null ? ref : (() => {
+            var ref2;
+            return (ref2 = this.instances[key]) != null ? ref2 : (() => {
               var limiter;
               limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
                 id: `${this.id}-${key}`,
@@ -20412,11 +20412,11 @@ var require_light = __commonJS({
             return instance != null || deleted > 0;
           }
           limiters() {
-            var k, ref, results, v;
-            ref = this.instances;
+            var k, ref2, results, v;
+            ref2 = this.instances;
             results = [];
-            for (k in ref) {
-              v = ref[k];
+            for (k in ref2) {
+              v = ref2[k];
               results.push({
                 key: k,
                 limiter: v
@@ -20450,12 +20450,12 @@ var require_light = __commonJS({
             var base;
             clearInterval(this.interval);
             return typeof (base = this.interval = setInterval(async () => {
-              var e, k, ref, results, time4, v;
+              var e, k, ref2, results, time4, v;
               time4 = Date.now();
-              ref = this.instances;
+              ref2 = this.instances;
               results = [];
-              for (k in ref) {
-                v = ref[k];
+              for (k in ref2) {
+                v = ref2[k];
                 try {
                   if (await v._store.__groupCheck__(time4)) {
                     results.push(this.deleteKey(k));
@@ -20478,9 +20478,9 @@ var require_light = __commonJS({
             }
           }
           disconnect(flush = true) {
-            var ref;
+            var ref2;
             if (!this.sharedConnection) {
-              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+              return (ref2 = this.connection) != null ? ref2.disconnect(flush) : void 0;
             }
           }
         }
@@ -20581,12 +20581,12 @@ var require_light = __commonJS({
               }
             }).call(this);
             this._queues.on("leftzero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+              var ref2;
+              return (ref2 = this._store.heartbeat) != null ? typeof ref2.ref === "function" ? ref2.ref() : void 0 : void 0;
             });
             this._queues.on("zero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+              var ref2;
+              return (ref2 = this._store.heartbeat) != null ? typeof ref2.unref === "function" ? ref2.unref() : void 0 : void 0;
             });
           }
           _validateOptions(options, invalid) {
@@ -20766,10 +20766,10 @@ var require_light = __commonJS({
               return this.Promise.resolve(null);
             }, this._registerLock.schedule(() => {
               return this._submitLock.schedule(() => {
-                var k, ref, v;
-                ref = this._scheduled;
-                for (k in ref) {
-                  v = ref[k];
+                var k, ref2, v;
+                ref2 = this._scheduled;
+                for (k in ref2) {
+                  v = ref2[k];
                   if (this.jobStatus(v.job.options.id) === "RUNNING") {
                     clearTimeout(v.timeout);
                     clearTimeout(v.expiration);
@@ -20836,9 +20836,9 @@ var require_light = __commonJS({
             }
           }
           submit(...args) {
-            var cb, fn, job, options, ref, ref1, task;
+            var cb, fn, job, options, ref2, ref1, task;
             if (typeof args[0] === "function") {
-              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+              ref2 = args, [fn, ...args] = ref2, [cb] = splice.call(args, -1);
               options = parser$5.load({}, this.jobDefaults);
             } else {
               ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
@@ -37229,7 +37229,7 @@ function extractDefs(ctx, schema2) {
       return;
     }
     const seen = entry[1];
-    const { ref, defId } = makeURI(entry);
+    const { ref: ref2, defId } = makeURI(entry);
     seen.def = { ...seen.schema };
     if (defId)
       seen.defId = defId;
@@ -37237,7 +37237,7 @@ function extractDefs(ctx, schema2) {
     for (const key in schema3) {
       delete schema3[key];
     }
-    schema3.$ref = ref;
+    schema3.$ref = ref2;
   };
   if (ctx.cycles === "throw") {
     for (const entry of ctx.seen.entries()) {
@@ -37398,11 +37398,11 @@ function finalize(ctx, schema2) {
       return;
     const schema3 = seen.def ?? seen.schema;
     const _cached = { ...schema3 };
-    const ref = seen.ref;
+    const ref2 = seen.ref;
     seen.ref = null;
-    if (ref) {
-      flattenRef(ref);
-      const refSeen = ctx.seen.get(ref);
+    if (ref2) {
+      flattenRef(ref2);
+      const refSeen = ctx.seen.get(ref2);
       const refSchema = refSeen.schema;
       if (refSchema.$ref && (ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0")) {
         schema3.allOf = schema3.allOf ?? [];
@@ -37411,7 +37411,7 @@ function finalize(ctx, schema2) {
         assignProps(schema3, refSchema);
       }
       assignProps(schema3, _cached);
-      const isParentRef = zodSchema._zod.parent === ref;
+      const isParentRef = zodSchema._zod.parent === ref2;
       if (isParentRef) {
         for (const key in schema3) {
           if (key === "$ref" || key === "allOf")
@@ -37432,7 +37432,7 @@ function finalize(ctx, schema2) {
       }
     }
     const parent = zodSchema._zod.parent;
-    if (parent && parent !== ref) {
+    if (parent && parent !== ref2) {
       flattenRef(parent);
       const parentSeen = ctx.seen.get(parent);
       if (parentSeen?.schema.$ref) {
@@ -40330,11 +40330,11 @@ function applyMinItems(items, minItems) {
 function decodeJSONPointerSegment(segment) {
   return segment.replace(/~1/g, "/").replace(/~0/g, "~");
 }
-function resolveRef(ref, ctx) {
-  if (!ref.startsWith("#")) {
+function resolveRef(ref2, ctx) {
+  if (!ref2.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path6 = ref.slice(1).split("/").filter(Boolean);
+  const path6 = ref2.slice(1).split("/").filter(Boolean);
   if (path6.length === 0) {
     return ctx.rootSchema;
   }
@@ -40342,11 +40342,11 @@ function resolveRef(ref, ctx) {
   if (path6[0] === defsKey) {
     const key = path6[1] === void 0 ? void 0 : decodeJSONPointerSegment(path6[1]);
     if (!key || !ctx.defs[key]) {
-      throw new Error(`Reference not found: ${ref}`);
+      throw new Error(`Reference not found: ${ref2}`);
     }
     return ctx.defs[key];
   }
-  throw new Error(`Reference not found: ${ref}`);
+  throw new Error(`Reference not found: ${ref2}`);
 }
 function checkObjectGuards(objectSchema, guards) {
   const guard = z.transform((value) => value).check((payload) => {
@@ -43006,6 +43006,29 @@ async function handleIntent(deps, s, loop, intent) {
     if (denied)
       return ignored(`${intent.kind === "start" ? "start" : intent.kind} ignored: ${denied}`);
   }
+  const issue4 = intent.kind === "start" ? intent.issue.number : intent.kind === "review" ? issueOfBranch(s.branchPrefix, intent.branch) : intent.issue;
+  if (issue4 === void 0) return ignored("the pull request is not on a session branch");
+  const holder = { runId: s.runId ?? "local", since: deps.clock.now().toISOString() };
+  const lockName = `issue-${issue4}`;
+  const busy = await acquireLock(deps, s, lockName, holder);
+  if (busy) return { handled: false, busy: true, message: busy };
+  try {
+    return await handleUnlocked(deps, s, loop, intent);
+  } finally {
+    await deps.lock.release(s.workspace, lockName, holder).catch((error63) => s.warn(`could not release the session lock: ${error63.message}`));
+  }
+}
+async function acquireLock(deps, s, name, holder) {
+  const taken = await deps.lock.acquire(s.workspace, name, holder);
+  if (taken.acquired) return void 0;
+  if (await deps.runs.isActive(taken.holder.runId)) {
+    return `the session is busy: run ${taken.holder.runId} has been working on it since ${taken.holder.since}; it (or the next run) applies this event's comments and reviews`;
+  }
+  s.log(`taking over the session lock from run ${taken.holder.runId}, which is no longer running`);
+  if (await deps.lock.takeOver(s.workspace, name, taken.holder, holder)) return void 0;
+  return "the session lock changed hands while taking it over; another run is working on the session";
+}
+async function handleUnlocked(deps, s, loop, intent) {
   if (intent.kind === "start") return start(deps, s, loop, intent);
   const issue4 = intent.kind === "review" ? issueOfBranch(s.branchPrefix, intent.branch) : intent.issue;
   if (issue4 === void 0)
@@ -43037,7 +43060,7 @@ async function start(deps, s, loop, intent) {
   const existing = await findBranch(deps, s, number5);
   if (existing) {
     s.log(`issue #${number5} already has session branch ${existing}; continuing it`);
-    return handleIntent(deps, s, loop, { kind: "continue", issue: number5 });
+    return handleUnlocked(deps, s, loop, { kind: "continue", issue: number5 });
   }
   const branch = sessionBranch(s.branchPrefix, number5, intent.issue.title);
   await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch);
@@ -43070,10 +43093,13 @@ async function start(deps, s, loop, intent) {
 async function runAndPublish(deps, s, loop, opened, previousLabel) {
   let session = opened;
   let run2;
-  if (session.state.status === "running") {
-    await syncLabel(deps, session, previousLabel).catch(
-      (error63) => s.warn(`could not update the labels: ${error63.message}`)
-    );
+  for (let round = 0; round < 3 && session.state.status === "running"; round++) {
+    if (round === 0) {
+      await syncLabel(deps, session, previousLabel).catch(
+        (error63) => s.warn(`could not update the labels: ${error63.message}`)
+      );
+      previousLabel = STATE_LABELS.running;
+    }
     run2 = await runSession(deps, {
       ...loop,
       session: session.name,
@@ -43092,7 +43118,11 @@ async function runAndPublish(deps, s, loop, opened, previousLabel) {
       }
     });
     session = { ...session, state: run2.state };
-    previousLabel = STATE_LABELS.running;
+    if (run2.stop === "run-limit" || run2.stop === "aborted") break;
+    if (session.state.status === "waiting") {
+      session = await catchUpComments(deps, s, session);
+      await saveAndPush(deps, s, session, "apply comments made during the run");
+    }
   }
   const record3 = await publish(deps, s, session, run2, previousLabel);
   if (record3 !== session.record) {
@@ -50585,6 +50615,34 @@ function createGit(options = {}) {
       await git(cwd, ["checkout", "--quiet", "-B", branch, `origin/${from}`]);
       return { created: !exists2 };
     },
+    async readRemoteFile(cwd, branch, path6) {
+      await git(cwd, [
+        "fetch",
+        "--no-tags",
+        "--quiet",
+        "origin",
+        `+refs/heads/${branch}:refs/remotes/origin/${branch}`
+      ]);
+      const shown = await execa("git", ["show", `refs/remotes/origin/${branch}:${path6}`], {
+        cwd,
+        reject: false,
+        stdin: "ignore"
+      });
+      return shown.exitCode === 0 ? shown.stdout : null;
+    },
+    async listRemoteDir(cwd, branch, path6) {
+      const listed = await execa(
+        "git",
+        ["ls-tree", "--name-only", `refs/remotes/origin/${branch}`, `${path6.replace(/\/+$/, "")}/`],
+        {
+          cwd,
+          reject: false,
+          stdin: "ignore"
+        }
+      );
+      if (listed.exitCode !== 0) return [];
+      return listed.stdout.split("\n").filter(Boolean).map((p) => p.slice(p.lastIndexOf("/") + 1));
+    },
     async push(cwd, branch) {
       for (let attempt = 1; ; attempt++) {
         const pushed = await execa(
@@ -55182,6 +55240,88 @@ function githubAccess(client, settings) {
     }
   };
 }
+function githubRuns(client, settings) {
+  return {
+    async isActive(runId) {
+      if (!/^\d+$/.test(runId)) return false;
+      try {
+        const { data } = await client.rest.actions.getWorkflowRun({
+          owner: settings.owner,
+          repo: settings.repo,
+          run_id: Number(runId)
+        });
+        return data.status !== "completed";
+      } catch (error63) {
+        if (error63.status === 404) return false;
+        throw error63;
+      }
+    }
+  };
+}
+
+// src/adapters/git-lock.ts
+var ref = (name) => `refs/samocode/locks/${name}`;
+async function remoteOid(cwd, name) {
+  const out = await git(cwd, ["ls-remote", "origin", ref(name)]);
+  return out.split(/\s+/)[0] || void 0;
+}
+async function readHolder(cwd, name, oid) {
+  await git(cwd, ["fetch", "--no-tags", "--quiet", "origin", `+${ref(name)}:${ref(name)}`]);
+  try {
+    const parsed = JSON.parse(await git(cwd, ["cat-file", "blob", oid]));
+    return { runId: String(parsed.runId ?? "unknown"), since: String(parsed.since ?? "") };
+  } catch {
+    return { runId: "unknown", since: "" };
+  }
+}
+async function write(cwd, name, holder, expected) {
+  const blob = (await execa("git", ["hash-object", "-w", "--stdin"], { cwd, input: JSON.stringify(holder) })).stdout.trim();
+  const pushed = await execa(
+    "git",
+    [
+      "push",
+      "--quiet",
+      "--porcelain",
+      `--force-with-lease=${ref(name)}:${expected}`,
+      "origin",
+      `${blob}:${ref(name)}`
+    ],
+    { cwd, reject: false, stdin: "ignore" }
+  );
+  return pushed.exitCode === 0;
+}
+var gitLock = {
+  async acquire(cwd, name, holder) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await write(cwd, name, holder, "")) return { acquired: true };
+      const oid = await remoteOid(cwd, name);
+      if (oid) return { acquired: false, holder: await readHolder(cwd, name, oid) };
+    }
+    throw new Error(`could not take the session lock ${ref(name)} on origin`);
+  },
+  async takeOver(cwd, name, from, holder) {
+    const oid = await remoteOid(cwd, name);
+    if (!oid) return write(cwd, name, holder, "");
+    const current = await readHolder(cwd, name, oid);
+    if (current.runId !== from.runId || current.since !== from.since) return false;
+    return write(cwd, name, holder, oid);
+  },
+  async release(cwd, name, holder) {
+    const oid = await remoteOid(cwd, name);
+    if (!oid) return;
+    const current = await readHolder(cwd, name, oid);
+    if (current.runId !== holder.runId || current.since !== holder.since) return;
+    await execa(
+      "git",
+      ["push", "--quiet", `--force-with-lease=${ref(name)}:${oid}`, "origin", `:${ref(name)}`],
+      {
+        cwd,
+        reject: false,
+        stdin: "ignore"
+      }
+    );
+  }
+};
 
 // src/adapters/system-clock.ts
 import { setTimeout as delay } from "node:timers/promises";
@@ -55352,7 +55492,10 @@ async function run() {
       policy: inputs.policy,
       serverUrl: env.serverUrl,
       repository: env.repository,
-      ...env.runId ? { runUrl: `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}` } : {},
+      ...env.runId ? {
+        runId: env.runId,
+        runUrl: `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`
+      } : {},
       log: (line) => info(line),
       warn: (line) => warning(line)
     };
@@ -55373,6 +55516,8 @@ async function run() {
       notifier: fanOut([]),
       prompts: bundledPrompts,
       access: githubAccess(client, gh),
+      lock: gitLock,
+      runs: githubRuns(client, gh),
       issues: githubIssues(client, gh),
       pulls: githubPullRequests(client, gh),
       dispatcher: githubDispatcher(client, gh)
@@ -55396,6 +55541,10 @@ async function run() {
       intent
     );
     info(result.message);
+    if (result.busy) {
+      setOutput("status", "busy");
+      return;
+    }
     const session = result.session;
     if (!session) {
       setOutput("status", "ignored");

@@ -190,6 +190,39 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
       return { created: !exists };
     },
 
+    async readRemoteFile(cwd, branch, path) {
+      await git(cwd, [
+        'fetch',
+        '--no-tags',
+        '--quiet',
+        'origin',
+        `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
+      ]);
+      const shown = await execa('git', ['show', `refs/remotes/origin/${branch}:${path}`], {
+        cwd,
+        reject: false,
+        stdin: 'ignore',
+      });
+      return shown.exitCode === 0 ? shown.stdout : null;
+    },
+
+    async listRemoteDir(cwd, branch, path) {
+      const listed = await execa(
+        'git',
+        ['ls-tree', '--name-only', `refs/remotes/origin/${branch}`, `${path.replace(/\/+$/, '')}/`],
+        {
+          cwd,
+          reject: false,
+          stdin: 'ignore',
+        },
+      );
+      if (listed.exitCode !== 0) return [];
+      return listed.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((p) => p.slice(p.lastIndexOf('/') + 1));
+    },
+
     async push(cwd, branch) {
       for (let attempt = 1; ; attempt++) {
         const pushed = await execa(

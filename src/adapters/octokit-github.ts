@@ -10,6 +10,7 @@ import type {
   Issues,
   PullRequest,
   PullRequests,
+  Runs,
 } from '../app/ports.js';
 
 const Client = Octokit.plugin(retry, throttling);
@@ -251,6 +252,25 @@ export function githubAccess(client: GitHubClient, settings: GitHubSettings): Ac
         cache.set(login.toLowerCase(), found);
       }
       return found;
+    },
+  };
+}
+
+export function githubRuns(client: GitHubClient, settings: GitHubSettings): Runs {
+  return {
+    async isActive(runId) {
+      if (!/^\d+$/.test(runId)) return false;
+      try {
+        const { data } = await client.rest.actions.getWorkflowRun({
+          owner: settings.owner,
+          repo: settings.repo,
+          run_id: Number(runId),
+        });
+        return data.status !== 'completed';
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) return false;
+        throw error;
+      }
     },
   };
 }

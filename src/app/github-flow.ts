@@ -10,7 +10,7 @@ import { isOwnComment, replyComment, whatToDo } from '../core/github-render.js';
 import { block } from '../core/iteration.js';
 import { issueOfBranch, sessionBranch, taskFromIssue } from '../core/issue-task.js';
 import type { SessionState } from '../core/session-state.js';
-import type { IssueComment } from './ports.js';
+import type { IssueComment, LockHolder } from './ports.js';
 import { runSession } from './run-session.js';
 import type { RunOptions, RunResult } from './run-session.js';
 import { SessionError, appendHistory, saveState, syncOverviewFile } from './session-files.js';
@@ -36,6 +36,8 @@ export type LoopOptions = Omit<RunOptions, 'session' | 'workDir' | 'branch' | 'h
 
 export interface FlowResult {
   handled: boolean;
+  /** Another run holds the session: this one did nothing and its input waits for that run. */
+  busy?: boolean;
   message: string;
   session?: OpenSession;
   run?: RunResult;
@@ -63,6 +65,53 @@ export async function handleIntent(
     if (denied)
       return ignored(`${intent.kind === 'start' ? 'start' : intent.kind} ignored: ${denied}`);
   }
+  const issue =
+    intent.kind === 'start'
+      ? intent.issue.number
+      : intent.kind === 'review'
+        ? issueOfBranch(s.branchPrefix, intent.branch)
+        : intent.issue;
+  if (issue === undefined) return ignored('the pull request is not on a session branch');
+  // One run per session at a time, whatever the events: the lock lives on origin, next to the branch.
+  const holder = { runId: s.runId ?? 'local', since: deps.clock.now().toISOString() };
+  const lockName = `issue-${issue}`;
+  const busy = await acquireLock(deps, s, lockName, holder);
+  if (busy) return { handled: false, busy: true, message: busy };
+  try {
+    return await handleUnlocked(deps, s, loop, intent);
+  } finally {
+    await deps.lock
+      .release(s.workspace, lockName, holder)
+      .catch((error: Error) => s.warn(`could not release the session lock: ${error.message}`));
+  }
+}
+
+async function acquireLock(
+  deps: GithubDeps,
+  s: GithubSettings,
+  name: string,
+  holder: LockHolder,
+): Promise<string | undefined> {
+  const taken = await deps.lock.acquire(s.workspace, name, holder);
+  if (taken.acquired) return undefined;
+  if (await deps.runs.isActive(taken.holder.runId)) {
+    return (
+      `the session is busy: run ${taken.holder.runId} has been working on it since ${taken.holder.since}; ` +
+      "it (or the next run) applies this event's comments and reviews"
+    );
+  }
+  // The holder died (runner lost, job cancelled): its lock is stale.
+  s.log(`taking over the session lock from run ${taken.holder.runId}, which is no longer running`);
+  if (await deps.lock.takeOver(s.workspace, name, taken.holder, holder)) return undefined;
+  return 'the session lock changed hands while taking it over; another run is working on the session';
+}
+
+async function handleUnlocked(
+  deps: GithubDeps,
+  s: GithubSettings,
+  loop: LoopOptions,
+  intent: Exclude<Intent, { kind: 'ignore' }>,
+): Promise<FlowResult> {
   if (intent.kind === 'start') return start(deps, s, loop, intent);
 
   const issue =
@@ -108,7 +157,7 @@ async function start(
   const existing = await findBranch(deps, s, number);
   if (existing) {
     s.log(`issue #${number} already has session branch ${existing}; continuing it`);
-    return handleIntent(deps, s, loop, { kind: 'continue', issue: number });
+    return handleUnlocked(deps, s, loop, { kind: 'continue', issue: number });
   }
   const branch = sessionBranch(s.branchPrefix, number, intent.issue.title);
   await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch);
@@ -148,10 +197,15 @@ async function runAndPublish(
 ): Promise<FlowResult> {
   let session = opened;
   let run: RunResult | undefined;
-  if (session.state.status === 'running') {
-    await syncLabel(deps, session, previousLabel).catch((error: Error) =>
-      s.warn(`could not update the labels: ${error.message}`),
-    );
+  // Comments that arrive while the loop works are applied when it stops, so an answer given
+  // during a run is not left waiting for a run that may never come.
+  for (let round = 0; round < 3 && session.state.status === 'running'; round++) {
+    if (round === 0) {
+      await syncLabel(deps, session, previousLabel).catch((error: Error) =>
+        s.warn(`could not update the labels: ${error.message}`),
+      );
+      previousLabel = STATE_LABELS.running;
+    }
     run = await runSession(deps, {
       ...loop,
       session: session.name,
@@ -170,7 +224,12 @@ async function runAndPublish(
       },
     });
     session = { ...session, state: run.state };
-    previousLabel = STATE_LABELS.running;
+    // The run's own budget is spent: the continuation carries on, not another round here.
+    if (run.stop === 'run-limit' || run.stop === 'aborted') break;
+    if (session.state.status === 'waiting') {
+      session = await catchUpComments(deps, s, session);
+      await saveAndPush(deps, s, session, 'apply comments made during the run');
+    }
   }
   const record = await publish(deps, s, session, run, previousLabel);
   if (record !== session.record) {

@@ -11,7 +11,16 @@ import type { SessionState } from '../core/session-state.js';
 import type { RunResult } from './run-session.js';
 import type { SessionDeps } from './run-session.js';
 import type { AccessPolicy } from '../core/access.js';
-import type { Access, BranchGit, Dispatcher, Issues, PullRequest, PullRequests } from './ports.js';
+import type {
+  Access,
+  Runs,
+  SessionLock,
+  BranchGit,
+  Dispatcher,
+  Issues,
+  PullRequest,
+  PullRequests,
+} from './ports.js';
 import { FILES, SessionError, loadState } from './session-files.js';
 
 export const GITHUB_FILE = '_github.json';
@@ -26,6 +35,8 @@ export const STATE_LABELS = {
 
 export interface GithubDeps extends SessionDeps {
   access: Access;
+  lock: SessionLock;
+  runs: Runs;
   branches: BranchGit;
   issues: Issues;
   pulls: PullRequests;
@@ -42,6 +53,8 @@ export interface GithubSettings {
   serverUrl: string;
   repository: string;
   runUrl?: string;
+  /** This run's id, written into the session lock so others can tell whether it is still going. */
+  runId?: string;
   log: (line: string) => void;
   warn: (line: string) => void;
 }

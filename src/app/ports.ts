@@ -138,6 +138,33 @@ export interface BranchGit {
   checkoutBranch(cwd: string, branch: string, base: string): Promise<{ created: boolean }>;
   /** Pushes HEAD to `branch`; a rejected push is rebased onto origin and tried again. */
   push(cwd: string, branch: string): Promise<void>;
+  /** A file as it is on origin's `branch`, or null (fetches the branch). */
+  readRemoteFile(cwd: string, branch: string, path: string): Promise<string | null>;
+  /** Entries of a folder on origin's `branch` (after readRemoteFile or a fetch of it). */
+  listRemoteDir(cwd: string, branch: string, path: string): Promise<string[]>;
+}
+
+/** A lock on origin that one run holds while it works on a session (a ref written atomically). */
+export interface SessionLock {
+  /** Takes the lock for `holder`, or returns who holds it. */
+  acquire(
+    cwd: string,
+    name: string,
+    holder: LockHolder,
+  ): Promise<{ acquired: true } | { acquired: false; holder: LockHolder }>;
+  /** Takes the lock from a holder known to be gone; false if someone else changed it meanwhile. */
+  takeOver(cwd: string, name: string, from: LockHolder, holder: LockHolder): Promise<boolean>;
+  release(cwd: string, name: string, holder: LockHolder): Promise<void>;
+}
+
+export interface LockHolder {
+  runId: string;
+  since: string;
+}
+
+/** Whether the run that holds a lock is still going. */
+export interface Runs {
+  isActive(runId: string): Promise<boolean>;
 }
 
 /** The repository permission of a person, as GitHub reports it now. */

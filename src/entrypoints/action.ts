@@ -19,7 +19,9 @@ import {
   githubDispatcher,
   githubIssues,
   githubPullRequests,
+  githubRuns,
 } from '../adapters/octokit-github.js';
+import { gitLock } from '../adapters/git-lock.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { fanOut } from '../adapters/telegram-notifier.js';
 import { readActionInputs } from './action-inputs.js';
@@ -84,7 +86,10 @@ export async function run(): Promise<void> {
       serverUrl: env.serverUrl,
       repository: env.repository,
       ...(env.runId
-        ? { runUrl: `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}` }
+        ? {
+            runId: env.runId,
+            runUrl: `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`,
+          }
         : {}),
       log: (line) => core.info(line),
       warn: (line) => core.warning(line),
@@ -108,6 +113,8 @@ export async function run(): Promise<void> {
       notifier: fanOut([]),
       prompts: bundledPrompts,
       access: githubAccess(client, gh),
+      lock: gitLock,
+      runs: githubRuns(client, gh),
       issues: githubIssues(client, gh),
       pulls: githubPullRequests(client, gh),
       dispatcher: githubDispatcher(client, gh),
@@ -131,6 +138,10 @@ export async function run(): Promise<void> {
       intent,
     );
     core.info(result.message);
+    if (result.busy) {
+      core.setOutput('status', 'busy');
+      return;
+    }
     const session = result.session;
     if (!session) {
       core.setOutput('status', 'ignored');

@@ -165,6 +165,7 @@ export function actionRig(
       event: string,
       payload: object,
       inputs: Record<string, string> = {},
+      onSpawn?: (child: ReturnType<typeof execa>) => void,
     ): Promise<ActionResult> {
       runs += 1;
       const dir = join(root, `run-${runs}`);
@@ -199,6 +200,7 @@ export function actionRig(
         GITHUB_API_URL: fake.url,
         GITHUB_SERVER_URL: 'https://github.example',
         GITHUB_RUN_ID: String(1000 + runs),
+        GITHUB_RUN_ATTEMPT: '1',
         GITHUB_OUTPUT: outputPath,
         GITHUB_STEP_SUMMARY: summaryPath,
         RUNNER_TEMP: dir,
@@ -207,12 +209,17 @@ export function actionRig(
       };
       for (const [name, value] of Object.entries(allInputs))
         env[`INPUT_${name.toUpperCase()}`] = value;
-      const result = await execa(options.node ?? process.execPath, [resolve('dist/index.js')], {
+      // The fake reports this run as in progress while it lives (for the session lock).
+      const runId = 1000 + runs;
+      fake.state.activeRuns.add(runId);
+      const child = execa(options.node ?? process.execPath, [resolve('dist/index.js')], {
         cwd: workspace,
         env,
         extendEnv: false,
         reject: false,
       });
+      onSpawn?.(child);
+      const result = await child.finally(() => fake.state.activeRuns.delete(runId));
       return {
         exitCode: result.exitCode ?? -1,
         stdout: result.stdout,

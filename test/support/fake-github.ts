@@ -94,6 +94,8 @@ export interface FakeState {
   reviewComments: Map<number, Array<{ path: string; position: number; body: string }>>;
   dispatches: Array<{ event_type: string; client_payload?: unknown }>;
   permissions: Map<string, string>;
+  /** Workflow runs the fake reports as in progress; any other run id is completed. */
+  activeRuns: Set<number>;
 }
 
 export async function startFakeGitHub(
@@ -115,6 +117,7 @@ export async function startFakeGitHub(
     reviewComments: new Map(),
     dispatches: [],
     permissions: new Map(),
+    activeRuns: new Set(),
   };
   let base = '';
   const user = (u: FakeUser) => ({
@@ -320,6 +323,17 @@ export async function startFakeGitHub(
         client_payload: body.client_payload,
       });
       return { status: 204 };
+    },
+    'actions/get-workflow-run': (c) => {
+      const id = Number(c.request.params.run_id);
+      return {
+        status: 200,
+        json: {
+          id,
+          status: state.activeRuns.has(id) ? 'in_progress' : 'completed',
+          conclusion: state.activeRuns.has(id) ? null : 'cancelled',
+        },
+      };
     },
     'repos/get-collaborator-permission-level': (c) => {
       const login = String(c.request.params.username);

@@ -1,0 +1,83 @@
+// A session lock as a ref on origin (`refs/samocode/locks/<name>`) pointing at a small blob that
+// names the holder. Creating and deleting it are compare-and-swap pushes (--force-with-lease),
+// so two runs can never both hold it, whatever the timing.
+import { execa } from 'execa';
+import type { LockHolder, SessionLock } from '../app/ports.js';
+import { git } from './git-cli.js';
+
+const ref = (name: string) => `refs/samocode/locks/${name}`;
+
+async function remoteOid(cwd: string, name: string): Promise<string | undefined> {
+  const out = await git(cwd, ['ls-remote', 'origin', ref(name)]);
+  return out.split(/\s+/)[0] || undefined;
+}
+
+async function readHolder(cwd: string, name: string, oid: string): Promise<LockHolder> {
+  await git(cwd, ['fetch', '--no-tags', '--quiet', 'origin', `+${ref(name)}:${ref(name)}`]);
+  try {
+    const parsed = JSON.parse(await git(cwd, ['cat-file', 'blob', oid])) as Partial<LockHolder>;
+    return { runId: String(parsed.runId ?? 'unknown'), since: String(parsed.since ?? '') };
+  } catch {
+    return { runId: 'unknown', since: '' };
+  }
+}
+
+async function write(
+  cwd: string,
+  name: string,
+  holder: LockHolder,
+  expected: string,
+): Promise<boolean> {
+  const blob = (
+    await execa('git', ['hash-object', '-w', '--stdin'], { cwd, input: JSON.stringify(holder) })
+  ).stdout.trim();
+  const pushed = await execa(
+    'git',
+    [
+      'push',
+      '--quiet',
+      '--porcelain',
+      `--force-with-lease=${ref(name)}:${expected}`,
+      'origin',
+      `${blob}:${ref(name)}`,
+    ],
+    { cwd, reject: false, stdin: 'ignore' },
+  );
+  return pushed.exitCode === 0;
+}
+
+export const gitLock: SessionLock = {
+  async acquire(cwd, name, holder) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await write(cwd, name, holder, '')) return { acquired: true };
+      const oid = await remoteOid(cwd, name);
+      if (oid) return { acquired: false, holder: await readHolder(cwd, name, oid) };
+      // Released between our push and our look: try again.
+    }
+    throw new Error(`could not take the session lock ${ref(name)} on origin`);
+  },
+
+  async takeOver(cwd, name, from, holder) {
+    const oid = await remoteOid(cwd, name);
+    if (!oid) return write(cwd, name, holder, '');
+    const current = await readHolder(cwd, name, oid);
+    if (current.runId !== from.runId || current.since !== from.since) return false;
+    return write(cwd, name, holder, oid);
+  },
+
+  async release(cwd, name, holder) {
+    const oid = await remoteOid(cwd, name);
+    if (!oid) return;
+    const current = await readHolder(cwd, name, oid);
+    if (current.runId !== holder.runId || current.since !== holder.since) return;
+    await execa(
+      'git',
+      ['push', '--quiet', `--force-with-lease=${ref(name)}:${oid}`, 'origin', `:${ref(name)}`],
+      {
+        cwd,
+        reject: false,
+        stdin: 'ignore',
+      },
+    );
+  },
+};
