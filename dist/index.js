@@ -42923,6 +42923,15 @@ async function updateStatus(deps, s, session) {
     await deps.issues.updateComment(session.record.statusCommentId, body);
     return session.record;
   }
+  const header = `${MARKERS.status}
+### Samocode · \`${session.name}\``;
+  const earlier = (await deps.issues.listComments(session.record.issue)).find(
+    (c3) => c3.body.startsWith(header)
+  );
+  if (earlier) {
+    await deps.issues.updateComment(earlier.id, body);
+    return { ...session.record, statusCommentId: earlier.id };
+  }
   const id = await deps.issues.createComment(session.record.issue, body);
   return { ...session.record, statusCommentId: id };
 }
@@ -43084,9 +43093,11 @@ async function start(deps, s, loop, intent) {
       handled: []
     }
   };
-  session = { ...session, record: await updateStatus(deps, s, session) };
   await writeRecord(deps, session.name, session.record);
   await saveAndPush(deps, s, session, `start session for #${number5} (@${intent.actor.login})`);
+  session = { ...session, record: await updateStatus(deps, s, session) };
+  await writeRecord(deps, session.name, session.record);
+  await saveAndPush(deps, s, session, "record the status comment");
   s.log(`started session ${session.name} on ${branch} for issue #${number5}`);
   return runAndPublish(deps, s, loop, session, void 0);
 }

@@ -181,9 +181,13 @@ async function start(
       handled: [],
     },
   };
-  session = { ...session, record: await updateStatus(deps, s, session) };
+  // The branch exists on origin before anything shows on the issue, so a run killed now leaves a
+  // session the next event can find; the status comment is then found again, not posted twice.
   await writeRecord(deps, session.name, session.record);
   await saveAndPush(deps, s, session, `start session for #${number} (@${intent.actor.login})`);
+  session = { ...session, record: await updateStatus(deps, s, session) };
+  await writeRecord(deps, session.name, session.record);
+  await saveAndPush(deps, s, session, 'record the status comment');
   s.log(`started session ${session.name} on ${branch} for issue #${number}`);
   return runAndPublish(deps, s, loop, session, undefined);
 }

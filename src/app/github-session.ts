@@ -3,7 +3,12 @@
 import { digest } from '../core/digest.js';
 import { parseGithubRecord, serializeGithubRecord } from '../core/github-record.js';
 import type { GithubRecord } from '../core/github-record.js';
-import { pullRequestBody, questionsComment, statusComment } from '../core/github-render.js';
+import {
+  MARKERS,
+  pullRequestBody,
+  questionsComment,
+  statusComment,
+} from '../core/github-render.js';
 import type { Links } from '../core/github-render.js';
 import { readStatusField } from '../core/overview.js';
 import { parseQa } from '../core/qa.js';
@@ -140,6 +145,15 @@ export async function updateStatus(
   if (session.record.statusCommentId !== undefined) {
     await deps.issues.updateComment(session.record.statusCommentId, body);
     return session.record;
+  }
+  // A run that died after posting but before recording the id left the comment behind: reuse it.
+  const header = `${MARKERS.status}\n### Samocode · \`${session.name}\``;
+  const earlier = (await deps.issues.listComments(session.record.issue)).find((c) =>
+    c.body.startsWith(header),
+  );
+  if (earlier) {
+    await deps.issues.updateComment(earlier.id, body);
+    return { ...session.record, statusCommentId: earlier.id };
   }
   const id = await deps.issues.createComment(session.record.issue, body);
   return { ...session.record, statusCommentId: id };

@@ -39,6 +39,8 @@ export interface Fault {
   status: number;
   times: number;
   headers?: Record<string, string>;
+  /** Never answer (the request hangs until the server closes). */
+  hang?: boolean;
 }
 
 export interface FakeGitHub {
@@ -481,6 +483,7 @@ export async function startFakeGitHub(
     );
     if (fault) {
       fault.times -= 1;
+      if (fault.hang) return;
       return send(fault.status, { message: `injected ${fault.status}` }, fault.headers);
     }
     const handler = handlers[String(context.operation.operationId)];
@@ -523,7 +526,11 @@ export async function startFakeGitHub(
     inject(fault) {
       faults.push({ ...fault });
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
