@@ -41852,7 +41852,7 @@ function applySignal(state, signal) {
         blocked(
           state,
           "agent",
-          signal.reason ?? "the agent signalled blocked without giving a reason",
+          signal.reason?.trim() || "the agent signalled blocked without giving a reason",
           signal.needs
         )
       );
@@ -42508,10 +42508,97 @@ async function notify(deps, progress, state, message) {
   }
 }
 
+// src/core/qa.ts
+var QUESTION = /^#{2,4}\s*Q(\d+)\s*[:.)-]?\s*(.*)$/i;
+var OPTION = /^\s*[-*]?\s*\**([A-Z])\**\s*[).:]\s+(.+)$/;
+var SUGGESTION = /^\s*\**(?:suggestion|suggested|recommendation)\**\s*:\**\s*(.*)$/i;
+var ANSWER = /^\s*\**answer\**\s*:\**\s*(.*)$/i;
+var PLACEHOLDER = /^(?:_+|\.{3}|…|<[^>]*>|\[[^\]]*\]|tbd|todo|\?+|-+)$/i;
+function blocks(lines) {
+  const found = [];
+  lines.forEach((line, index) => {
+    const match = QUESTION.exec(line);
+    if (!match) return;
+    const last = found.at(-1);
+    if (last) last.end = index;
+    found.push({
+      number: Number(match[1]),
+      title: (match[2] ?? "").trim(),
+      start: index,
+      end: lines.length
+    });
+  });
+  for (const block2 of found) {
+    for (let i2 = block2.start + 1; i2 < block2.end; i2++) {
+      if (/^#{1,4}\s/.test(lines[i2] ?? "")) {
+        block2.end = i2;
+        break;
+      }
+    }
+  }
+  return found;
+}
+function parseQa(text) {
+  const lines = text.split("\n");
+  return blocks(lines).map((block2) => {
+    const question = { number: block2.number, title: block2.title, options: [] };
+    let answerLines;
+    for (const line of lines.slice(block2.start + 1, block2.end)) {
+      if (answerLines) {
+        answerLines.push(line);
+        continue;
+      }
+      const answer2 = ANSWER.exec(line);
+      if (answer2) {
+        answerLines = [answer2[1] ?? ""];
+        continue;
+      }
+      const suggestion = SUGGESTION.exec(line);
+      if (suggestion) {
+        question.suggestion = (suggestion[1] ?? "").trim();
+        continue;
+      }
+      const option = OPTION.exec(line);
+      if (option)
+        question.options.push({ letter: option[1], text: (option[2] ?? "").trim() });
+    }
+    const answer = answerLines?.join("\n").trim();
+    if (answer && !PLACEHOLDER.test(answer)) question.answer = answer;
+    return question;
+  });
+}
+function isPlaceholder(answer) {
+  return answer.trim() === "" || PLACEHOLDER.test(answer.trim());
+}
+function unanswered(questions) {
+  return questions.filter((q) => q.answer === void 0).map((q) => q.number);
+}
+function writeAnswers(text, answers) {
+  const lines = text.split("\n");
+  const found = blocks(lines);
+  for (const block2 of [...found].reverse()) {
+    const answer = answers.get(block2.number);
+    if (answer === void 0) continue;
+    const body = lines.slice(block2.start + 1, block2.end);
+    const at = body.findIndex((line) => ANSWER.test(line));
+    const kept = at === -1 ? body : body.slice(0, at);
+    while (kept.length > 0 && kept.at(-1)?.trim() === "") kept.pop();
+    const replacement = [...kept, "", `Answer: ${answer.trim()}`, ""];
+    lines.splice(block2.start + 1, block2.end - block2.start - 1, ...replacement);
+  }
+  return lines.join("\n");
+}
+
 // src/core/answers.ts
 var NUMBERED = /^\s*(?:\*\*)?Q?(\d+)(?:\*\*)?\s*[:.)\-–—]\s*(.*)$/i;
 var LETTER_ONLY = /^\s*([A-Za-z])\s*[).:]?\s*(?:[—–-]\s*(.*))?$/;
 function parseReply(reply, questions) {
+  const parsed = readReply(reply, questions);
+  for (const [number5, answer] of parsed.answers)
+    if (isPlaceholder(answer)) parsed.answers.delete(number5);
+  return parsed;
+}
+function readReply(reply, questions) {
   const known = new Map(questions.map((q) => [q.number, q]));
   const answers = /* @__PURE__ */ new Map();
   const unknown2 = [];
@@ -42642,84 +42729,6 @@ function resumeSession(state, now) {
     state: { ...rest, status: "running", phaseIterations, missingSignals: 0, updatedAt: now },
     message: state.status === "running" ? "session continues" : `session resumed in phase ${state.phase}${blocked2 ? ` (was blocked: ${blocked2.reason})` : ""}`
   };
-}
-
-// src/core/qa.ts
-var QUESTION = /^#{2,4}\s*Q(\d+)\s*[:.)-]?\s*(.*)$/i;
-var OPTION = /^\s*[-*]?\s*\**([A-Z])\**\s*[).:]\s+(.+)$/;
-var SUGGESTION = /^\s*\**(?:suggestion|suggested|recommendation)\**\s*:\**\s*(.*)$/i;
-var ANSWER = /^\s*\**answer\**\s*:\**\s*(.*)$/i;
-var PLACEHOLDER = /^(?:_+|\.{3}|…|<[^>]*>|\[[^\]]*\]|tbd|todo|\?+|-+)$/i;
-function blocks(lines) {
-  const found = [];
-  lines.forEach((line, index) => {
-    const match = QUESTION.exec(line);
-    if (!match) return;
-    const last = found.at(-1);
-    if (last) last.end = index;
-    found.push({
-      number: Number(match[1]),
-      title: (match[2] ?? "").trim(),
-      start: index,
-      end: lines.length
-    });
-  });
-  for (const block2 of found) {
-    for (let i2 = block2.start + 1; i2 < block2.end; i2++) {
-      if (/^#{1,4}\s/.test(lines[i2] ?? "")) {
-        block2.end = i2;
-        break;
-      }
-    }
-  }
-  return found;
-}
-function parseQa(text) {
-  const lines = text.split("\n");
-  return blocks(lines).map((block2) => {
-    const question = { number: block2.number, title: block2.title, options: [] };
-    let answerLines;
-    for (const line of lines.slice(block2.start + 1, block2.end)) {
-      if (answerLines) {
-        answerLines.push(line);
-        continue;
-      }
-      const answer2 = ANSWER.exec(line);
-      if (answer2) {
-        answerLines = [answer2[1] ?? ""];
-        continue;
-      }
-      const suggestion = SUGGESTION.exec(line);
-      if (suggestion) {
-        question.suggestion = (suggestion[1] ?? "").trim();
-        continue;
-      }
-      const option = OPTION.exec(line);
-      if (option)
-        question.options.push({ letter: option[1], text: (option[2] ?? "").trim() });
-    }
-    const answer = answerLines?.join("\n").trim();
-    if (answer && !PLACEHOLDER.test(answer)) question.answer = answer;
-    return question;
-  });
-}
-function unanswered(questions) {
-  return questions.filter((q) => q.answer === void 0).map((q) => q.number);
-}
-function writeAnswers(text, answers) {
-  const lines = text.split("\n");
-  const found = blocks(lines);
-  for (const block2 of [...found].reverse()) {
-    const answer = answers.get(block2.number);
-    if (answer === void 0) continue;
-    const body = lines.slice(block2.start + 1, block2.end);
-    const at = body.findIndex((line) => ANSWER.test(line));
-    const kept = at === -1 ? body : body.slice(0, at);
-    while (kept.length > 0 && kept.at(-1)?.trim() === "") kept.pop();
-    const replacement = [...kept, "", `Answer: ${answer.trim()}`, ""];
-    lines.splice(block2.start + 1, block2.end - block2.start - 1, ...replacement);
-  }
-  return lines.join("\n");
 }
 
 // src/app/session-actions.ts
@@ -55414,6 +55423,7 @@ function readActionInputs(getInput2) {
     timeoutSeconds: parse5("timeout", whole("timeout", 1), "1800"),
     maxTurns: optional2("max-turns", whole("max-turns", 1)),
     maxIterationsPerRun: parse5("max-iterations-per-run", whole("max-iterations-per-run", 1), "20"),
+    retryDelaySeconds: parse5("retry-delay", whole("retry-delay", 0), "10"),
     maxRunMinutes: parse5("max-run-minutes", whole("max-run-minutes", 1), "300"),
     maxRetries: parse5("max-retries", whole("max-retries", 0), "2"),
     maxCostUsd: optional2("max-cost-usd", number4("max-cost-usd", 0))
@@ -55539,7 +55549,7 @@ async function run() {
       {
         timeoutMs: inputs.timeoutSeconds * 1e3,
         maxRetries: inputs.maxRetries,
-        retryDelayMs: 1e4,
+        retryDelayMs: inputs.retryDelaySeconds * 1e3,
         limits: {
           caps: PHASE_ITERATION_CAPS,
           ...inputs.maxCostUsd !== void 0 ? { maxCostUsd: inputs.maxCostUsd } : {}

@@ -1,5 +1,6 @@
 // Reading a person's free-form reply to the questions: `Q1: A`, `1. B`, `2) C — because ...`,
 // one letter per line in order, or plain text when there is a single question.
+import { isPlaceholder } from './qa.js';
 import type { Question } from './qa.js';
 
 const NUMBERED = /^\s*(?:\*\*)?Q?(\d+)(?:\*\*)?\s*[:.)\-–—]\s*(.*)$/i;
@@ -12,6 +13,14 @@ export interface ReplyParse {
 }
 
 export function parseReply(reply: string, questions: readonly Question[]): ReplyParse {
+  const parsed = readReply(reply, questions);
+  // `_`, `TBD` and the like are not answers, here as in _qa.md.
+  for (const [number, answer] of parsed.answers)
+    if (isPlaceholder(answer)) parsed.answers.delete(number);
+  return parsed;
+}
+
+function readReply(reply: string, questions: readonly Question[]): ReplyParse {
   const known = new Map(questions.map((q) => [q.number, q]));
   const answers = new Map<number, string>();
   const unknown: number[] = [];

@@ -120,7 +120,7 @@ function applySignal(state: SessionState, signal: Signal): IterationVerdict {
         blocked(
           state,
           'agent',
-          signal.reason ?? 'the agent signalled blocked without giving a reason',
+          signal.reason?.trim() || 'the agent signalled blocked without giving a reason',
           signal.needs,
         ),
       );

@@ -87,6 +87,11 @@ export function parseQa(text: string): Question[] {
   });
 }
 
+/** An empty-looking answer (`_`, `TBD`, `<answer>` …) that does not count as one. */
+export function isPlaceholder(answer: string): boolean {
+  return answer.trim() === '' || PLACEHOLDER.test(answer.trim());
+}
+
 export function unanswered(questions: readonly Question[]): number[] {
   return questions.filter((q) => q.answer === undefined).map((q) => q.number);
 }

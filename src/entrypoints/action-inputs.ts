@@ -77,6 +77,7 @@ export function readActionInputs(getInput: (name: string) => string) {
     timeoutSeconds: parse('timeout', whole('timeout', 1), '1800'),
     maxTurns: optional('max-turns', whole('max-turns', 1)),
     maxIterationsPerRun: parse('max-iterations-per-run', whole('max-iterations-per-run', 1), '20'),
+    retryDelaySeconds: parse('retry-delay', whole('retry-delay', 0), '10'),
     maxRunMinutes: parse('max-run-minutes', whole('max-run-minutes', 1), '300'),
     maxRetries: parse('max-retries', whole('max-retries', 0), '2'),
     maxCostUsd: optional('max-cost-usd', number('max-cost-usd', 0)),

@@ -125,7 +125,7 @@ export async function run(): Promise<void> {
       {
         timeoutMs: inputs.timeoutSeconds * 1000,
         maxRetries: inputs.maxRetries,
-        retryDelayMs: 10_000,
+        retryDelayMs: inputs.retryDelaySeconds * 1000,
         limits: {
           caps: PHASE_ITERATION_CAPS,
           ...(inputs.maxCostUsd !== undefined ? { maxCostUsd: inputs.maxCostUsd } : {}),
