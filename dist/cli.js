@@ -29058,6 +29058,13 @@ function createGit(options = {}) {
       return shown.exitCode === 0 ? shown.stdout : null;
     },
     async listRemoteDir(cwd, branch, path6) {
+      await git(cwd, [
+        "fetch",
+        "--no-tags",
+        "--quiet",
+        "origin",
+        `+refs/heads/${branch}:refs/remotes/origin/${branch}`
+      ]);
       const listed = await execa(
         "git",
         ["ls-tree", "--name-only", `refs/remotes/origin/${branch}`, `${path6.replace(/\/+$/, "")}/`],

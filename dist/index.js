@@ -50651,6 +50651,13 @@ function createGit(options = {}) {
       return shown.exitCode === 0 ? shown.stdout : null;
     },
     async listRemoteDir(cwd, branch, path6) {
+      await git(cwd, [
+        "fetch",
+        "--no-tags",
+        "--quiet",
+        "origin",
+        `+refs/heads/${branch}:refs/remotes/origin/${branch}`
+      ]);
       const listed = await execa(
         "git",
         ["ls-tree", "--name-only", `refs/remotes/origin/${branch}`, `${path6.replace(/\/+$/, "")}/`],
@@ -55326,6 +55333,10 @@ var gitLock = {
     if (current.runId !== from.runId || current.since !== from.since) return false;
     return write(cwd, name, holder, oid);
   },
+  async holder(cwd, name) {
+    const oid = await remoteOid(cwd, name);
+    return oid ? readHolder(cwd, name, oid) : void 0;
+  },
   async release(cwd, name, holder) {
     const oid = await remoteOid(cwd, name);
     if (!oid) return;
@@ -55402,7 +55413,12 @@ function readActionInputs(getInput2) {
   }
   const permissions = parsePermissionList(raw("allowed-permissions", "write,maintain,admin"));
   if ("error" in permissions) throw new Error(`input "allowed-permissions": ${permissions.error}`);
+  const mode = raw("mode", "event");
+  if (mode !== "event" && mode !== "sweep")
+    throw new Error(`input "mode" must be "event" or "sweep" (got "${mode}")`);
   return {
+    mode,
+    staleMinutes: parse5("stale-minutes", whole("stale-minutes", 0), "90"),
     githubToken,
     agentGithubToken: raw("agent-github-token"),
     policy: {
@@ -55428,6 +55444,52 @@ function readActionInputs(getInput2) {
     maxRetries: parse5("max-retries", whole("max-retries", 0), "2"),
     maxCostUsd: optional2("max-cost-usd", number4("max-cost-usd", 0))
   };
+}
+
+// src/app/sweep.ts
+async function sweep(deps, s) {
+  const result = { checked: 0, dispatched: [] };
+  const dir = s.sessionsDir.replace(/^\.?\/+|\/+$/g, "");
+  for (const branch of await deps.branches.remoteBranches(s.workspace, s.branchPrefix)) {
+    const issue4 = issueOfBranch(s.branchPrefix, branch);
+    if (issue4 === void 0) continue;
+    result.checked += 1;
+    const why = await staleReason(deps, s, branch, issue4, dir);
+    if (!why) continue;
+    await deps.dispatcher.continueSession(issue4);
+    result.dispatched.push(issue4);
+    s.log(`issue #${issue4} (${branch}): ${why}; dispatched a continuation`);
+  }
+  return result;
+}
+async function staleReason(deps, s, branch, issue4, dir) {
+  for (const name of (await deps.branches.listRemoteDir(s.workspace, branch, dir)).reverse()) {
+    const record3 = parseGithubRecord(
+      await deps.branches.readRemoteFile(s.workspace, branch, `${dir}/${name}/${GITHUB_FILE}`) ?? ""
+    );
+    if (!record3.ok || record3.record.issue !== issue4) continue;
+    const state = parseSessionState(
+      await deps.branches.readRemoteFile(s.workspace, branch, `${dir}/${name}/${FILES.state}`) ?? ""
+    );
+    if (!state.ok) {
+      s.log(
+        `issue #${issue4} (${branch}): ${FILES.state} is unreadable (${state.error}); left alone`
+      );
+      return void 0;
+    }
+    if (state.state.status !== "running") return void 0;
+    const minutes = (deps.clock.now().getTime() - Date.parse(state.state.updatedAt)) / 6e4;
+    if (!(minutes >= s.staleMinutes)) return void 0;
+    const holder = await deps.lock.holder(s.workspace, `issue-${issue4}`);
+    if (holder && await deps.runs.isActive(holder.runId)) {
+      s.log(
+        `issue #${issue4} (${branch}): quiet for ${Math.round(minutes)} min but run ${holder.runId} is still working on it`
+      );
+      return void 0;
+    }
+    return `running but quiet for ${Math.round(minutes)} min`;
+  }
+  return void 0;
 }
 
 // src/entrypoints/cli-output.ts
@@ -55465,6 +55527,10 @@ async function run() {
     setSecret(inputs.githubToken);
     const env = runnerEnv();
     const payload = JSON.parse(readFileSync3(env.eventPath, "utf8"));
+    if (inputs.mode === "sweep") {
+      await runSweep(inputs, env);
+      return;
+    }
     const intent = routeEvent(env.eventName, payload, {
       triggerLabel: inputs.triggerLabel,
       branchPrefix: inputs.branchPrefix
@@ -55600,6 +55666,38 @@ async function run() {
   } catch (error63) {
     setFailed(error63.message);
   }
+}
+async function runSweep(inputs, env) {
+  const [owner = "", repo = ""] = env.repository.split("/");
+  const gh = {
+    token: inputs.githubToken,
+    apiUrl: env.apiUrl,
+    owner,
+    repo,
+    log: (m) => warning(m)
+  };
+  const client = githubClient(gh);
+  const result = await sweep(
+    {
+      branches: createGit(),
+      lock: gitLock,
+      runs: githubRuns(client, gh),
+      dispatcher: githubDispatcher(client, gh),
+      clock: systemClock
+    },
+    {
+      workspace: env.workspace,
+      branchPrefix: inputs.branchPrefix,
+      sessionsDir: inputs.sessionsDir,
+      staleMinutes: inputs.staleMinutes,
+      log: (line) => info(line)
+    }
+  );
+  info(
+    `Sweep: checked ${result.checked} session branches, dispatched ${result.dispatched.length} continuations.`
+  );
+  setOutput("status", "swept");
+  setOutput("dispatched", result.dispatched.join(","));
 }
 function runnerEnv() {
   const need = (name) => {

@@ -207,6 +207,13 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
     },
 
     async listRemoteDir(cwd, branch, path) {
+      await git(cwd, [
+        'fetch',
+        '--no-tags',
+        '--quiet',
+        'origin',
+        `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
+      ]);
       const listed = await execa(
         'git',
         ['ls-tree', '--name-only', `refs/remotes/origin/${branch}`, `${path.replace(/\/+$/, '')}/`],

@@ -65,6 +65,11 @@ export const gitLock: SessionLock = {
     return write(cwd, name, holder, oid);
   },
 
+  async holder(cwd, name) {
+    const oid = await remoteOid(cwd, name);
+    return oid ? readHolder(cwd, name, oid) : undefined;
+  },
+
   async release(cwd, name, holder) {
     const oid = await remoteOid(cwd, name);
     if (!oid) return;

@@ -140,7 +140,7 @@ export interface BranchGit {
   push(cwd: string, branch: string): Promise<void>;
   /** A file as it is on origin's `branch`, or null (fetches the branch). */
   readRemoteFile(cwd: string, branch: string, path: string): Promise<string | null>;
-  /** Entries of a folder on origin's `branch` (after readRemoteFile or a fetch of it). */
+  /** Entries of a folder on origin's `branch` (fetches the branch). */
   listRemoteDir(cwd: string, branch: string, path: string): Promise<string[]>;
 }
 
@@ -155,6 +155,8 @@ export interface SessionLock {
   /** Takes the lock from a holder known to be gone; false if someone else changed it meanwhile. */
   takeOver(cwd: string, name: string, from: LockHolder, holder: LockHolder): Promise<boolean>;
   release(cwd: string, name: string, holder: LockHolder): Promise<void>;
+  /** Who holds the lock now, without taking it. */
+  holder(cwd: string, name: string): Promise<LockHolder | undefined>;
 }
 
 export interface LockHolder {

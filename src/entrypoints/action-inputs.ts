@@ -51,7 +51,12 @@ export function readActionInputs(getInput: (name: string) => string) {
   }
   const permissions = parsePermissionList(raw('allowed-permissions', 'write,maintain,admin'));
   if ('error' in permissions) throw new Error(`input "allowed-permissions": ${permissions.error}`);
+  const mode = raw('mode', 'event');
+  if (mode !== 'event' && mode !== 'sweep')
+    throw new Error(`input "mode" must be "event" or "sweep" (got "${mode}")`);
   return {
+    mode,
+    staleMinutes: parse('stale-minutes', whole('stale-minutes', 0), '90'),
     githubToken,
     agentGithubToken: raw('agent-github-token'),
     policy: {

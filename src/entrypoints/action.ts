@@ -25,6 +25,8 @@ import { gitLock } from '../adapters/git-lock.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { fanOut } from '../adapters/telegram-notifier.js';
 import { readActionInputs } from './action-inputs.js';
+import type { ActionInputs } from './action-inputs.js';
+import { sweep } from '../app/sweep.js';
 import { formatProgress } from './cli-output.js';
 
 const BOT = {
@@ -38,6 +40,10 @@ export async function run(): Promise<void> {
     core.setSecret(inputs.githubToken);
     const env = runnerEnv();
     const payload = JSON.parse(readFileSync(env.eventPath, 'utf8')) as Record<string, unknown>;
+    if (inputs.mode === 'sweep') {
+      await runSweep(inputs, env);
+      return;
+    }
     const intent = routeEvent(env.eventName, payload, {
       triggerLabel: inputs.triggerLabel,
       branchPrefix: inputs.branchPrefix,
@@ -179,6 +185,39 @@ export async function run(): Promise<void> {
   } catch (error) {
     core.setFailed((error as Error).message);
   }
+}
+
+async function runSweep(inputs: ActionInputs, env: ReturnType<typeof runnerEnv>): Promise<void> {
+  const [owner = '', repo = ''] = env.repository.split('/');
+  const gh = {
+    token: inputs.githubToken,
+    apiUrl: env.apiUrl,
+    owner,
+    repo,
+    log: (m: string) => core.warning(m),
+  };
+  const client = githubClient(gh);
+  const result = await sweep(
+    {
+      branches: createGit(),
+      lock: gitLock,
+      runs: githubRuns(client, gh),
+      dispatcher: githubDispatcher(client, gh),
+      clock: systemClock,
+    },
+    {
+      workspace: env.workspace,
+      branchPrefix: inputs.branchPrefix,
+      sessionsDir: inputs.sessionsDir,
+      staleMinutes: inputs.staleMinutes,
+      log: (line) => core.info(line),
+    },
+  );
+  core.info(
+    `Sweep: checked ${result.checked} session branches, dispatched ${result.dispatched.length} continuations.`,
+  );
+  core.setOutput('status', 'swept');
+  core.setOutput('dispatched', result.dispatched.join(','));
 }
 
 function runnerEnv() {
