@@ -43113,6 +43113,8 @@ async function start(deps, s, loop, intent) {
 async function runAndPublish(deps, s, loop, opened, previousLabel) {
   let session = opened;
   let run2;
+  let lastPoll = deps.clock.now().getTime();
+  let lastStatus = lastPoll;
   for (let round = 0; round < 3 && session.state.status === "running"; round++) {
     if (round === 0) {
       await syncLabel(deps, session, previousLabel).catch(
@@ -43130,9 +43132,20 @@ async function runAndPublish(deps, s, loop, opened, previousLabel) {
           await deps.git.commitAll(s.workspace, message2);
           await deps.branches.push(s.workspace, session.branch);
         },
-        stopRequested: (state) => stopRequested(deps, { ...session, state }),
+        // GitHub is asked about stops at most every `stopPollMs`, and the status comment is
+        // edited when the phase changes or `statusIntervalMs` passed: quick iterations cost no calls.
+        stopRequested: async (state) => {
+          const now = deps.clock.now().getTime();
+          if (now - lastPoll < s.stopPollMs) return void 0;
+          lastPoll = now;
+          return stopRequested(deps, { ...session, state });
+        },
         afterIteration: async (state) => {
+          const now = deps.clock.now().getTime();
+          const due = state.phase !== session.state.phase || now - lastStatus >= s.statusIntervalMs;
           session = { ...session, state };
+          if (!due) return;
+          lastStatus = now;
           await updateStatus(deps, s, session);
         }
       }
@@ -55418,6 +55431,7 @@ function readActionInputs(getInput2) {
     throw new Error(`input "mode" must be "event" or "sweep" (got "${mode}")`);
   return {
     mode,
+    pollSeconds: parse5("poll-seconds", whole("poll-seconds", 0), "30"),
     staleMinutes: parse5("stale-minutes", whole("stale-minutes", 0), "90"),
     githubToken,
     agentGithubToken: raw("agent-github-token"),
@@ -55577,6 +55591,8 @@ async function run() {
       branchPrefix: inputs.branchPrefix,
       baseBranch: inputs.baseBranch || defaultBranch2 || "main",
       policy: inputs.policy,
+      stopPollMs: inputs.pollSeconds * 1e3,
+      statusIntervalMs: 1e4,
       serverUrl: env.serverUrl,
       repository: env.repository,
       ...env.runId ? {

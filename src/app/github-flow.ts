@@ -201,6 +201,8 @@ async function runAndPublish(
 ): Promise<FlowResult> {
   let session = opened;
   let run: RunResult | undefined;
+  let lastPoll = deps.clock.now().getTime();
+  let lastStatus = lastPoll;
   // Comments that arrive while the loop works are applied when it stops, so an answer given
   // during a run is not left waiting for a run that may never come.
   for (let round = 0; round < 3 && session.state.status === 'running'; round++) {
@@ -220,9 +222,20 @@ async function runAndPublish(
           await deps.git.commitAll(s.workspace, message);
           await deps.branches.push(s.workspace, session.branch);
         },
-        stopRequested: (state) => stopRequested(deps, { ...session, state }),
+        // GitHub is asked about stops at most every `stopPollMs`, and the status comment is
+        // edited when the phase changes or `statusIntervalMs` passed: quick iterations cost no calls.
+        stopRequested: async (state) => {
+          const now = deps.clock.now().getTime();
+          if (now - lastPoll < s.stopPollMs) return undefined;
+          lastPoll = now;
+          return stopRequested(deps, { ...session, state });
+        },
         afterIteration: async (state) => {
+          const now = deps.clock.now().getTime();
+          const due = state.phase !== session.state.phase || now - lastStatus >= s.statusIntervalMs;
           session = { ...session, state };
+          if (!due) return;
+          lastStatus = now;
           await updateStatus(deps, s, session);
         },
       },

@@ -58,6 +58,10 @@ export interface GithubSettings {
   serverUrl: string;
   repository: string;
   runUrl?: string;
+  /** How often a running loop asks GitHub whether the session was stopped. */
+  stopPollMs: number;
+  /** Least time between status comment edits within a phase. */
+  statusIntervalMs: number;
   /** This run's id, written into the session lock so others can tell whether it is still going. */
   runId?: string;
   log: (line: string) => void;

@@ -56,6 +56,7 @@ export function readActionInputs(getInput: (name: string) => string) {
     throw new Error(`input "mode" must be "event" or "sweep" (got "${mode}")`);
   return {
     mode,
+    pollSeconds: parse('poll-seconds', whole('poll-seconds', 0), '30'),
     staleMinutes: parse('stale-minutes', whole('stale-minutes', 0), '90'),
     githubToken,
     agentGithubToken: raw('agent-github-token'),

@@ -89,6 +89,8 @@ export async function run(): Promise<void> {
       branchPrefix: inputs.branchPrefix,
       baseBranch: inputs.baseBranch || defaultBranch || 'main',
       policy: inputs.policy,
+      stopPollMs: inputs.pollSeconds * 1000,
+      statusIntervalMs: 10_000,
       serverUrl: env.serverUrl,
       repository: env.repository,
       ...(env.runId

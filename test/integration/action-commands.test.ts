@@ -164,7 +164,9 @@ describe('steering from the issue', () => {
       { phase: 'init', signal: { status: 'continue' } },
     ]);
     rig.openIssue(44, 'Stop mid-run', 'x');
-    const run = await rig.run('issues', rig.labeled(44, 'samocode', person));
+    const run = await rig.run('issues', rig.labeled(44, 'samocode', person), {
+      'poll-seconds': '0',
+    });
     expect(run.outputs).toMatchObject({ status: 'blocked', iterations: '2' });
     const state = rig.show(
       run.outputs.branch ?? '',
