@@ -28950,19 +28950,27 @@ async function identityArgs(cwd, identity3) {
 var SecretLeakError = class extends Error {
   name = "SecretLeakError";
 };
-async function stagedSecrets(cwd, secrets) {
+async function stagedSecrets(cwd, names, secrets) {
   const found = /* @__PURE__ */ new Map();
   const guarded = Object.entries(secrets).filter(([, value]) => value.length >= 8);
-  if (guarded.length === 0) return found;
-  const names = (await git(cwd, ["diff", "--cached", "--name-only", "--diff-filter=ACMR", "-z"])).split("\0").filter(Boolean);
+  if (guarded.length === 0 || names.length === 0) return found;
+  const grep = (values, paths) => execa(
+    "git",
+    ["grep", "--cached", "-l", "-z", "-F", ...values.flatMap((v) => ["-e", v]), "--", ...paths],
+    {
+      cwd,
+      reject: false
+    }
+  );
   for (let i2 = 0; i2 < names.length; i2 += 500) {
     const chunk = names.slice(i2, i2 + 500);
+    if ((await grep(
+      guarded.map(([, v]) => v),
+      chunk
+    )).exitCode !== 0)
+      continue;
     for (const [name, value] of guarded) {
-      const hit = await execa(
-        "git",
-        ["grep", "--cached", "-l", "-z", "-F", "-e", value, "--", ...chunk],
-        { cwd, reject: false }
-      );
+      const hit = await grep([value], chunk);
       if (hit.exitCode !== 0) continue;
       for (const file2 of hit.stdout.split("\0").filter(Boolean))
         found.set(file2, [...found.get(file2) ?? [], name]);
@@ -28971,7 +28979,12 @@ async function stagedSecrets(cwd, secrets) {
   return found;
 }
 function createGit(options = {}) {
-  const commitArgs = async (cwd) => identityArgs(cwd, options.identity);
+  const identities = /* @__PURE__ */ new Map();
+  const commitArgs = (cwd) => {
+    let args = identities.get(cwd);
+    if (!args) identities.set(cwd, args = identityArgs(cwd, options.identity));
+    return args;
+  };
   return {
     async prepareWorktree({ repo, path: path6, branch }) {
       if (existsSync2(path6)) {
@@ -29005,9 +29018,9 @@ function createGit(options = {}) {
     },
     async commitAll(cwd, message) {
       await git(cwd, ["add", "--all"]);
-      const staged = await execa("git", ["diff", "--cached", "--quiet"], { cwd, reject: false });
-      if (staged.exitCode === 0) return { committed: false };
-      const leaks = await stagedSecrets(cwd, options.secrets ?? {});
+      const staged = (await git(cwd, ["diff", "--cached", "--name-only", "-z"])).split("\0").filter(Boolean);
+      if (staged.length === 0) return { committed: false };
+      const leaks = await stagedSecrets(cwd, staged, options.secrets ?? {});
       if (leaks.size > 0) {
         await git(cwd, ["reset", "--quiet"]);
         const list = [...leaks].map(([file2, names]) => `${file2} (${names.join(", ")})`).join("; ");
@@ -29023,22 +29036,25 @@ function createGit(options = {}) {
         "-m",
         message
       ]);
-      return { committed: true, sha: await git(cwd, ["rev-parse", "HEAD"]) };
+      return { committed: true };
     },
     async remoteBranches(cwd, prefix) {
       const out = await git(cwd, ["ls-remote", "--heads", "origin"]);
       return out.split("\n").map((line) => line.split("	")[1]?.replace(/^refs\/heads\//, "") ?? "").filter((name) => name.startsWith(prefix)).sort();
     },
-    async checkoutBranch(cwd, branch, base) {
-      const exists = await git(cwd, ["ls-remote", "--heads", "origin", `refs/heads/${branch}`]) !== "";
+    async checkoutBranch(cwd, branch, base, known) {
+      const exists = known ?? await git(cwd, ["ls-remote", "--heads", "origin", `refs/heads/${branch}`]) !== "";
       const from = exists ? branch : base;
-      await git(cwd, [
-        "fetch",
-        "--no-tags",
-        "--quiet",
-        "origin",
-        `+refs/heads/${from}:refs/remotes/origin/${from}`
-      ]);
+      const local = !exists && await tryGit(cwd, ["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${from}`]);
+      if (!local) {
+        await git(cwd, [
+          "fetch",
+          "--no-tags",
+          "--quiet",
+          "origin",
+          `+refs/heads/${from}:refs/remotes/origin/${from}`
+        ]);
+      }
       await git(cwd, ["checkout", "--quiet", "-B", branch, `origin/${from}`]);
       return { created: !exists };
     },

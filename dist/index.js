@@ -43056,7 +43056,7 @@ async function handleUnlocked(deps, s, loop, intent) {
   const branch = intent.kind === "review" ? intent.branch : await findBranch(deps, s, issue4);
   if (!branch)
     return ignored(`issue #${issue4} has no session (no ${s.branchPrefix}${issue4}-* branch)`);
-  await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch);
+  await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch, true);
   let session = await findIssueSession(deps, issue4, branch);
   if (!session) return ignored(`branch ${branch} holds no session for issue #${issue4}`);
   const label = stateLabel(session.state);
@@ -43081,7 +43081,7 @@ async function start(deps, s, loop, intent) {
     return handleUnlocked(deps, s, loop, { kind: "continue", issue: number5 });
   }
   const branch = sessionBranch(s.branchPrefix, number5, intent.issue.title);
-  await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch);
+  await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch, false);
   const { task, dive } = taskFromIssue(
     clean(s, "the issue title", intent.issue.title, 300),
     clean(s, "the issue body", intent.issue.body, 2e4)
@@ -43102,11 +43102,9 @@ async function start(deps, s, loop, intent) {
       handled: []
     }
   };
-  await writeRecord(deps, session.name, session.record);
-  await saveAndPush(deps, s, session, `start session for #${number5} (@${intent.actor.login})`);
   session = { ...session, record: await updateStatus(deps, s, session) };
   await writeRecord(deps, session.name, session.record);
-  await saveAndPush(deps, s, session, "record the status comment");
+  await saveAndPush(deps, s, session, `start session for #${number5} (@${intent.actor.login})`);
   s.log(`started session ${session.name} on ${branch} for issue #${number5}`);
   return runAndPublish(deps, s, loop, session, void 0);
 }
@@ -50556,19 +50554,27 @@ async function identityArgs(cwd, identity3) {
 var SecretLeakError = class extends Error {
   name = "SecretLeakError";
 };
-async function stagedSecrets(cwd, secrets) {
+async function stagedSecrets(cwd, names, secrets) {
   const found = /* @__PURE__ */ new Map();
   const guarded = Object.entries(secrets).filter(([, value]) => value.length >= 8);
-  if (guarded.length === 0) return found;
-  const names = (await git(cwd, ["diff", "--cached", "--name-only", "--diff-filter=ACMR", "-z"])).split("\0").filter(Boolean);
+  if (guarded.length === 0 || names.length === 0) return found;
+  const grep = (values, paths) => execa(
+    "git",
+    ["grep", "--cached", "-l", "-z", "-F", ...values.flatMap((v) => ["-e", v]), "--", ...paths],
+    {
+      cwd,
+      reject: false
+    }
+  );
   for (let i2 = 0; i2 < names.length; i2 += 500) {
     const chunk = names.slice(i2, i2 + 500);
+    if ((await grep(
+      guarded.map(([, v]) => v),
+      chunk
+    )).exitCode !== 0)
+      continue;
     for (const [name, value] of guarded) {
-      const hit = await execa(
-        "git",
-        ["grep", "--cached", "-l", "-z", "-F", "-e", value, "--", ...chunk],
-        { cwd, reject: false }
-      );
+      const hit = await grep([value], chunk);
       if (hit.exitCode !== 0) continue;
       for (const file2 of hit.stdout.split("\0").filter(Boolean))
         found.set(file2, [...found.get(file2) ?? [], name]);
@@ -50577,7 +50583,12 @@ async function stagedSecrets(cwd, secrets) {
   return found;
 }
 function createGit(options = {}) {
-  const commitArgs = async (cwd) => identityArgs(cwd, options.identity);
+  const identities = /* @__PURE__ */ new Map();
+  const commitArgs = (cwd) => {
+    let args = identities.get(cwd);
+    if (!args) identities.set(cwd, args = identityArgs(cwd, options.identity));
+    return args;
+  };
   return {
     async prepareWorktree({ repo, path: path6, branch }) {
       if (existsSync2(path6)) {
@@ -50611,9 +50622,9 @@ function createGit(options = {}) {
     },
     async commitAll(cwd, message) {
       await git(cwd, ["add", "--all"]);
-      const staged = await execa("git", ["diff", "--cached", "--quiet"], { cwd, reject: false });
-      if (staged.exitCode === 0) return { committed: false };
-      const leaks = await stagedSecrets(cwd, options.secrets ?? {});
+      const staged = (await git(cwd, ["diff", "--cached", "--name-only", "-z"])).split("\0").filter(Boolean);
+      if (staged.length === 0) return { committed: false };
+      const leaks = await stagedSecrets(cwd, staged, options.secrets ?? {});
       if (leaks.size > 0) {
         await git(cwd, ["reset", "--quiet"]);
         const list = [...leaks].map(([file2, names]) => `${file2} (${names.join(", ")})`).join("; ");
@@ -50629,22 +50640,25 @@ function createGit(options = {}) {
         "-m",
         message
       ]);
-      return { committed: true, sha: await git(cwd, ["rev-parse", "HEAD"]) };
+      return { committed: true };
     },
     async remoteBranches(cwd, prefix) {
       const out = await git(cwd, ["ls-remote", "--heads", "origin"]);
       return out.split("\n").map((line) => line.split("	")[1]?.replace(/^refs\/heads\//, "") ?? "").filter((name) => name.startsWith(prefix)).sort();
     },
-    async checkoutBranch(cwd, branch, base) {
-      const exists2 = await git(cwd, ["ls-remote", "--heads", "origin", `refs/heads/${branch}`]) !== "";
+    async checkoutBranch(cwd, branch, base, known) {
+      const exists2 = known ?? await git(cwd, ["ls-remote", "--heads", "origin", `refs/heads/${branch}`]) !== "";
       const from = exists2 ? branch : base;
-      await git(cwd, [
-        "fetch",
-        "--no-tags",
-        "--quiet",
-        "origin",
-        `+refs/heads/${from}:refs/remotes/origin/${from}`
-      ]);
+      const local = !exists2 && await tryGit(cwd, ["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${from}`]);
+      if (!local) {
+        await git(cwd, [
+          "fetch",
+          "--no-tags",
+          "--quiet",
+          "origin",
+          `+refs/heads/${from}:refs/remotes/origin/${from}`
+        ]);
+      }
       await git(cwd, ["checkout", "--quiet", "-B", branch, `origin/${from}`]);
       return { created: !exists2 };
     },

@@ -84,22 +84,35 @@ export interface GitOptions {
 /** Staged files that contain any of the secret values, with the names of the secrets they hold. */
 async function stagedSecrets(
   cwd: string,
+  names: readonly string[],
   secrets: Record<string, string>,
 ): Promise<Map<string, string[]>> {
   const found = new Map<string, string[]>();
   const guarded = Object.entries(secrets).filter(([, value]) => value.length >= 8);
-  if (guarded.length === 0) return found;
-  const names = (await git(cwd, ['diff', '--cached', '--name-only', '--diff-filter=ACMR', '-z']))
-    .split('\0')
-    .filter(Boolean);
+  if (guarded.length === 0 || names.length === 0) return found;
+  const grep = (values: string[], paths: readonly string[]) =>
+    execa(
+      'git',
+      ['grep', '--cached', '-l', '-z', '-F', ...values.flatMap((v) => ['-e', v]), '--', ...paths],
+      {
+        cwd,
+        reject: false,
+      },
+    );
   for (let i = 0; i < names.length; i += 500) {
     const chunk = names.slice(i, i + 500);
+    // One search for all values; only a hit (rare) is searched again to name the secret.
+    if (
+      (
+        await grep(
+          guarded.map(([, v]) => v),
+          chunk,
+        )
+      ).exitCode !== 0
+    )
+      continue;
     for (const [name, value] of guarded) {
-      const hit = await execa(
-        'git',
-        ['grep', '--cached', '-l', '-z', '-F', '-e', value, '--', ...chunk],
-        { cwd, reject: false },
-      );
+      const hit = await grep([value], chunk);
       if (hit.exitCode !== 0) continue;
       for (const file of hit.stdout.split('\0').filter(Boolean))
         found.set(file, [...(found.get(file) ?? []), name]);
@@ -109,7 +122,12 @@ async function stagedSecrets(
 }
 
 export function createGit(options: GitOptions = {}): Git & BranchGit {
-  const commitArgs = async (cwd: string) => identityArgs(cwd, options.identity);
+  const identities = new Map<string, Promise<string[]>>();
+  const commitArgs = (cwd: string) => {
+    let args = identities.get(cwd);
+    if (!args) identities.set(cwd, (args = identityArgs(cwd, options.identity)));
+    return args;
+  };
   return {
     async prepareWorktree({ repo, path, branch }) {
       if (existsSync(path)) {
@@ -144,9 +162,11 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
 
     async commitAll(cwd, message) {
       await git(cwd, ['add', '--all']);
-      const staged = await execa('git', ['diff', '--cached', '--quiet'], { cwd, reject: false });
-      if (staged.exitCode === 0) return { committed: false };
-      const leaks = await stagedSecrets(cwd, options.secrets ?? {});
+      const staged = (await git(cwd, ['diff', '--cached', '--name-only', '-z']))
+        .split('\0')
+        .filter(Boolean);
+      if (staged.length === 0) return { committed: false };
+      const leaks = await stagedSecrets(cwd, staged, options.secrets ?? {});
       if (leaks.size > 0) {
         await git(cwd, ['reset', '--quiet']);
         const list = [...leaks].map(([file, names]) => `${file} (${names.join(', ')})`).join('; ');
@@ -163,7 +183,7 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
         '-m',
         message,
       ]);
-      return { committed: true, sha: await git(cwd, ['rev-parse', 'HEAD']) };
+      return { committed: true };
     },
 
     async remoteBranches(cwd, prefix) {
@@ -175,17 +195,24 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
         .sort();
     },
 
-    async checkoutBranch(cwd, branch, base) {
+    async checkoutBranch(cwd, branch, base, known) {
       const exists =
+        known ??
         (await git(cwd, ['ls-remote', '--heads', 'origin', `refs/heads/${branch}`])) !== '';
       const from = exists ? branch : base;
-      await git(cwd, [
-        'fetch',
-        '--no-tags',
-        '--quiet',
-        'origin',
-        `+refs/heads/${from}:refs/remotes/origin/${from}`,
-      ]);
+      // The runner's checkout usually has the base already: no need to fetch it again.
+      const local =
+        !exists &&
+        (await tryGit(cwd, ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${from}`]));
+      if (!local) {
+        await git(cwd, [
+          'fetch',
+          '--no-tags',
+          '--quiet',
+          'origin',
+          `+refs/heads/${from}:refs/remotes/origin/${from}`,
+        ]);
+      }
       await git(cwd, ['checkout', '--quiet', '-B', branch, `origin/${from}`]);
       return { created: !exists };
     },

@@ -123,7 +123,7 @@ async function handleUnlocked(
   const branch = intent.kind === 'review' ? intent.branch : await findBranch(deps, s, issue);
   if (!branch)
     return ignored(`issue #${issue} has no session (no ${s.branchPrefix}${issue}-* branch)`);
-  await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch);
+  await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch, true);
   let session = await findIssueSession(deps, issue, branch);
   if (!session) return ignored(`branch ${branch} holds no session for issue #${issue}`);
   const label = stateLabel(session.state);
@@ -160,7 +160,7 @@ async function start(
     return handleUnlocked(deps, s, loop, { kind: 'continue', issue: number });
   }
   const branch = sessionBranch(s.branchPrefix, number, intent.issue.title);
-  await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch);
+  await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch, false);
   const { task, dive } = taskFromIssue(
     clean(s, 'the issue title', intent.issue.title, 300),
     clean(s, 'the issue body', intent.issue.body, 20_000),
@@ -181,13 +181,11 @@ async function start(
       handled: [],
     },
   };
-  // The branch exists on origin before anything shows on the issue, so a run killed now leaves a
-  // session the next event can find; the status comment is then found again, not posted twice.
-  await writeRecord(deps, session.name, session.record);
-  await saveAndPush(deps, s, session, `start session for #${number} (@${intent.actor.login})`);
+  // One push saves the session with its status comment's id. A run killed between posting the
+  // comment and pushing leaves no session; labelling again finds that comment, not a second one.
   session = { ...session, record: await updateStatus(deps, s, session) };
   await writeRecord(deps, session.name, session.record);
-  await saveAndPush(deps, s, session, 'record the status comment');
+  await saveAndPush(deps, s, session, `start session for #${number} (@${intent.actor.login})`);
   s.log(`started session ${session.name} on ${branch} for issue #${number}`);
   return runAndPublish(deps, s, loop, session, undefined);
 }

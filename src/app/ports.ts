@@ -135,7 +135,12 @@ export interface BranchGit {
   /** Session branches on origin whose names start with `prefix`. */
   remoteBranches(cwd: string, prefix: string): Promise<string[]>;
   /** Checks out `branch` from origin, or creates it from origin's `base` when it does not exist. */
-  checkoutBranch(cwd: string, branch: string, base: string): Promise<{ created: boolean }>;
+  checkoutBranch(
+    cwd: string,
+    branch: string,
+    base: string,
+    exists?: boolean,
+  ): Promise<{ created: boolean }>;
   /** Pushes HEAD to `branch`; a rejected push is rebased onto origin and tried again. */
   push(cwd: string, branch: string): Promise<void>;
   /** A file as it is on origin's `branch`, or null (fetches the branch). */

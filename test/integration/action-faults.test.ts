@@ -104,18 +104,18 @@ const cases: FaultCase[] = [
     name: 'after the agent, before the commit',
     // The lost iteration runs again: the agent is asked for init twice.
     steps: () => [normal[0] as object, ...normal],
-    // commits 1 and 2 save the new session and its status comment; commit 3 is the first iteration's
+    // commit 1 saves the new session; commit 2 is the first iteration's
     arm: ({ git }) => {
-      const reached = git.pauseAt('commit', 3);
+      const reached = git.pauseAt('commit', 2);
       return () => existsSync(reached);
     },
   },
   {
     name: 'after the commit, before the push',
     steps: () => [normal[0] as object, ...normal],
-    // pushes: 1 takes the session lock, 2 and 3 save the new session, 4 the first iteration
+    // pushes: 1 takes the session lock, 2 saves the new session, 3 the first iteration
     arm: ({ git }) => {
-      const reached = git.pauseAt('push', 4);
+      const reached = git.pauseAt('push', 3);
       return () => existsSync(reached);
     },
   },

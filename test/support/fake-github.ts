@@ -30,6 +30,8 @@ export interface LoggedRequest {
   path: string;
   operation?: string;
   status: number;
+  /** When it arrived (ms since the epoch). */
+  at: number;
   body?: unknown;
 }
 
@@ -403,6 +405,7 @@ export async function startFakeGitHub(
       method: req.method ?? '',
       path: url.pathname,
       status: 0,
+      at: Date.now(),
       ...(body !== undefined ? { body } : {}),
     };
     requests.push(entry);

@@ -1,0 +1,36 @@
+// Builds bench/bench.ts (dependencies stay in node_modules) and runs it with the given arguments.
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+const rawText = {
+  name: 'raw-text',
+  setup(b) {
+    b.onResolve({ filter: /\?raw$/ }, (args) => ({
+      path: relative(process.cwd(), resolve(args.resolveDir, args.path.slice(0, -4))),
+      namespace: 'raw-text',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'raw-text' }, async (args) => ({
+      contents: await readFile(resolve(process.cwd(), args.path), 'utf8'),
+      loader: 'text',
+    }));
+  },
+};
+
+console.log('building the benchmark…');
+await build({
+  entryPoints: ['bench/bench.ts'],
+  outfile: '.tmp/bench.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  plugins: [rawText],
+  logLevel: 'warning',
+});
+console.log('building dist/ so the bundles measured are current…');
+spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+const run = spawnSync(process.execPath, ['.tmp/bench.mjs', ...process.argv.slice(2)], { stdio: 'inherit' });
+process.exit(run.status ?? 1);
