@@ -43090,7 +43090,7 @@ async function start(deps, s, loop, intent) {
     { store: deps.store, clock: deps.clock },
     { task, ...dive ? { dive } : {}, slug: `${number5}-${intent.issue.title}` }
   );
-  let session = {
+  const session = {
     name: state.name,
     branch,
     state,
@@ -43102,20 +43102,51 @@ async function start(deps, s, loop, intent) {
       handled: []
     }
   };
-  session = { ...session, record: await updateStatus(deps, s, session) };
   await writeRecord(deps, session.name, session.record);
-  await saveAndPush(deps, s, session, `start session for #${number5} (@${intent.actor.login})`);
+  await deps.git.commitAll(
+    s.workspace,
+    `samocode: ${session.name} start session for #${number5} (@${intent.actor.login})`
+  );
   s.log(`started session ${session.name} on ${branch} for issue #${number5}`);
-  return runAndPublish(deps, s, loop, session, void 0);
+  const pushed = deps.branches.push(s.workspace, branch).then(
+    () => void 0,
+    (error63) => error63
+  );
+  const announced = updateStatus(deps, s, session).catch((error63) => {
+    s.warn(`could not post the status comment: ${error63.message}`);
+    return session.record;
+  });
+  return runAndPublish(deps, s, loop, session, void 0, announced, pushed);
 }
-async function runAndPublish(deps, s, loop, opened, previousLabel) {
+async function runAndPublish(deps, s, loop, opened, previousLabel, announced, pushed) {
   let session = opened;
   let run2;
+  let labelled = Promise.resolve();
+  const settle2 = async () => {
+    await labelled;
+    if (pushed) {
+      const push = pushed;
+      pushed = void 0;
+      const failed = await push;
+      if (failed) throw failed;
+    }
+    if (!announced) return;
+    const record3 = await announced;
+    announced = void 0;
+    session = {
+      ...session,
+      record: {
+        ...session.record,
+        ...record3.statusCommentId !== void 0 ? { statusCommentId: record3.statusCommentId } : {}
+      }
+    };
+    await writeRecord(deps, session.name, session.record);
+  };
   let lastPoll = deps.clock.now().getTime();
   let lastStatus = lastPoll;
   for (let round = 0; round < 3 && session.state.status === "running"; round++) {
     if (round === 0) {
-      await syncLabel(deps, session, previousLabel).catch(
+      labelled = syncLabel(deps, session, previousLabel).catch(
         (error63) => s.warn(`could not update the labels: ${error63.message}`)
       );
       previousLabel = STATE_LABELS.running;
@@ -43127,6 +43158,7 @@ async function runAndPublish(deps, s, loop, opened, previousLabel) {
       branch: session.branch,
       hooks: {
         save: async (message2) => {
+          await settle2();
           await deps.git.commitAll(s.workspace, message2);
           await deps.branches.push(s.workspace, session.branch);
         },
@@ -43155,12 +43187,12 @@ async function runAndPublish(deps, s, loop, opened, previousLabel) {
       await saveAndPush(deps, s, session, "apply comments made during the run");
     }
   }
-  const record3 = await publish(deps, s, session, run2, previousLabel);
-  if (record3 !== session.record) {
-    session = { ...session, record: record3 };
-    await writeRecord(deps, session.name, record3);
-    await saveAndPush(deps, s, session, "record GitHub state");
-  }
+  await settle2();
+  session = { ...session, record: await publish(deps, s, session, run2, previousLabel) };
+  await writeRecord(deps, session.name, session.record);
+  await saveAndPush(deps, s, session, "record GitHub state").catch(
+    (error63) => s.warn(`could not save the GitHub state of the session: ${error63.message}`)
+  );
   const message = run2 ? `run ended: ${run2.stop} after ${run2.iterations} iterations` : `session is ${session.state.status}`;
   return { handled: true, message, session, ...run2 ? { run: run2 } : {} };
 }

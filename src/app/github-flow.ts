@@ -169,7 +169,7 @@ async function start(
     { store: deps.store, clock: deps.clock },
     { task, ...(dive ? { dive } : {}), slug: `${number}-${intent.issue.title}` },
   );
-  let session: OpenSession = {
+  const session: OpenSession = {
     name: state.name,
     branch,
     state,
@@ -181,13 +181,26 @@ async function start(
       handled: [],
     },
   };
-  // One push saves the session with its status comment's id. A run killed between posting the
-  // comment and pushing leaves no session; labelling again finds that comment, not a second one.
-  session = { ...session, record: await updateStatus(deps, s, session) };
   await writeRecord(deps, session.name, session.record);
-  await saveAndPush(deps, s, session, `start session for #${number} (@${intent.actor.login})`);
+  await deps.git.commitAll(
+    s.workspace,
+    `samocode: ${session.name} start session for #${number} (@${intent.actor.login})`,
+  );
   s.log(`started session ${session.name} on ${branch} for issue #${number}`);
-  return runAndPublish(deps, s, loop, session, undefined);
+  // The agent starts at once. Meanwhile the new session is pushed and the status comment posted;
+  // both are awaited before the first iteration is saved, and the comment's id is recorded then.
+  // A run killed in between leaves the session on origin, and the status comment is found again
+  // rather than posted twice.
+  // (A failure is kept, not thrown, until the first save raises it: nothing may reject unobserved.)
+  const pushed = deps.branches.push(s.workspace, branch).then(
+    () => undefined,
+    (error: Error) => error,
+  );
+  const announced = updateStatus(deps, s, session).catch((error: Error) => {
+    s.warn(`could not post the status comment: ${error.message}`);
+    return session.record;
+  });
+  return runAndPublish(deps, s, loop, session, undefined, announced, pushed);
 }
 
 async function runAndPublish(
@@ -196,16 +209,42 @@ async function runAndPublish(
   loop: LoopOptions,
   opened: OpenSession,
   previousLabel: string | undefined,
+  announced?: Promise<GithubRecord>,
+  pushed?: Promise<Error | undefined>,
 ): Promise<FlowResult> {
   let session = opened;
   let run: RunResult | undefined;
+  let labelled: Promise<void> = Promise.resolve();
+  const settle = async () => {
+    // Work started alongside the first iteration lands in the session before anything is saved.
+    await labelled;
+    if (pushed) {
+      const push = pushed;
+      pushed = undefined;
+      const failed = await push;
+      if (failed) throw failed;
+    }
+    if (!announced) return;
+    const record = await announced;
+    announced = undefined;
+    session = {
+      ...session,
+      record: {
+        ...session.record,
+        ...(record.statusCommentId !== undefined
+          ? { statusCommentId: record.statusCommentId }
+          : {}),
+      },
+    };
+    await writeRecord(deps, session.name, session.record);
+  };
   let lastPoll = deps.clock.now().getTime();
   let lastStatus = lastPoll;
   // Comments that arrive while the loop works are applied when it stops, so an answer given
   // during a run is not left waiting for a run that may never come.
   for (let round = 0; round < 3 && session.state.status === 'running'; round++) {
     if (round === 0) {
-      await syncLabel(deps, session, previousLabel).catch((error: Error) =>
+      labelled = syncLabel(deps, session, previousLabel).catch((error: Error) =>
         s.warn(`could not update the labels: ${error.message}`),
       );
       previousLabel = STATE_LABELS.running;
@@ -217,6 +256,7 @@ async function runAndPublish(
       branch: session.branch,
       hooks: {
         save: async (message) => {
+          await settle();
           await deps.git.commitAll(s.workspace, message);
           await deps.branches.push(s.workspace, session.branch);
         },
@@ -246,12 +286,15 @@ async function runAndPublish(
       await saveAndPush(deps, s, session, 'apply comments made during the run');
     }
   }
-  const record = await publish(deps, s, session, run, previousLabel);
-  if (record !== session.record) {
-    session = { ...session, record };
-    await writeRecord(deps, session.name, record);
-    await saveAndPush(deps, s, session, 'record GitHub state');
-  }
+  await settle();
+  session = { ...session, record: await publish(deps, s, session, run, previousLabel) };
+  await writeRecord(deps, session.name, session.record);
+  // Commits only when something changed (a new PR, a posted questions round, an unsaved start).
+  // When saving is what blocked the session (a conflict, a secret in a file), it fails again here:
+  // the status comment already says why, and the next run records what this one could not.
+  await saveAndPush(deps, s, session, 'record GitHub state').catch((error: Error) =>
+    s.warn(`could not save the GitHub state of the session: ${error.message}`),
+  );
   const message = run
     ? `run ended: ${run.stop} after ${run.iterations} iterations`
     : `session is ${session.state.status}`;
