@@ -3,20 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
-
-const rawText = {
-  name: 'raw-text',
-  setup(b) {
-    b.onResolve({ filter: /\?raw$/ }, (args) => ({
-      path: relative(process.cwd(), resolve(args.resolveDir, args.path.slice(0, -4))),
-      namespace: 'raw-text',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'raw-text' }, async (args) => ({
-      contents: await readFile(resolve(process.cwd(), args.path), 'utf8'),
-      loader: 'text',
-    }));
-  },
-};
+import { rawText } from './esbuild-plugins.mjs';
 
 console.log('building the benchmark…');
 await build({
@@ -32,5 +19,7 @@ await build({
 });
 console.log('building dist/ so the bundles measured are current…');
 spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
-const run = spawnSync(process.execPath, ['.tmp/bench.mjs', ...process.argv.slice(2)], { stdio: 'inherit' });
+const run = spawnSync(process.execPath, ['.tmp/bench.mjs', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 process.exit(run.status ?? 1);

@@ -37,6 +37,17 @@ export async function git(cwd: string, args: readonly string[]): Promise<string>
   return result.stdout.trim();
 }
 
+/** Brings origin's `branch` to `refs/remotes/origin/<branch>`. */
+async function fetchBranch(cwd: string, branch: string): Promise<void> {
+  await git(cwd, [
+    'fetch',
+    '--no-tags',
+    '--quiet',
+    'origin',
+    `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
+  ]);
+}
+
 async function tryGit(cwd: string, args: readonly string[]): Promise<string | undefined> {
   try {
     return await git(cwd, args);
@@ -218,13 +229,7 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
     },
 
     async readRemoteFile(cwd, branch, path) {
-      await git(cwd, [
-        'fetch',
-        '--no-tags',
-        '--quiet',
-        'origin',
-        `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
-      ]);
+      await fetchBranch(cwd, branch);
       const shown = await execa('git', ['show', `refs/remotes/origin/${branch}:${path}`], {
         cwd,
         reject: false,
@@ -234,13 +239,7 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
     },
 
     async listRemoteDir(cwd, branch, path) {
-      await git(cwd, [
-        'fetch',
-        '--no-tags',
-        '--quiet',
-        'origin',
-        `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
-      ]);
+      await fetchBranch(cwd, branch);
       const listed = await execa(
         'git',
         ['ls-tree', '--name-only', `refs/remotes/origin/${branch}`, `${path.replace(/\/+$/, '')}/`],

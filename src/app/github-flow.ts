@@ -60,11 +60,6 @@ export async function handleIntent(
         : intent.kind === 'continue'
           ? undefined
           : intent.actor;
-  if (actor) {
-    const denied = await deny(deps, s, actor);
-    if (denied)
-      return ignored(`${intent.kind === 'start' ? 'start' : intent.kind} ignored: ${denied}`);
-  }
   const issue =
     intent.kind === 'start'
       ? intent.issue.number
@@ -73,10 +68,19 @@ export async function handleIntent(
         : intent.issue;
   if (issue === undefined) return ignored('the pull request is not on a session branch');
   // One run per session at a time, whatever the events: the lock lives on origin, next to the branch.
+  // Taking it runs alongside the permission check (both wait on the network); it writes nothing
+  // into the session and is released at once when the person may not act.
   const holder = { runId: s.runId ?? 'local', since: deps.clock.now().toISOString() };
   const lockName = `issue-${issue}`;
-  const busy = await acquireLock(deps, s, lockName, holder);
+  const [denied, busy] = await Promise.all([
+    actor ? deny(deps, s, actor) : Promise.resolve(undefined),
+    acquireLock(deps, s, lockName, holder),
+  ]);
   if (busy) return { handled: false, busy: true, message: busy };
+  if (denied) {
+    await deps.lock.release(s.workspace, lockName, holder).catch(() => undefined);
+    return ignored(`${intent.kind === 'start' ? 'start' : intent.kind} ignored: ${denied}`);
+  }
   try {
     return await handleUnlocked(deps, s, loop, intent);
   } finally {

@@ -61,15 +61,7 @@ export async function run(): Promise<void> {
       core.setOutput('status', 'ignored');
       return;
     }
-    const [owner = '', repo = ''] = env.repository.split('/');
-    const gh = {
-      token: inputs.githubToken,
-      apiUrl: env.apiUrl,
-      owner,
-      repo,
-      log: (m: string) => core.warning(m),
-    };
-    const client = githubClient(gh);
+    const { gh, client } = github(inputs, env);
     const secrets: Record<string, string> = { 'github-token': inputs.githubToken };
     if (inputs.agentGithubToken) secrets['agent-github-token'] = inputs.agentGithubToken;
     for (const name of inputs.guardedEnv) {
@@ -190,15 +182,7 @@ export async function run(): Promise<void> {
 }
 
 async function runSweep(inputs: ActionInputs, env: ReturnType<typeof runnerEnv>): Promise<void> {
-  const [owner = '', repo = ''] = env.repository.split('/');
-  const gh = {
-    token: inputs.githubToken,
-    apiUrl: env.apiUrl,
-    owner,
-    repo,
-    log: (m: string) => core.warning(m),
-  };
-  const client = githubClient(gh);
+  const { gh, client } = github(inputs, env);
   const result = await sweep(
     {
       branches: createGit(),
@@ -220,6 +204,19 @@ async function runSweep(inputs: ActionInputs, env: ReturnType<typeof runnerEnv>)
   );
   core.setOutput('status', 'swept');
   core.setOutput('dispatched', result.dispatched.join(','));
+}
+
+/** The GitHub API for this repository, from the runner's variables. */
+function github(inputs: ActionInputs, env: ReturnType<typeof runnerEnv>) {
+  const [owner = '', repo = ''] = env.repository.split('/');
+  const gh = {
+    token: inputs.githubToken,
+    apiUrl: env.apiUrl,
+    owner,
+    repo,
+    log: (m: string) => core.warning(m),
+  };
+  return { gh, client: githubClient(gh) };
 }
 
 function runnerEnv() {
