@@ -1,7 +1,5 @@
 // Builds bench/bench.ts (dependencies stay in node_modules) and runs it with the given arguments.
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { rawText } from './esbuild-plugins.mjs';
 

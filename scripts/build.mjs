@@ -1,7 +1,6 @@
 // Bundles the action (dist/index.js) and the CLI (dist/cli.js) with esbuild. Deterministic, so
 // CI can rebuild and compare with the committed dist/.
 import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { rawText } from './esbuild-plugins.mjs';
 
