@@ -1886,6 +1886,9 @@ function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
   process.stdout.write(cmd.toString() + os.EOL);
 }
+function issue(name, message = "") {
+  issueCommand(name, {}, message);
+}
 var CMD_STRING = "::";
 var Command = class {
   constructor(command, properties, message) {
@@ -2297,6 +2300,12 @@ function warning(message, properties = {}) {
 }
 function info(message) {
   process.stdout.write(message + os4.EOL);
+}
+function startGroup(name) {
+  issue("group", name);
+}
+function endGroup() {
+  issue("endgroup");
 }
 
 // src/entrypoints/action.ts
@@ -14771,6 +14780,24 @@ function slashCommand(body) {
   return { unknown: word };
 }
 
+// src/core/history.ts
+function historyLine(record3) {
+  return `${JSON.stringify(record3)}
+`;
+}
+function parseHistory(text) {
+  const records = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const value = JSON.parse(line);
+      if (value && (value.kind === "iteration" || value.kind === "human")) records.push(value);
+    } catch {
+    }
+  }
+  return records;
+}
+
 // src/core/money.ts
 function formatUsd(amount) {
   return `$${amount >= 1 || amount === 0 ? amount.toFixed(2) : amount.toFixed(4)}`;
@@ -14832,105 +14859,6 @@ var PHASE_ITERATION_CAPS = {
 var FIRST_PHASE = "init";
 function canMove(from, to) {
   return from === to || NEXT_PHASES[from].includes(to);
-}
-
-// src/core/access.ts
-var PERMISSIONS = ["admin", "maintain", "write", "triage", "read", "none"];
-function decideAccess(actor, permission, policy) {
-  if (actor.isBot) return { ok: false, reason: `@${actor.login} is a bot` };
-  if (policy.allowedUsers.length > 0 && !policy.allowedUsers.some((u2) => u2.toLowerCase() === actor.login.toLowerCase())) {
-    return { ok: false, reason: `@${actor.login} is not in allowed-users` };
-  }
-  if (!policy.allowedPermissions.includes(permission)) {
-    return {
-      ok: false,
-      reason: `@${actor.login} has ${permission} permission (needs ${policy.allowedPermissions.join(", ")})`
-    };
-  }
-  return { ok: true };
-}
-function parsePermissionList(text) {
-  const items = text.split(/[\s,]+/).filter(Boolean).map((s) => s.toLowerCase());
-  const unknown2 = items.filter((i2) => !PERMISSIONS.includes(i2));
-  if (unknown2.length > 0 || items.length === 0) {
-    return {
-      error: `expected a comma-separated list of ${PERMISSIONS.join(", ")} (got "${text}")`
-    };
-  }
-  return items;
-}
-
-// src/core/untrusted-text.ts
-var INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFFB]|\uDB40[\uDC00-\uDC7F]/g;
-function cleanUntrusted(input2, limit = 2e4) {
-  const removed = [];
-  const note = (what, before, after) => {
-    if (before !== after) removed.push(what);
-    return after;
-  };
-  let text = input2.replace(/\r\n?/g, "\n");
-  text = note("HTML comments", text, text.replace(/<!--[\s\S]*?(?:-->|$)/g, ""));
-  text = note("invisible or bidirectional-control characters", text, text.replace(INVISIBLE, ""));
-  text = note(
-    "image alt text",
-    text,
-    text.replace(/!\[[^\]]*\]\(([^)\s]*)(?:\s+"[^"]*")?\)/g, "![image]($1)")
-  );
-  text = note("link titles", text, text.replace(/\]\(([^)\s]+)\s+"[^"]*"\)/g, "]($1)"));
-  text = note(
-    "link reference definitions",
-    text,
-    text.replace(/^\s{0,3}\[[^\]]+\]:\s+\S+.*$/gm, "")
-  );
-  text = note(
-    "hidden HTML",
-    text,
-    text.replace(
-      /<(details|summary|span|div|p|font)\b[^>]*\b(?:hidden|display\s*:\s*none)[^>]*>[\s\S]*?<\/\1>/gi,
-      ""
-    )
-  );
-  if (text.length > limit) {
-    removed.push(`${text.length - limit} characters over the ${limit}-character limit`);
-    text = `${text.slice(0, limit)}
-[… cut: over the size limit]`;
-  }
-  return { text: text.trim(), removed };
-}
-
-// src/core/github-record.ts
-var HANDLED_LIMIT = 500;
-var schema = external_exports.object({
-  version: external_exports.literal(1),
-  issue: external_exports.number().int().positive(),
-  branch: external_exports.string().min(1),
-  base: external_exports.string().min(1),
-  statusCommentId: external_exports.number().int().optional(),
-  pr: external_exports.object({ number: external_exports.number().int(), nodeId: external_exports.string() }).optional(),
-  handled: external_exports.array(external_exports.number().int()),
-  seenCommentsUntil: external_exports.string().optional(),
-  questionsPosted: external_exports.string().optional()
-});
-function parseGithubRecord(text) {
-  try {
-    const parsed = schema.safeParse(JSON.parse(text));
-    if (parsed.success) return { ok: true, record: parsed.data };
-    const issue4 = parsed.error.issues[0];
-    return { ok: false, error: `"${issue4?.path.join(".") ?? ""}": ${issue4?.message ?? "invalid"}` };
-  } catch (error3) {
-    return { ok: false, error: `not valid JSON (${error3.message})` };
-  }
-}
-function serializeGithubRecord(record3) {
-  return `${JSON.stringify(record3, null, 2)}
-`;
-}
-function wasHandled(record3, id) {
-  return record3.handled.includes(id);
-}
-function markHandled(record3, id) {
-  if (record3.handled.includes(id)) return record3;
-  return { ...record3, handled: [...record3.handled, id].slice(-HANDLED_LIMIT) };
 }
 
 // src/core/github-render.ts
@@ -15042,63 +14970,101 @@ function pullRequestBody(input2) {
   return fitBody(lines.join("\n"));
 }
 
-// src/core/signal.ts
-var lowercase2 = (value) => typeof value === "string" ? value.trim().toLowerCase() : value;
-var optionalText = external_exports.string().max(2e4).optional();
-var signalSchema = external_exports.object({
-  status: external_exports.preprocess(lowercase2, external_exports.enum(SIGNAL_STATUSES)),
-  phase: external_exports.preprocess(lowercase2, external_exports.enum(PHASES)).optional(),
-  summary: optionalText,
-  reason: optionalText,
-  needs: optionalText,
-  for: external_exports.preprocess(lowercase2, external_exports.enum(WAIT_REASONS)).optional()
-}).superRefine((signal, ctx) => {
-  if (signal.status === "waiting" && signal.for === void 0) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["for"],
-      message: `a "waiting" signal needs "for": one of ${WAIT_REASONS.join(", ")}`
-    });
+// src/core/run-summary.ts
+function phasePath(history) {
+  const path6 = [];
+  for (const record3 of history) {
+    const phases = record3.kind === "iteration" ? [record3.phase, record3.nextPhase] : [record3.phase];
+    for (const phase of phases) if (path6.at(-1) !== phase) path6.push(phase);
   }
-});
-function parseSignal(text) {
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch (error3) {
-    const detail = error3 instanceof Error ? error3.message : String(error3);
-    return { ok: false, error: `_signal.json is not valid JSON (${detail})` };
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    return { ok: false, error: '_signal.json must hold a JSON object like {"status": "continue"}' };
-  }
-  const parsed = signalSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue4) => {
-      const field = issue4.path.length > 0 ? `"${issue4.path.join(".")}"` : "signal";
-      const got = issue4.path.length > 0 ? describeValue(raw, issue4.path[0]) : "";
-      return `${field}: ${explain(issue4)}${got}`;
-    });
-    return { ok: false, error: `_signal.json is invalid: ${problems.join("; ")}` };
-  }
-  return { ok: true, signal: dropUndefined(parsed.data) };
+  return path6;
 }
-function explain(issue4) {
-  if (issue4.code === "invalid_value" && "values" in issue4) {
-    return `expected one of ${issue4.values.map(String).join(", ")}`;
-  }
-  if (issue4.code === "invalid_type") return `expected ${issue4.expected}`;
-  return issue4.message;
+function pathDiagram(path6) {
+  if (path6.length === 0) return "";
+  const edges = /* @__PURE__ */ new Set();
+  for (let i2 = 1; i2 < path6.length; i2++) edges.add(`  ${path6[i2 - 1]} --> ${path6[i2]}`);
+  const body = edges.size > 0 ? [...edges] : [`  ${path6[0]}`];
+  return ["```mermaid", "flowchart LR", ...body, "```"].join("\n");
 }
-function describeValue(raw, key) {
-  if (typeof key !== "string" || !(key in raw)) return "";
-  const value = raw[key];
-  return ` (got ${JSON.stringify(value)?.slice(0, 80) ?? String(value)})`;
-}
-function dropUndefined(signal) {
-  return Object.fromEntries(
-    Object.entries(signal).filter(([, value]) => value !== void 0)
+function runSummary(state, thisRun, history) {
+  const rows = thisRun.map(
+    (r) => `| #${r.iteration} | ${r.phase}${r.nextPhase !== r.phase ? ` → ${r.nextPhase}` : ""} | ${r.signal ?? "–"} | ${(r.durationMs / 1e3).toFixed(1)} s | ${r.turns ?? "–"} | ${r.costUsd !== void 0 ? formatUsd(r.costUsd) : "–"} |`
   );
+  const runCost = thisRun.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
+  const t = state.totals;
+  return [
+    `### Samocode · \`${state.name}\``,
+    "",
+    `**${whatToDo(state)}**`,
+    "",
+    ...rows.length > 0 ? [
+      "| iteration | phase | signal | duration | turns | cost |",
+      "| --- | --- | --- | --- | --- | --- |",
+      ...rows,
+      ""
+    ] : ["No iterations ran in this run.", ""],
+    `This run: ${thisRun.length} iterations, ${formatUsd(runCost)}. Session: ${state.iteration} iterations, ${t.turns} turns, ${(t.inputTokens + t.outputTokens).toLocaleString("en-US")} tokens, ${formatUsd(t.costUsd)}.`,
+    "",
+    pathDiagram(phasePath(history))
+  ].join("\n");
+}
+
+// src/core/overview.ts
+function initialOverview(seed) {
+  const lines = [
+    `# Session: ${seed.name}`,
+    "",
+    "## Status",
+    "Phase: init",
+    "Total Iterations: 0",
+    "Blocked: no",
+    "Last Action: session created",
+    "Next: set up the session and start the investigation",
+    "",
+    "## Task",
+    seed.task.trim(),
+    ""
+  ];
+  if (seed.dive?.trim()) lines.push("## Dive", seed.dive.trim(), "");
+  lines.push("## Flow Log", `- ${seed.createdAt} session created`, "", "## Files", "");
+  return lines.join("\n");
+}
+var OWNED = {
+  phase: /^Phase:.*$/m,
+  iterations: /^Total Iterations:.*$/m,
+  blocked: /^Blocked:.*$/m
+};
+function syncOverview(text, status) {
+  let out = text;
+  const wanted = [
+    [OWNED.phase, `Phase: ${status.phase}`],
+    [OWNED.iterations, `Total Iterations: ${status.iteration}`]
+  ];
+  if (status.blocked !== void 0) {
+    wanted.push([OWNED.blocked, `Blocked: ${status.blocked.replace(/\s+/g, " ")}`]);
+  }
+  const missing = [];
+  for (const [pattern, line] of wanted) {
+    if (pattern.test(out)) out = out.replace(pattern, line);
+    else missing.push(line);
+  }
+  if (missing.length === 0) return out;
+  const heading = /^## Status[ \t]*$/m.exec(out);
+  if (heading) {
+    const at = heading.index + heading[0].length;
+    return `${out.slice(0, at)}
+${missing.join("\n")}${out.slice(at)}`;
+  }
+  return `## Status
+${missing.join("\n")}
+
+${out}`;
+}
+function readStatusField(text, field) {
+  const escaped = field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = new RegExp(`^(?:[-*]\\s*)?\\**${escaped}\\**:\\**\\s*(.*)$`, "mi").exec(text);
+  const value = match?.[1]?.trim();
+  return value ? value : void 0;
 }
 
 // src/core/session-state.ts
@@ -15179,6 +15145,216 @@ function serializeSessionState(state) {
 }
 function phaseIterationsOf(state, phase = state.phase) {
   return state.phaseIterations[phase] ?? 0;
+}
+
+// src/app/session-files.ts
+var FILES = {
+  state: "_state.json",
+  overview: "_overview.md",
+  qa: "_qa.md",
+  review: "_review.md",
+  signal: "_signal.json",
+  history: "_signal_history.jsonl",
+  logs: "_logs"
+};
+var SessionError = class extends Error {
+  name = "SessionError";
+};
+async function loadState(store, name) {
+  const path6 = `${store.dir(name)}/${FILES.state}`;
+  const text = await store.read(name, FILES.state);
+  if (text === null) {
+    throw new SessionError(
+      `${path6} is missing: this folder is not a Samocode session, or its state file was deleted (restore it with git, or start a new session with --task)`
+    );
+  }
+  const parsed = parseSessionState(text);
+  if (!parsed.ok) {
+    throw new SessionError(
+      `${path6} is malformed: ${parsed.error}. Restore it with git (git checkout -- ${FILES.state}) or fix the field named above; nothing was changed`
+    );
+  }
+  if (parsed.state.name !== name) {
+    throw new SessionError(
+      `${path6} belongs to session "${parsed.state.name}", not "${name}": was the folder renamed?`
+    );
+  }
+  return parsed.state;
+}
+async function saveState(store, state) {
+  await store.write(state.name, FILES.state, serializeSessionState(state));
+}
+async function appendHistory(store, name, record3) {
+  await store.append(name, FILES.history, historyLine(record3));
+}
+async function syncOverviewFile(store, state, blocked2) {
+  const text = await store.read(state.name, FILES.overview);
+  if (text === null) return false;
+  const synced = syncOverview(text, {
+    phase: state.phase,
+    iteration: state.iteration,
+    ...blocked2 !== void 0 ? { blocked: blocked2 } : {}
+  });
+  if (synced !== text) await store.write(state.name, FILES.overview, synced);
+  return true;
+}
+
+// src/core/access.ts
+var PERMISSIONS = ["admin", "maintain", "write", "triage", "read", "none"];
+function decideAccess(actor, permission, policy) {
+  if (actor.isBot) return { ok: false, reason: `@${actor.login} is a bot` };
+  if (policy.allowedUsers.length > 0 && !policy.allowedUsers.some((u2) => u2.toLowerCase() === actor.login.toLowerCase())) {
+    return { ok: false, reason: `@${actor.login} is not in allowed-users` };
+  }
+  if (!policy.allowedPermissions.includes(permission)) {
+    return {
+      ok: false,
+      reason: `@${actor.login} has ${permission} permission (needs ${policy.allowedPermissions.join(", ")})`
+    };
+  }
+  return { ok: true };
+}
+function parsePermissionList(text) {
+  const items = text.split(/[\s,]+/).filter(Boolean).map((s) => s.toLowerCase());
+  const unknown2 = items.filter((i2) => !PERMISSIONS.includes(i2));
+  if (unknown2.length > 0 || items.length === 0) {
+    return {
+      error: `expected a comma-separated list of ${PERMISSIONS.join(", ")} (got "${text}")`
+    };
+  }
+  return items;
+}
+
+// src/core/untrusted-text.ts
+var INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFFB]|\uDB40[\uDC00-\uDC7F]/g;
+function cleanUntrusted(input2, limit = 2e4) {
+  const removed = [];
+  const note = (what, before, after) => {
+    if (before !== after) removed.push(what);
+    return after;
+  };
+  let text = input2.replace(/\r\n?/g, "\n");
+  text = note("HTML comments", text, text.replace(/<!--[\s\S]*?(?:-->|$)/g, ""));
+  text = note("invisible or bidirectional-control characters", text, text.replace(INVISIBLE, ""));
+  text = note(
+    "image alt text",
+    text,
+    text.replace(/!\[[^\]]*\]\(([^)\s]*)(?:\s+"[^"]*")?\)/g, "![image]($1)")
+  );
+  text = note("link titles", text, text.replace(/\]\(([^)\s]+)\s+"[^"]*"\)/g, "]($1)"));
+  text = note(
+    "link reference definitions",
+    text,
+    text.replace(/^\s{0,3}\[[^\]]+\]:\s+\S+.*$/gm, "")
+  );
+  text = note(
+    "hidden HTML",
+    text,
+    text.replace(
+      /<(details|summary|span|div|p|font)\b[^>]*\b(?:hidden|display\s*:\s*none)[^>]*>[\s\S]*?<\/\1>/gi,
+      ""
+    )
+  );
+  if (text.length > limit) {
+    removed.push(`${text.length - limit} characters over the ${limit}-character limit`);
+    text = `${text.slice(0, limit)}
+[… cut: over the size limit]`;
+  }
+  return { text: text.trim(), removed };
+}
+
+// src/core/github-record.ts
+var HANDLED_LIMIT = 500;
+var schema = external_exports.object({
+  version: external_exports.literal(1),
+  issue: external_exports.number().int().positive(),
+  branch: external_exports.string().min(1),
+  base: external_exports.string().min(1),
+  statusCommentId: external_exports.number().int().optional(),
+  pr: external_exports.object({ number: external_exports.number().int(), nodeId: external_exports.string() }).optional(),
+  handled: external_exports.array(external_exports.number().int()),
+  seenCommentsUntil: external_exports.string().optional(),
+  questionsPosted: external_exports.string().optional()
+});
+function parseGithubRecord(text) {
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    if (parsed.success) return { ok: true, record: parsed.data };
+    const issue4 = parsed.error.issues[0];
+    return { ok: false, error: `"${issue4?.path.join(".") ?? ""}": ${issue4?.message ?? "invalid"}` };
+  } catch (error3) {
+    return { ok: false, error: `not valid JSON (${error3.message})` };
+  }
+}
+function serializeGithubRecord(record3) {
+  return `${JSON.stringify(record3, null, 2)}
+`;
+}
+function wasHandled(record3, id) {
+  return record3.handled.includes(id);
+}
+function markHandled(record3, id) {
+  if (record3.handled.includes(id)) return record3;
+  return { ...record3, handled: [...record3.handled, id].slice(-HANDLED_LIMIT) };
+}
+
+// src/core/signal.ts
+var lowercase2 = (value) => typeof value === "string" ? value.trim().toLowerCase() : value;
+var optionalText = external_exports.string().max(2e4).optional();
+var signalSchema = external_exports.object({
+  status: external_exports.preprocess(lowercase2, external_exports.enum(SIGNAL_STATUSES)),
+  phase: external_exports.preprocess(lowercase2, external_exports.enum(PHASES)).optional(),
+  summary: optionalText,
+  reason: optionalText,
+  needs: optionalText,
+  for: external_exports.preprocess(lowercase2, external_exports.enum(WAIT_REASONS)).optional()
+}).superRefine((signal, ctx) => {
+  if (signal.status === "waiting" && signal.for === void 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["for"],
+      message: `a "waiting" signal needs "for": one of ${WAIT_REASONS.join(", ")}`
+    });
+  }
+});
+function parseSignal(text) {
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch (error3) {
+    const detail = error3 instanceof Error ? error3.message : String(error3);
+    return { ok: false, error: `_signal.json is not valid JSON (${detail})` };
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return { ok: false, error: '_signal.json must hold a JSON object like {"status": "continue"}' };
+  }
+  const parsed = signalSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue4) => {
+      const field = issue4.path.length > 0 ? `"${issue4.path.join(".")}"` : "signal";
+      const got = issue4.path.length > 0 ? describeValue(raw, issue4.path[0]) : "";
+      return `${field}: ${explain(issue4)}${got}`;
+    });
+    return { ok: false, error: `_signal.json is invalid: ${problems.join("; ")}` };
+  }
+  return { ok: true, signal: dropUndefined(parsed.data) };
+}
+function explain(issue4) {
+  if (issue4.code === "invalid_value" && "values" in issue4) {
+    return `expected one of ${issue4.values.map(String).join(", ")}`;
+  }
+  if (issue4.code === "invalid_type") return `expected ${issue4.expected}`;
+  return issue4.message;
+}
+function describeValue(raw, key) {
+  if (typeof key !== "string" || !(key in raw)) return "";
+  const value = raw[key];
+  return ` (got ${JSON.stringify(value)?.slice(0, 80) ?? String(value)})`;
+}
+function dropUndefined(signal) {
+  return Object.fromEntries(
+    Object.entries(signal).filter(([, value]) => value !== void 0)
+  );
 }
 
 // src/core/iteration.ts
@@ -15470,122 +15646,6 @@ function contextEnv(ctx) {
     SAMOCODE_ITERATION: String(ctx.iteration),
     SAMOCODE_PHASE_ITERATION: String(ctx.phaseIteration)
   };
-}
-
-// src/core/history.ts
-function historyLine(record3) {
-  return `${JSON.stringify(record3)}
-`;
-}
-
-// src/core/overview.ts
-function initialOverview(seed) {
-  const lines = [
-    `# Session: ${seed.name}`,
-    "",
-    "## Status",
-    "Phase: init",
-    "Total Iterations: 0",
-    "Blocked: no",
-    "Last Action: session created",
-    "Next: set up the session and start the investigation",
-    "",
-    "## Task",
-    seed.task.trim(),
-    ""
-  ];
-  if (seed.dive?.trim()) lines.push("## Dive", seed.dive.trim(), "");
-  lines.push("## Flow Log", `- ${seed.createdAt} session created`, "", "## Files", "");
-  return lines.join("\n");
-}
-var OWNED = {
-  phase: /^Phase:.*$/m,
-  iterations: /^Total Iterations:.*$/m,
-  blocked: /^Blocked:.*$/m
-};
-function syncOverview(text, status) {
-  let out = text;
-  const wanted = [
-    [OWNED.phase, `Phase: ${status.phase}`],
-    [OWNED.iterations, `Total Iterations: ${status.iteration}`]
-  ];
-  if (status.blocked !== void 0) {
-    wanted.push([OWNED.blocked, `Blocked: ${status.blocked.replace(/\s+/g, " ")}`]);
-  }
-  const missing = [];
-  for (const [pattern, line] of wanted) {
-    if (pattern.test(out)) out = out.replace(pattern, line);
-    else missing.push(line);
-  }
-  if (missing.length === 0) return out;
-  const heading = /^## Status[ \t]*$/m.exec(out);
-  if (heading) {
-    const at = heading.index + heading[0].length;
-    return `${out.slice(0, at)}
-${missing.join("\n")}${out.slice(at)}`;
-  }
-  return `## Status
-${missing.join("\n")}
-
-${out}`;
-}
-function readStatusField(text, field) {
-  const escaped = field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const match = new RegExp(`^(?:[-*]\\s*)?\\**${escaped}\\**:\\**\\s*(.*)$`, "mi").exec(text);
-  const value = match?.[1]?.trim();
-  return value ? value : void 0;
-}
-
-// src/app/session-files.ts
-var FILES = {
-  state: "_state.json",
-  overview: "_overview.md",
-  qa: "_qa.md",
-  review: "_review.md",
-  signal: "_signal.json",
-  history: "_signal_history.jsonl",
-  logs: "_logs"
-};
-var SessionError = class extends Error {
-  name = "SessionError";
-};
-async function loadState(store, name) {
-  const path6 = `${store.dir(name)}/${FILES.state}`;
-  const text = await store.read(name, FILES.state);
-  if (text === null) {
-    throw new SessionError(
-      `${path6} is missing: this folder is not a Samocode session, or its state file was deleted (restore it with git, or start a new session with --task)`
-    );
-  }
-  const parsed = parseSessionState(text);
-  if (!parsed.ok) {
-    throw new SessionError(
-      `${path6} is malformed: ${parsed.error}. Restore it with git (git checkout -- ${FILES.state}) or fix the field named above; nothing was changed`
-    );
-  }
-  if (parsed.state.name !== name) {
-    throw new SessionError(
-      `${path6} belongs to session "${parsed.state.name}", not "${name}": was the folder renamed?`
-    );
-  }
-  return parsed.state;
-}
-async function saveState(store, state) {
-  await store.write(state.name, FILES.state, serializeSessionState(state));
-}
-async function appendHistory(store, name, record3) {
-  await store.append(name, FILES.history, historyLine(record3));
-}
-async function syncOverviewFile(store, state, blocked2) {
-  const text = await store.read(state.name, FILES.overview);
-  if (text === null) return false;
-  const synced = syncOverview(text, {
-    phase: state.phase,
-    iteration: state.iteration,
-    ...blocked2 !== void 0 ? { blocked: blocked2 } : {}
-  });
-  if (synced !== text) await store.write(state.name, FILES.overview, synced);
-  return true;
 }
 
 // raw-text:prompts/workflow.md
@@ -16314,6 +16374,33 @@ function stateLabel(state) {
   }
   return STATE_LABELS.running;
 }
+var LABELS = [
+  { name: "samocode", color: "5319e7", description: "Samocode works on this issue" },
+  { name: STATE_LABELS.running, color: "1d76db", description: "Samocode: the agent is working" },
+  {
+    name: STATE_LABELS.waitingAnswers,
+    color: "fbca04",
+    description: "Samocode: waiting for answers to its questions"
+  },
+  {
+    name: STATE_LABELS.waitingApproval,
+    color: "e99695",
+    description: "Samocode: waiting for approval of the plan (review the PR)"
+  },
+  {
+    name: STATE_LABELS.blocked,
+    color: "d93f0b",
+    description: "Samocode: blocked; see the status comment"
+  },
+  {
+    name: STATE_LABELS.done,
+    color: "0e8a16",
+    description: "Samocode: done; the pull request is ready for review"
+  }
+];
+async function ensureLabels(deps) {
+  await Promise.all(LABELS.map((l) => deps.issues.ensureLabel(l.name, l.color, l.description)));
+}
 async function updateStatus(deps, s, session) {
   const overview = await deps.store.read(session.name, FILES.overview) ?? "";
   const lastAction = readStatusField(overview, "Last Action");
@@ -16513,9 +16600,12 @@ async function start(deps, s, loop, intent) {
     s.warn(`could not post the status comment: ${error3.message}`);
     return session.record;
   });
-  return runAndPublish(deps, s, loop, session, void 0, announced, pushed);
+  const labelsReady = ensureLabels(deps).catch(
+    (error3) => s.warn(`could not create the labels: ${error3.message}`)
+  );
+  return runAndPublish(deps, s, loop, session, void 0, announced, pushed, labelsReady);
 }
-async function runAndPublish(deps, s, loop, opened, previousLabel, announced, pushed) {
+async function runAndPublish(deps, s, loop, opened, previousLabel, announced, pushed, labelsReady = Promise.resolve()) {
   let session = opened;
   let run2;
   let labelled = Promise.resolve();
@@ -16543,9 +16633,8 @@ async function runAndPublish(deps, s, loop, opened, previousLabel, announced, pu
   let lastStatus = lastPoll;
   for (let round = 0; round < 3 && session.state.status === "running"; round++) {
     if (round === 0) {
-      labelled = syncLabel(deps, session, previousLabel).catch(
-        (error3) => s.warn(`could not update the labels: ${error3.message}`)
-      );
+      const from = previousLabel;
+      labelled = labelsReady.then(() => syncLabel(deps, session, from)).catch((error3) => s.warn(`could not update the labels: ${error3.message}`));
       previousLabel = STATE_LABELS.running;
     }
     run2 = await runSession(deps, {
@@ -28610,6 +28699,13 @@ function githubIssues(client, settings) {
     async addLabel(issue4, label) {
       await client.rest.issues.addLabels({ ...repo, issue_number: issue4, labels: [label] });
     },
+    async ensureLabel(name, color, description) {
+      try {
+        await client.rest.issues.createLabel({ ...repo, name, color, description });
+      } catch (error3) {
+        if (!isAlreadyThere(error3)) throw error3;
+      }
+    },
     async removeLabel(issue4, label) {
       try {
         await client.rest.issues.removeLabel({ ...repo, issue_number: issue4, name: label });
@@ -29057,6 +29153,7 @@ async function run() {
       pulls: githubPullRequests(client, gh),
       dispatcher: githubDispatcher(client, gh)
     };
+    const thisRun = [];
     const result = await handleIntent(
       deps,
       settings,
@@ -29071,7 +29168,15 @@ async function run() {
         maxIterations: inputs.maxIterationsPerRun,
         maxRunMs: inputs.maxRunMinutes * 6e4,
         ...inputs.stallSeconds > 0 ? { stallMs: inputs.stallSeconds * 1e3 } : {},
-        onProgress: (event) => info(formatProgress(event))
+        onProgress: (event) => {
+          if (event.type === "iteration-start" && event.attempt === 1)
+            startGroup(`#${event.iteration} ${event.phase}`);
+          info(formatProgress(event));
+          if (event.type === "iteration-end") {
+            thisRun.push(event.record);
+            endGroup();
+          }
+        }
       },
       intent
     );
@@ -29094,22 +29199,8 @@ async function run() {
     setOutput("iterations", String(s.iteration));
     setOutput("cost-usd", s.totals.costUsd.toFixed(4));
     if (process.env.GITHUB_STEP_SUMMARY) {
-      await summary.addHeading(`Samocode · ${s.name}`, 3).addTable([
-        [
-          { data: "status", header: true },
-          { data: "phase", header: true },
-          { data: "iterations", header: true },
-          { data: "this run", header: true },
-          { data: "cost", header: true }
-        ],
-        [
-          s.status,
-          s.phase,
-          String(s.iteration),
-          String(result.run?.iterations ?? 0),
-          formatUsd(s.totals.costUsd)
-        ]
-      ]).write();
+      const history = parseHistory(await deps.store.read(s.name, FILES.history) ?? "");
+      await summary.addRaw(runSummary(s, thisRun, history), true).write();
     }
   } catch (error3) {
     setFailed(error3.message);

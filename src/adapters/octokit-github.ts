@@ -128,6 +128,13 @@ export function githubIssues(client: GitHubClient, settings: GitHubSettings): Is
     async addLabel(issue, label) {
       await client.rest.issues.addLabels({ ...repo, issue_number: issue, labels: [label] });
     },
+    async ensureLabel(name, color, description) {
+      try {
+        await client.rest.issues.createLabel({ ...repo, name, color, description });
+      } catch (error) {
+        if (!isAlreadyThere(error)) throw error;
+      }
+    },
     async removeLabel(issue, label) {
       try {
         await client.rest.issues.removeLabel({ ...repo, issue_number: issue, name: label });

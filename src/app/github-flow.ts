@@ -22,6 +22,7 @@ import {
   startSession,
 } from './session-actions.js';
 import {
+  ensureLabels,
   findIssueSession,
   publish,
   STATE_LABELS,
@@ -204,7 +205,10 @@ async function start(
     s.warn(`could not post the status comment: ${error.message}`);
     return session.record;
   });
-  return runAndPublish(deps, s, loop, session, undefined, announced, pushed);
+  const labelsReady = ensureLabels(deps).catch((error: Error) =>
+    s.warn(`could not create the labels: ${error.message}`),
+  );
+  return runAndPublish(deps, s, loop, session, undefined, announced, pushed, labelsReady);
 }
 
 async function runAndPublish(
@@ -215,6 +219,7 @@ async function runAndPublish(
   previousLabel: string | undefined,
   announced?: Promise<GithubRecord>,
   pushed?: Promise<Error | undefined>,
+  labelsReady: Promise<void> = Promise.resolve(),
 ): Promise<FlowResult> {
   let session = opened;
   let run: RunResult | undefined;
@@ -248,9 +253,10 @@ async function runAndPublish(
   // during a run is not left waiting for a run that may never come.
   for (let round = 0; round < 3 && session.state.status === 'running'; round++) {
     if (round === 0) {
-      labelled = syncLabel(deps, session, previousLabel).catch((error: Error) =>
-        s.warn(`could not update the labels: ${error.message}`),
-      );
+      const from = previousLabel;
+      labelled = labelsReady
+        .then(() => syncLabel(deps, session, from))
+        .catch((error: Error) => s.warn(`could not update the labels: ${error.message}`));
       previousLabel = STATE_LABELS.running;
     }
     run = await runSession(deps, {

@@ -132,6 +132,36 @@ export function stateLabel(state: SessionState): string {
   return STATE_LABELS.running;
 }
 
+/** Colours and descriptions of the labels, created on a repository's first session. */
+export const LABELS: ReadonlyArray<{ name: string; color: string; description: string }> = [
+  { name: 'samocode', color: '5319e7', description: 'Samocode works on this issue' },
+  { name: STATE_LABELS.running, color: '1d76db', description: 'Samocode: the agent is working' },
+  {
+    name: STATE_LABELS.waitingAnswers,
+    color: 'fbca04',
+    description: 'Samocode: waiting for answers to its questions',
+  },
+  {
+    name: STATE_LABELS.waitingApproval,
+    color: 'e99695',
+    description: 'Samocode: waiting for approval of the plan (review the PR)',
+  },
+  {
+    name: STATE_LABELS.blocked,
+    color: 'd93f0b',
+    description: 'Samocode: blocked; see the status comment',
+  },
+  {
+    name: STATE_LABELS.done,
+    color: '0e8a16',
+    description: 'Samocode: done; the pull request is ready for review',
+  },
+];
+
+export async function ensureLabels(deps: GithubDeps): Promise<void> {
+  await Promise.all(LABELS.map((l) => deps.issues.ensureLabel(l.name, l.color, l.description)));
+}
+
 /** Creates or edits the one status comment of the session; returns the record with its id. */
 export async function updateStatus(
   deps: GithubDeps,

@@ -103,6 +103,8 @@ export interface Issues {
   listComments(issue: number, since?: string): Promise<IssueComment[]>;
   getIssue(issue: number): Promise<{ open: boolean; labels: string[] }>;
   addLabel(issue: number, label: string): Promise<void>;
+  /** Creates a repository label with its colour and description; one that exists is left as it is. */
+  ensureLabel(name: string, color: string, description: string): Promise<void>;
   removeLabel(issue: number, label: string): Promise<void>;
   react(commentId: number, content: 'eyes' | '+1' | 'confused'): Promise<void>;
 }

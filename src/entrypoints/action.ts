@@ -4,7 +4,10 @@ import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { routeEvent } from '../core/github-event.js';
-import { formatUsd } from '../core/money.js';
+import { parseHistory } from '../core/history.js';
+import type { IterationRecord } from '../core/history.js';
+import { runSummary } from '../core/run-summary.js';
+import { FILES } from '../app/session-files.js';
 import { PHASE_ITERATION_CAPS } from '../core/phases.js';
 import { handleIntent } from '../app/github-flow.js';
 import type { GithubDeps, GithubSettings } from '../app/github-session.js';
@@ -119,6 +122,7 @@ export async function run(): Promise<void> {
       pulls: githubPullRequests(client, gh),
       dispatcher: githubDispatcher(client, gh),
     };
+    const thisRun: IterationRecord[] = [];
     const result = await handleIntent(
       deps,
       settings,
@@ -133,7 +137,16 @@ export async function run(): Promise<void> {
         maxIterations: inputs.maxIterationsPerRun,
         maxRunMs: inputs.maxRunMinutes * 60_000,
         ...(inputs.stallSeconds > 0 ? { stallMs: inputs.stallSeconds * 1000 } : {}),
-        onProgress: (event) => core.info(formatProgress(event)),
+        onProgress: (event) => {
+          // One log group per iteration, so a long run reads as a list of iterations.
+          if (event.type === 'iteration-start' && event.attempt === 1)
+            core.startGroup(`#${event.iteration} ${event.phase}`);
+          core.info(formatProgress(event));
+          if (event.type === 'iteration-end') {
+            thisRun.push(event.record);
+            core.endGroup();
+          }
+        },
       },
       intent,
     );
@@ -156,25 +169,8 @@ export async function run(): Promise<void> {
     core.setOutput('iterations', String(s.iteration));
     core.setOutput('cost-usd', s.totals.costUsd.toFixed(4));
     if (process.env.GITHUB_STEP_SUMMARY) {
-      await core.summary
-        .addHeading(`Samocode · ${s.name}`, 3)
-        .addTable([
-          [
-            { data: 'status', header: true },
-            { data: 'phase', header: true },
-            { data: 'iterations', header: true },
-            { data: 'this run', header: true },
-            { data: 'cost', header: true },
-          ],
-          [
-            s.status,
-            s.phase,
-            String(s.iteration),
-            String(result.run?.iterations ?? 0),
-            formatUsd(s.totals.costUsd),
-          ],
-        ])
-        .write();
+      const history = parseHistory((await deps.store.read(s.name, FILES.history)) ?? '');
+      await core.summary.addRaw(runSummary(s, thisRun, history), true).write();
     }
   } catch (error) {
     core.setFailed((error as Error).message);

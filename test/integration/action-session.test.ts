@@ -102,6 +102,12 @@ describe('the action, one session through GitHub events', () => {
     );
     expect(comments()[0]?.body).toContain('Waiting for your answers');
     expect(labels()).toEqual(['samocode', 'samocode:waiting-answers']);
+    // The labels were created on first use, with colours and descriptions.
+    expect(fake.state.labels.get('samocode:waiting-answers')).toEqual({
+      name: 'samocode:waiting-answers',
+      color: 'fbca04',
+      description: 'Samocode: waiting for answers to its questions',
+    });
     const session = started.outputs.session ?? '';
     const folder = `_sessions/${session}`;
     expect(rig.show(branch, `${folder}/_overview.md`)).toContain('## Dive\nthe CLI entry point');
@@ -163,7 +169,13 @@ describe('the action, one session through GitHub events', () => {
     expect(status).toHaveLength(1);
     expect(status[0]?.body).toContain('Done: A casual greeting on stdout.');
     expect(status[0]?.body).toContain('✅ done');
-    expect(approved.summary).toContain(`Samocode · ${session}`);
+    expect(approved.summary).toContain(`### Samocode · \`${session}\``);
+    expect(approved.summary).toContain('| #7 | implementation → testing | continue |');
+    expect(approved.summary).toContain('This run: 4 iterations');
+    expect(approved.summary).toContain(
+      '```mermaid\nflowchart LR\n  init --> investigation\n  investigation --> requirements',
+    );
+    expect(approved.summary).toContain('  quality --> done');
 
     // Every iteration is a commit on the session branch; the code change is there.
     const log = rig.log(branch);
