@@ -542,7 +542,7 @@ import { spawnSync as spawnSync2 } from "node:child_process";
 
 // src/entrypoints/cli.ts
 import { readFileSync as readFileSync4 } from "node:fs";
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/core/history.ts
@@ -2256,7 +2256,7 @@ function $constructor(name, initializer3, proto, params) {
   Internals.prototype = zodProto;
   const protoMembers = proto;
   const initialized = protoMembers && /* @__PURE__ */ new WeakSet();
-  function init(inst, def) {
+  function init2(inst, def) {
     if (!inst._zod) {
       _zodDesc.value = new Internals(def);
       try {
@@ -2296,7 +2296,7 @@ function $constructor(name, initializer3, proto, params) {
   Object.defineProperty(Definition, "name", { value: name });
   function _(def) {
     const inst = params?.Parent ? newError(Definition) : this;
-    init(inst, def);
+    init2(inst, def);
     const deferred = inst._zod.deferred;
     if (deferred) {
       for (const fn of deferred) {
@@ -2309,7 +2309,7 @@ function $constructor(name, initializer3, proto, params) {
       pp(inst);
     return inst;
   }
-  Object.defineProperty(_, "init", { value: init });
+  Object.defineProperty(_, "init", { value: init2 });
   Object.defineProperty(_, Symbol.hasInstance, {
     value: (inst) => {
       if (params?.Parent && inst instanceof params.Parent)
@@ -16603,9 +16603,9 @@ var handleStreamEnd = async (stream, controller2, state) => {
 var nodeImports = {};
 
 // node_modules/get-stream/source/contents.js
-var getStreamContents = async (stream, { init, convertChunk, getSize, truncateChunk, addChunk, getFinalChunk, finalize: finalize2 }, { maxBuffer = Number.POSITIVE_INFINITY } = {}) => {
+var getStreamContents = async (stream, { init: init2, convertChunk, getSize, truncateChunk, addChunk, getFinalChunk, finalize: finalize2 }, { maxBuffer = Number.POSITIVE_INFINITY } = {}) => {
   const asyncIterable = getAsyncIterable(stream);
-  const state = init();
+  const state = init2();
   state.length = 0;
   try {
     for await (const chunk of asyncIterable) {
@@ -21225,6 +21225,8 @@ var ENV_KEYS = [
   "SAMOCODE_RETRY_DELAY",
   "SAMOCODE_MAX_COST_USD",
   "SAMOCODE_STALL_TIMEOUT",
+  "SLACK_WEBHOOK_URL",
+  "SAMOCODE_WEBHOOK_URL",
   "TELEGRAM_BOT_TOKEN",
   "TELEGRAM_CHAT_ID",
   "TELEGRAM_API_URL"
@@ -21240,6 +21242,8 @@ var envSchema = external_exports.object({
   SAMOCODE_RETRY_DELAY: wholeNumber("seconds", 0).default(10),
   SAMOCODE_MAX_COST_USD: money.optional(),
   SAMOCODE_STALL_TIMEOUT: wholeNumber("seconds", 0).default(600),
+  SLACK_WEBHOOK_URL: external_exports.url().optional(),
+  SAMOCODE_WEBHOOK_URL: external_exports.url().optional(),
   TELEGRAM_BOT_TOKEN: external_exports.string().min(1).optional(),
   TELEGRAM_CHAT_ID: external_exports.string().min(1).optional(),
   TELEGRAM_API_URL: external_exports.url().optional()
@@ -21306,6 +21310,8 @@ function loadCliSettings(input2) {
     maxRetries: e.SAMOCODE_MAX_RETRIES,
     retryDelaySeconds: e.SAMOCODE_RETRY_DELAY,
     stallSeconds: e.SAMOCODE_STALL_TIMEOUT,
+    ...e.SLACK_WEBHOOK_URL ? { slackWebhookUrl: e.SLACK_WEBHOOK_URL } : {},
+    ...e.SAMOCODE_WEBHOOK_URL ? { webhookUrl: e.SAMOCODE_WEBHOOK_URL } : {},
     ...e.SAMOCODE_MAX_COST_USD !== void 0 ? { maxCostUsd: e.SAMOCODE_MAX_COST_USD } : {},
     ...e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_CHAT_ID ? {
       telegram: {
@@ -21755,6 +21761,28 @@ function fanOut(notifiers) {
   };
 }
 
+// src/adapters/webhook-notifier.ts
+async function post(url2, body, what, timeoutMs) {
+  const response = await fetch(url2, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs)
+  });
+  if (!response.ok) {
+    const text = (await response.text().catch(() => "")).slice(0, 200);
+    throw new Error(`${what} answered ${response.status}${text ? `: ${text}` : ""}`);
+  }
+}
+function slackNotifier(url2, timeoutMs = 1e4) {
+  return { notify: (n2) => post(url2, { text: formatNotification(n2) }, "Slack", timeoutMs) };
+}
+function webhookNotifier(url2, timeoutMs = 1e4) {
+  return {
+    notify: (n2) => post(url2, { ...n2, text: formatNotification(n2) }, "the webhook", timeoutMs)
+  };
+}
+
 // src/entrypoints/cli-output.ts
 var time3 = () => (/* @__PURE__ */ new Date()).toISOString().slice(11, 19);
 function formatProgress(event) {
@@ -21858,6 +21886,40 @@ function historyTable(records) {
   );
 }
 
+// src/entrypoints/cli-init.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { mkdir as mkdir4, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname as dirname5, join as join4 } from "node:path";
+
+// raw-text:examples/samocode.yml
+var samocode_default = "# Samocode on your repository: label an issue `samocode` to start a session; answer its questions\n# in a comment; approve its plan in the pull request review. Copy to .github/workflows/samocode.yml.\nname: Samocode\n\non:\n  issues:\n    types: [labeled, unlabeled, closed]\n  issue_comment:\n    types: [created]\n  pull_request_review:\n    types: [submitted]\n  # Long sessions continue in a new run when one run's budget is used up.\n  repository_dispatch:\n    types: [samocode-continue]\n  workflow_dispatch:\n    inputs:\n      issue:\n        description: Issue number of the session to continue\n        required: true\n\n# Least privilege: push the session branch, comment and label, open the pull request.\npermissions:\n  contents: write\n  issues: write\n  pull-requests: write\n  actions: read # tell a live run from a dead one when a session is busy\n\n# One session, one run at a time; later events wait in order instead of replacing each other.\n# (Reviews are grouped by pull request; the action itself also serialises work on a session branch.)\nconcurrency:\n  group: samocode-${{ github.event.issue.number || github.event.pull_request.number || github.event.client_payload.issue || inputs.issue }}\n  cancel-in-progress: false\n  queue: max\n\njobs:\n  samocode:\n    # Do not take a runner for events that cannot concern a session.\n    if: >-\n      github.event_name != 'issue_comment' ||\n      (github.event.comment.user.type != 'Bot' && contains(join(github.event.issue.labels.*.name, ','), 'samocode'))\n    runs-on: self-hosted\n    timeout-minutes: 360\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      - uses: samocode/samocode@v0\n        env:\n          # Or log the runner's user into Claude Code once and leave this out.\n          ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}\n        with:\n          trigger-label: samocode\n          max-iterations-per-run: '20'\n          # max-cost-usd: '25'\n";
+
+// src/entrypoints/cli-init.ts
+var SAMOCODE_FILE = `# Samocode settings for this project (all optional; paths are relative to this file).
+# MAIN_REPO=.
+# WORKTREES=../<repo>-samocode/worktrees
+# SESSIONS=../<repo>-samocode/sessions
+# CLAUDE_MODEL=opus
+# CLAUDE_TIMEOUT=1800
+# SAMOCODE_MAX_COST_USD=25
+`;
+async function init(root, options) {
+  const written = [];
+  const files = [[join4(root, ".samocode"), SAMOCODE_FILE]];
+  if (options.workflow)
+    files.push([join4(root, ".github", "workflows", "samocode.yml"), samocode_default]);
+  for (const [path6] of files) {
+    if (existsSync3(path6) && !options.force)
+      throw new Error(`${path6} exists; pass --force to replace it`);
+  }
+  for (const [path6, text] of files) {
+    await mkdir4(dirname5(path6), { recursive: true });
+    await writeFile2(path6, text);
+    written.push(path6);
+  }
+  return written;
+}
+
 // src/entrypoints/cli.ts
 var EXIT = { ok: 0, error: 1, usage: 2, blocked: 3 };
 var USAGE = `samocode — run a coding agent as a supervised, phase-gated loop
@@ -21866,6 +21928,7 @@ Usage:
   samocode run --task "<what to do>" [--dive "<topic>"] [--session <name>]
   samocode run --session <name>              continue a session
   samocode status [<session>] [--json]
+  samocode init [--workflow] [--force]     write .samocode (and the Action workflow)
   samocode answer <session> [--reply "<Q1: A ...>"] [--no-run]
   samocode approve <session> [--no-run]
   samocode revise <session> --feedback "<what to change>" [--no-run]
@@ -21894,6 +21957,8 @@ var OPTIONS = {
   feedback: { type: "string" },
   "no-run": { type: "boolean" },
   json: { type: "boolean" },
+  workflow: { type: "boolean" },
+  force: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" }
 };
@@ -21928,6 +21993,8 @@ ${USAGE}`);
         return await runCommand(values, io);
       case "status":
         return await statusCommand(values, rest[0], io);
+      case "init":
+        return await initCommand(values, io);
       case "answer":
       case "approve":
       case "revise":
@@ -22046,7 +22113,7 @@ async function loop(settings, name, values, io) {
   const store = fsSessionStore(settings.sessions);
   const slug = name.replace(/^\d{2}-\d{2}-\d{2}-/, "");
   const branch = `samocode/${slug}`;
-  const workDir = join4(settings.worktrees, name);
+  const workDir = join5(settings.worktrees, name);
   await gitCli.prepareWorktree({ repo: settings.repo, path: workDir, branch });
   const maxIterations = values["max-iterations"] === void 0 ? void 0 : Number(values["max-iterations"]);
   if (maxIterations !== void 0 && (!Number.isInteger(maxIterations) || maxIterations < 1)) {
@@ -22054,7 +22121,11 @@ async function loop(settings, name, values, io) {
       `--max-iterations must be a whole number of at least 1 (got "${values["max-iterations"]}")`
     );
   }
-  const notifiers = settings.telegram ? [telegramNotifier(settings.telegram)] : [];
+  const notifiers = [
+    ...settings.telegram ? [telegramNotifier(settings.telegram)] : [],
+    ...settings.slackWebhookUrl ? [slackNotifier(settings.slackWebhookUrl)] : [],
+    ...settings.webhookUrl ? [webhookNotifier(settings.webhookUrl)] : []
+  ];
   const write = (event) => values.json ? io.out(JSON.stringify({ event })) : io.out(formatProgress(event));
   const result = await runSession(
     {
@@ -22103,6 +22174,21 @@ async function loop(settings, name, values, io) {
     for (const line of nextSteps(result, store.dir(name), { branch, workDir })) io.out(line);
   }
   return result.stop === "blocked" ? EXIT.blocked : EXIT.ok;
+}
+async function initCommand(values, io) {
+  const root = gitToplevel(io.cwd) ?? io.cwd;
+  try {
+    const written = await init(root, {
+      workflow: values.workflow === true,
+      force: values.force === true
+    });
+    for (const path6 of written) io.out(`Wrote ${path6}`);
+    io.out('Next: samocode run --task "<what to do>"');
+    return EXIT.ok;
+  } catch (error2) {
+    io.err(`samocode: ${error2.message}`);
+    return EXIT.error;
+  }
 }
 async function statusCommand(values, wanted, io) {
   const settings = settingsFor(values, io);

@@ -28917,6 +28917,17 @@ var systemClock = {
 };
 
 // src/adapters/telegram-notifier.ts
+var ICONS2 = {
+  waiting: "⏸",
+  blocked: "⛔",
+  done: "✅",
+  error: "❗"
+};
+function formatNotification(n2) {
+  return `${ICONS2[n2.kind]} samocode · ${n2.session}
+phase: ${n2.phase} · ${n2.status}
+${n2.message}`;
+}
 function fanOut(notifiers) {
   return {
     async notify(notification) {
@@ -28926,6 +28937,28 @@ function fanOut(notifiers) {
       );
       if (errors.length > 0) throw new Error(errors.join("; "));
     }
+  };
+}
+
+// src/adapters/webhook-notifier.ts
+async function post(url2, body, what, timeoutMs) {
+  const response = await fetch(url2, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs)
+  });
+  if (!response.ok) {
+    const text = (await response.text().catch(() => "")).slice(0, 200);
+    throw new Error(`${what} answered ${response.status}${text ? `: ${text}` : ""}`);
+  }
+}
+function slackNotifier(url2, timeoutMs = 1e4) {
+  return { notify: (n2) => post(url2, { text: formatNotification(n2) }, "Slack", timeoutMs) };
+}
+function webhookNotifier(url2, timeoutMs = 1e4) {
+  return {
+    notify: (n2) => post(url2, { ...n2, text: formatNotification(n2) }, "the webhook", timeoutMs)
   };
 }
 
@@ -28966,6 +28999,8 @@ function readActionInputs(getInput2) {
   if (mode !== "event" && mode !== "sweep")
     throw new Error(`input "mode" must be "event" or "sweep" (got "${mode}")`);
   return {
+    slackWebhookUrl: raw("slack-webhook-url"),
+    webhookUrl: raw("webhook-url"),
     mode,
     pollSeconds: parse5("poll-seconds", whole("poll-seconds", 0), "30"),
     staleMinutes: parse5("stale-minutes", whole("stale-minutes", 0), "90"),
@@ -29111,6 +29146,7 @@ async function run() {
       }
     }
     if (inputs.agentGithubToken) setSecret(inputs.agentGithubToken);
+    for (const url2 of [inputs.slackWebhookUrl, inputs.webhookUrl]) if (url2) setSecret(url2);
     const git2 = createGit({ identity: BOT, secrets });
     const defaultBranch2 = payload.repository?.default_branch;
     const settings = {
@@ -29144,7 +29180,10 @@ async function run() {
       git: git2,
       branches: git2,
       clock: systemClock,
-      notifier: fanOut([]),
+      notifier: fanOut([
+        ...inputs.slackWebhookUrl ? [slackNotifier(inputs.slackWebhookUrl)] : [],
+        ...inputs.webhookUrl ? [webhookNotifier(inputs.webhookUrl)] : []
+      ]),
       prompts: bundledPrompts,
       access: githubAccess(client, gh),
       lock: gitLock,

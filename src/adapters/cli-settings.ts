@@ -21,6 +21,8 @@ export const ENV_KEYS = [
   'SAMOCODE_RETRY_DELAY',
   'SAMOCODE_MAX_COST_USD',
   'SAMOCODE_STALL_TIMEOUT',
+  'SLACK_WEBHOOK_URL',
+  'SAMOCODE_WEBHOOK_URL',
   'TELEGRAM_BOT_TOKEN',
   'TELEGRAM_CHAT_ID',
   'TELEGRAM_API_URL',
@@ -48,6 +50,8 @@ export interface CliSettings {
   maxCostUsd?: number;
   stallSeconds: number;
   telegram?: { token: string; chatId: string; apiUrl?: string };
+  slackWebhookUrl?: string;
+  webhookUrl?: string;
 }
 
 const wholeNumber = (what: string, min: number) =>
@@ -73,6 +77,8 @@ const envSchema = z.object({
   SAMOCODE_RETRY_DELAY: wholeNumber('seconds', 0).default(10),
   SAMOCODE_MAX_COST_USD: money.optional(),
   SAMOCODE_STALL_TIMEOUT: wholeNumber('seconds', 0).default(600),
+  SLACK_WEBHOOK_URL: z.url().optional(),
+  SAMOCODE_WEBHOOK_URL: z.url().optional(),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   TELEGRAM_CHAT_ID: z.string().min(1).optional(),
   TELEGRAM_API_URL: z.url().optional(),
@@ -149,6 +155,8 @@ export function loadCliSettings(input: {
     maxRetries: e.SAMOCODE_MAX_RETRIES,
     retryDelaySeconds: e.SAMOCODE_RETRY_DELAY,
     stallSeconds: e.SAMOCODE_STALL_TIMEOUT,
+    ...(e.SLACK_WEBHOOK_URL ? { slackWebhookUrl: e.SLACK_WEBHOOK_URL } : {}),
+    ...(e.SAMOCODE_WEBHOOK_URL ? { webhookUrl: e.SAMOCODE_WEBHOOK_URL } : {}),
     ...(e.SAMOCODE_MAX_COST_USD !== undefined ? { maxCostUsd: e.SAMOCODE_MAX_COST_USD } : {}),
     ...(e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_CHAT_ID
       ? {
@@ -204,7 +212,7 @@ function expandPath(path: string, relativeTo: string): string {
   return isAbsolute(expanded) ? resolve(expanded) : resolve(relativeTo, expanded);
 }
 
-function gitToplevel(cwd: string): string | undefined {
+export function gitToplevel(cwd: string): string | undefined {
   try {
     return execFileSync('git', ['rev-parse', '--show-toplevel'], {
       cwd,

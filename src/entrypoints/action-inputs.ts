@@ -55,6 +55,8 @@ export function readActionInputs(getInput: (name: string) => string) {
   if (mode !== 'event' && mode !== 'sweep')
     throw new Error(`input "mode" must be "event" or "sweep" (got "${mode}")`);
   return {
+    slackWebhookUrl: raw('slack-webhook-url'),
+    webhookUrl: raw('webhook-url'),
     mode,
     pollSeconds: parse('poll-seconds', whole('poll-seconds', 0), '30'),
     staleMinutes: parse('stale-minutes', whole('stale-minutes', 0), '90'),

@@ -27,6 +27,7 @@ import {
 import { gitLock } from '../adapters/git-lock.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { fanOut } from '../adapters/telegram-notifier.js';
+import { slackNotifier, webhookNotifier } from '../adapters/webhook-notifier.js';
 import { readActionInputs } from './action-inputs.js';
 import type { ActionInputs } from './action-inputs.js';
 import { sweep } from '../app/sweep.js';
@@ -75,6 +76,7 @@ export async function run(): Promise<void> {
       }
     }
     if (inputs.agentGithubToken) core.setSecret(inputs.agentGithubToken);
+    for (const url of [inputs.slackWebhookUrl, inputs.webhookUrl]) if (url) core.setSecret(url);
     const git = createGit({ identity: BOT, secrets });
     const defaultBranch = (payload.repository as { default_branch?: string } | undefined)
       ?.default_branch;
@@ -113,7 +115,10 @@ export async function run(): Promise<void> {
       git,
       branches: git,
       clock: systemClock,
-      notifier: fanOut([]),
+      notifier: fanOut([
+        ...(inputs.slackWebhookUrl ? [slackNotifier(inputs.slackWebhookUrl)] : []),
+        ...(inputs.webhookUrl ? [webhookNotifier(inputs.webhookUrl)] : []),
+      ]),
       prompts: bundledPrompts,
       access: githubAccess(client, gh),
       lock: gitLock,

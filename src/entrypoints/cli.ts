@@ -22,14 +22,16 @@ import {
 } from '../app/session-actions.js';
 import { agentBaseEnv } from '../adapters/agent-env.js';
 import { claudeCodeAgent } from '../adapters/claude-code-agent.js';
-import { ConfigError, loadCliSettings } from '../adapters/cli-settings.js';
+import { ConfigError, gitToplevel, loadCliSettings } from '../adapters/cli-settings.js';
 import type { CliSettings } from '../adapters/cli-settings.js';
 import { findProgram } from '../adapters/find-program.js';
 import { fsSessionStore } from '../adapters/fs-session-store.js';
 import { gitCli } from '../adapters/git-cli.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { fanOut, telegramNotifier } from '../adapters/telegram-notifier.js';
+import { slackNotifier, webhookNotifier } from '../adapters/webhook-notifier.js';
 import { formatProgress, historyTable, nextSteps, statusLines } from './cli-output.js';
+import { init } from './cli-init.js';
 import type { Write } from './cli-output.js';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, blocked: 3 } as const;
@@ -40,6 +42,7 @@ Usage:
   samocode run --task "<what to do>" [--dive "<topic>"] [--session <name>]
   samocode run --session <name>              continue a session
   samocode status [<session>] [--json]
+  samocode init [--workflow] [--force]     write .samocode (and the Action workflow)
   samocode answer <session> [--reply "<Q1: A ...>"] [--no-run]
   samocode approve <session> [--no-run]
   samocode revise <session> --feedback "<what to change>" [--no-run]
@@ -79,6 +82,8 @@ const OPTIONS = {
   feedback: { type: 'string' },
   'no-run': { type: 'boolean' },
   json: { type: 'boolean' },
+  workflow: { type: 'boolean' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -115,6 +120,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await runCommand(values, io);
       case 'status':
         return await statusCommand(values, rest[0], io);
+      case 'init':
+        return await initCommand(values, io);
       case 'answer':
       case 'approve':
       case 'revise':
@@ -261,7 +268,11 @@ async function loop(
       `--max-iterations must be a whole number of at least 1 (got "${values['max-iterations']}")`,
     );
   }
-  const notifiers: Notifier[] = settings.telegram ? [telegramNotifier(settings.telegram)] : [];
+  const notifiers: Notifier[] = [
+    ...(settings.telegram ? [telegramNotifier(settings.telegram)] : []),
+    ...(settings.slackWebhookUrl ? [slackNotifier(settings.slackWebhookUrl)] : []),
+    ...(settings.webhookUrl ? [webhookNotifier(settings.webhookUrl)] : []),
+  ];
   const write = (event: Parameters<typeof formatProgress>[0]) =>
     values.json ? io.out(JSON.stringify({ event })) : io.out(formatProgress(event));
   const result: RunResult = await runSession(
@@ -311,6 +322,22 @@ async function loop(
     for (const line of nextSteps(result, store.dir(name), { branch, workDir })) io.out(line);
   }
   return result.stop === 'blocked' ? EXIT.blocked : EXIT.ok;
+}
+
+async function initCommand(values: Values, io: CliIo): Promise<number> {
+  const root = gitToplevel(io.cwd) ?? io.cwd;
+  try {
+    const written = await init(root, {
+      workflow: values.workflow === true,
+      force: values.force === true,
+    });
+    for (const path of written) io.out(`Wrote ${path}`);
+    io.out('Next: samocode run --task "<what to do>"');
+    return EXIT.ok;
+  } catch (error) {
+    io.err(`samocode: ${(error as Error).message}`);
+    return EXIT.error;
+  }
 }
 
 async function statusCommand(

@@ -286,6 +286,25 @@ describe('samocode CLI, a whole session', () => {
     expect(readFileSync(stateFile, 'utf8')).toBe('{"version": 1, "name": ');
   });
 
+  it('init writes .samocode and the workflow, and never overwrites without --force', async () => {
+    const p = project([]);
+    const first = await p.cli('init', '--workflow');
+    expect(first.exitCode).toBe(0);
+    expect(first.stdout).toContain(`Wrote ${join(p.repo, '.samocode')}`);
+    expect(readFileSync(join(p.repo, '.github', 'workflows', 'samocode.yml'), 'utf8')).toBe(
+      readFileSync(resolve('examples/samocode.yml'), 'utf8'),
+    );
+    const again = await p.cli('init');
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).toBe(
+      `samocode: ${join(p.repo, '.samocode')} exists; pass --force to replace it`,
+    );
+    expect((await p.cli('init', '--force')).exitCode).toBe(0);
+    // The file it writes is one the CLI reads.
+    const status = await p.cli('status');
+    expect(status.exitCode).toBe(0);
+  });
+
   it('explains bad usage', async () => {
     const p = project([]);
     const run = await p.cli('run');
