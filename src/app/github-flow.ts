@@ -73,9 +73,11 @@ export async function handleIntent(
   // into the session and is released at once when the person may not act.
   const holder = { runId: s.runId ?? 'local', since: deps.clock.now().toISOString() };
   const lockName = `issue-${issue}`;
-  const [denied, busy] = await Promise.all([
+  // A start also looks for an existing session branch meanwhile (it is only read).
+  const [denied, busy, existing] = await Promise.all([
     actor ? deny(deps, s, actor) : Promise.resolve(undefined),
     acquireLock(deps, s, lockName, holder),
+    intent.kind === 'start' ? findBranch(deps, s, issue) : Promise.resolve(undefined),
   ]);
   if (busy) return { handled: false, busy: true, message: busy };
   if (denied) {
@@ -83,7 +85,7 @@ export async function handleIntent(
     return ignored(`${intent.kind === 'start' ? 'start' : intent.kind} ignored: ${denied}`);
   }
   try {
-    return await handleUnlocked(deps, s, loop, intent);
+    return await handleUnlocked(deps, s, loop, intent, existing);
   } finally {
     await deps.lock
       .release(s.workspace, lockName, holder)
@@ -116,8 +118,9 @@ async function handleUnlocked(
   s: GithubSettings,
   loop: LoopOptions,
   intent: Exclude<Intent, { kind: 'ignore' }>,
+  existing?: string,
 ): Promise<FlowResult> {
-  if (intent.kind === 'start') return start(deps, s, loop, intent);
+  if (intent.kind === 'start') return start(deps, s, loop, intent, existing);
 
   const issue =
     intent.kind === 'review' ? issueOfBranch(s.branchPrefix, intent.branch) : intent.issue;
@@ -157,9 +160,9 @@ async function start(
   s: GithubSettings,
   loop: LoopOptions,
   intent: Extract<Intent, { kind: 'start' }>,
+  existing: string | undefined,
 ): Promise<FlowResult> {
   const number = intent.issue.number;
-  const existing = await findBranch(deps, s, number);
   if (existing) {
     s.log(`issue #${number} already has session branch ${existing}; continuing it`);
     return handleUnlocked(deps, s, loop, { kind: 'continue', issue: number });
