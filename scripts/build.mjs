@@ -60,10 +60,19 @@ const common = {
 const actionMain = {
   name: 'action-main',
   setup(b) {
-    b.onResolve({ filter: /^\.\/action-main\.js$/ }, () => ({ path: './action.js', external: true }));
+    b.onResolve({ filter: /^\.\/action-main\.js$/ }, () => ({
+      path: './action.js',
+      external: true,
+    }));
   },
 };
-await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', banner: {}, plugins: [actionMain] });
+await build({
+  ...common,
+  entryPoints: ['src/index.ts'],
+  outfile: 'dist/index.js',
+  banner: {},
+  plugins: [actionMain],
+});
 await build({ ...common, entryPoints: ['src/action-main.ts'], outfile: 'dist/action.js' });
 await build({
   ...common,
