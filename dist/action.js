@@ -16505,10 +16505,10 @@ async function handleIntent(deps, s, loop, intent) {
   if (issue4 === void 0) return ignored("the pull request is not on a session branch");
   const holder = { runId: s.runId ?? "local", since: deps.clock.now().toISOString() };
   const lockName = `issue-${issue4}`;
-  const [denied, busy, existing] = await Promise.all([
+  const [denied, busy, branch] = await Promise.all([
     actor ? deny(deps, s, actor) : Promise.resolve(void 0),
     acquireLock(deps, s, lockName, holder),
-    intent.kind === "start" ? findBranch(deps, s, issue4) : Promise.resolve(void 0)
+    intent.kind === "review" ? Promise.resolve(intent.branch) : findBranch(deps, s, issue4)
   ]);
   if (busy) return { handled: false, busy: true, message: busy };
   if (denied) {
@@ -16516,7 +16516,7 @@ async function handleIntent(deps, s, loop, intent) {
     return ignored(`${intent.kind === "start" ? "start" : intent.kind} ignored: ${denied}`);
   }
   try {
-    return await handleUnlocked(deps, s, loop, intent, existing);
+    return await handleUnlocked(deps, s, loop, intent, issue4, branch);
   } finally {
     await deps.lock.release(s.workspace, lockName, holder).catch((error3) => s.warn(`could not release the session lock: ${error3.message}`));
   }
@@ -16531,16 +16531,11 @@ async function acquireLock(deps, s, name, holder) {
   if (await deps.lock.takeOver(s.workspace, name, taken.holder, holder)) return void 0;
   return "the session lock changed hands while taking it over; another run is working on the session";
 }
-async function handleUnlocked(deps, s, loop, intent, existing) {
-  if (intent.kind === "start") return start(deps, s, loop, intent, existing);
-  const issue4 = intent.kind === "review" ? issueOfBranch(s.branchPrefix, intent.branch) : intent.issue;
-  if (issue4 === void 0)
-    return ignored(
-      `branch ${intent.kind === "review" ? intent.branch : ""} is not a session branch`
-    );
-  const branch = intent.kind === "review" ? intent.branch : await findBranch(deps, s, issue4);
-  if (!branch)
+async function handleUnlocked(deps, s, loop, intent, issue4, branch) {
+  if (intent.kind === "start") return start(deps, s, loop, intent, branch);
+  if (!branch) {
     return ignored(`issue #${issue4} has no session (no ${s.branchPrefix}${issue4}-* branch)`);
+  }
   await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch, true);
   let session = await findIssueSession(deps, issue4, branch);
   if (!session) return ignored(`branch ${branch} holds no session for issue #${issue4}`);
@@ -16562,7 +16557,7 @@ async function start(deps, s, loop, intent, existing) {
   const number5 = intent.issue.number;
   if (existing) {
     s.log(`issue #${number5} already has session branch ${existing}; continuing it`);
-    return handleUnlocked(deps, s, loop, { kind: "continue", issue: number5 });
+    return handleUnlocked(deps, s, loop, { kind: "continue", issue: number5 }, number5, existing);
   }
   const branch = sessionBranch(s.branchPrefix, number5, intent.issue.title);
   await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch, false);

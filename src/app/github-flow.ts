@@ -73,11 +73,11 @@ export async function handleIntent(
   // into the session and is released at once when the person may not act.
   const holder = { runId: s.runId ?? 'local', since: deps.clock.now().toISOString() };
   const lockName = `issue-${issue}`;
-  // A start also looks for an existing session branch meanwhile (it is only read).
-  const [denied, busy, existing] = await Promise.all([
+  // The session branch is looked up meanwhile too (it is only read).
+  const [denied, busy, branch] = await Promise.all([
     actor ? deny(deps, s, actor) : Promise.resolve(undefined),
     acquireLock(deps, s, lockName, holder),
-    intent.kind === 'start' ? findBranch(deps, s, issue) : Promise.resolve(undefined),
+    intent.kind === 'review' ? Promise.resolve(intent.branch) : findBranch(deps, s, issue),
   ]);
   if (busy) return { handled: false, busy: true, message: busy };
   if (denied) {
@@ -85,7 +85,7 @@ export async function handleIntent(
     return ignored(`${intent.kind === 'start' ? 'start' : intent.kind} ignored: ${denied}`);
   }
   try {
-    return await handleUnlocked(deps, s, loop, intent, existing);
+    return await handleUnlocked(deps, s, loop, intent, issue, branch);
   } finally {
     await deps.lock
       .release(s.workspace, lockName, holder)
@@ -118,19 +118,13 @@ async function handleUnlocked(
   s: GithubSettings,
   loop: LoopOptions,
   intent: Exclude<Intent, { kind: 'ignore' }>,
-  existing?: string,
+  issue: number,
+  branch: string | undefined,
 ): Promise<FlowResult> {
-  if (intent.kind === 'start') return start(deps, s, loop, intent, existing);
-
-  const issue =
-    intent.kind === 'review' ? issueOfBranch(s.branchPrefix, intent.branch) : intent.issue;
-  if (issue === undefined)
-    return ignored(
-      `branch ${intent.kind === 'review' ? intent.branch : ''} is not a session branch`,
-    );
-  const branch = intent.kind === 'review' ? intent.branch : await findBranch(deps, s, issue);
-  if (!branch)
+  if (intent.kind === 'start') return start(deps, s, loop, intent, branch);
+  if (!branch) {
     return ignored(`issue #${issue} has no session (no ${s.branchPrefix}${issue}-* branch)`);
+  }
   await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch, true);
   let session = await findIssueSession(deps, issue, branch);
   if (!session) return ignored(`branch ${branch} holds no session for issue #${issue}`);
@@ -165,7 +159,7 @@ async function start(
   const number = intent.issue.number;
   if (existing) {
     s.log(`issue #${number} already has session branch ${existing}; continuing it`);
-    return handleUnlocked(deps, s, loop, { kind: 'continue', issue: number });
+    return handleUnlocked(deps, s, loop, { kind: 'continue', issue: number }, number, existing);
   }
   const branch = sessionBranch(s.branchPrefix, number, intent.issue.title);
   await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch, false);
