@@ -16864,7 +16864,68 @@ function agentBaseEnv(env, allow = []) {
   return out;
 }
 
-// src/adapters/claude-code-agent.ts
+// src/adapters/claude-stream.ts
+function readStreamLine(line) {
+  const head = line.slice(0, 48);
+  const isResult = head.includes('"type":"result"');
+  const isAssistant = head.includes('"type":"assistant"');
+  if (!isResult && !isAssistant) return {};
+  let value;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return {};
+  }
+  if (value.type === "result") return { result: toResult(value) };
+  if (value.type === "assistant") return { activities: toolCalls(value) };
+  return {};
+}
+function toResult(value) {
+  const usage = value.usage ?? {};
+  const num = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
+  const input2 = [
+    usage.input_tokens,
+    usage.cache_creation_input_tokens,
+    usage.cache_read_input_tokens
+  ].map(num).filter((v) => v !== void 0);
+  const stats = {};
+  const cost = num(value.total_cost_usd);
+  if (cost !== void 0) stats.costUsd = cost;
+  const turns = num(value.num_turns);
+  if (turns !== void 0) stats.turns = turns;
+  if (input2.length > 0) stats.inputTokens = input2.reduce((a2, b) => a2 + b, 0);
+  const output2 = num(usage.output_tokens);
+  if (output2 !== void 0) stats.outputTokens = output2;
+  if (typeof value.session_id === "string") stats.sessionId = value.session_id;
+  const result = { isError: value.is_error === true, stats };
+  if (typeof value.subtype === "string") result.subtype = value.subtype;
+  const status = num(value.api_error_status);
+  if (status !== void 0) result.apiErrorStatus = status;
+  if (typeof value.result === "string") result.text = value.result;
+  if (Array.isArray(value.errors)) result.errors = value.errors.map(String);
+  return result;
+}
+function toolCalls(value) {
+  const message = value.message;
+  if (!Array.isArray(message?.content)) return [];
+  const calls = [];
+  for (const block2 of message.content) {
+    if (block2.type !== "tool_use" || typeof block2.name !== "string") continue;
+    calls.push(describeTool(block2.name, block2.input ?? {}));
+  }
+  return calls;
+}
+function describeTool(name, input2) {
+  const str = (v) => typeof v === "string" ? v : void 0;
+  const target = str(input2.file_path) ?? str(input2.path) ?? str(input2.command) ?? str(input2.pattern) ?? str(input2.url) ?? str(input2.description);
+  if (!target) return name;
+  const oneLine = target.replace(/\s+/g, " ").trim();
+  const isPath = target === str(input2.file_path) || target === str(input2.path);
+  if (oneLine.length <= 80) return `${name} ${oneLine}`;
+  return isPath ? `${name} …${oneLine.slice(-79)}` : `${name} ${oneLine.slice(0, 79)}…`;
+}
+
+// src/adapters/agent-process.ts
 import { createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir2 } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -23671,67 +23732,6 @@ var {
   getCancelSignal: getCancelSignal2
 } = getIpcExport();
 
-// src/adapters/claude-stream.ts
-function readStreamLine(line) {
-  const head = line.slice(0, 48);
-  const isResult = head.includes('"type":"result"');
-  const isAssistant = head.includes('"type":"assistant"');
-  if (!isResult && !isAssistant) return {};
-  let value;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return {};
-  }
-  if (value.type === "result") return { result: toResult(value) };
-  if (value.type === "assistant") return { activities: toolCalls(value) };
-  return {};
-}
-function toResult(value) {
-  const usage = value.usage ?? {};
-  const num = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
-  const input2 = [
-    usage.input_tokens,
-    usage.cache_creation_input_tokens,
-    usage.cache_read_input_tokens
-  ].map(num).filter((v) => v !== void 0);
-  const stats = {};
-  const cost = num(value.total_cost_usd);
-  if (cost !== void 0) stats.costUsd = cost;
-  const turns = num(value.num_turns);
-  if (turns !== void 0) stats.turns = turns;
-  if (input2.length > 0) stats.inputTokens = input2.reduce((a2, b) => a2 + b, 0);
-  const output2 = num(usage.output_tokens);
-  if (output2 !== void 0) stats.outputTokens = output2;
-  if (typeof value.session_id === "string") stats.sessionId = value.session_id;
-  const result = { isError: value.is_error === true, stats };
-  if (typeof value.subtype === "string") result.subtype = value.subtype;
-  const status = num(value.api_error_status);
-  if (status !== void 0) result.apiErrorStatus = status;
-  if (typeof value.result === "string") result.text = value.result;
-  if (Array.isArray(value.errors)) result.errors = value.errors.map(String);
-  return result;
-}
-function toolCalls(value) {
-  const message = value.message;
-  if (!Array.isArray(message?.content)) return [];
-  const calls = [];
-  for (const block2 of message.content) {
-    if (block2.type !== "tool_use" || typeof block2.name !== "string") continue;
-    calls.push(describeTool(block2.name, block2.input ?? {}));
-  }
-  return calls;
-}
-function describeTool(name, input2) {
-  const str = (v) => typeof v === "string" ? v : void 0;
-  const target = str(input2.file_path) ?? str(input2.path) ?? str(input2.command) ?? str(input2.pattern) ?? str(input2.url) ?? str(input2.description);
-  if (!target) return name;
-  const oneLine = target.replace(/\s+/g, " ").trim();
-  const isPath = target === str(input2.file_path) || target === str(input2.path);
-  if (oneLine.length <= 80) return `${name} ${oneLine}`;
-  return isPath ? `${name} …${oneLine.slice(-79)}` : `${name} ${oneLine.slice(0, 79)}…`;
-}
-
 // src/adapters/process-group.ts
 function signalGroup(pid, signal) {
   if (pid === void 0) return;
@@ -23785,41 +23785,16 @@ function lineSplitter(onLine, maxLine = 4 * 1024 * 1024) {
   };
 }
 
-// src/adapters/claude-code-agent.ts
-function claudeArgs(settings, run2) {
-  return [
-    "-p",
-    run2.prompt,
-    "--output-format",
-    "stream-json",
-    "--verbose",
-    ...settings.model ? ["--model", settings.model] : [],
-    ...settings.maxTurns ? ["--max-turns", String(settings.maxTurns)] : [],
-    "--dangerously-skip-permissions",
-    "--append-system-prompt",
-    run2.context
-  ];
-}
-function claudeCodeAgent(settings) {
-  return {
-    name: "claude",
-    run: (run2) => runClaude(settings, run2)
-  };
-}
-async function runClaude(settings, run2) {
+// src/adapters/agent-process.ts
+async function runAgentProcess(command, args, env, run2, onLine, killGraceMs = 5e3) {
   const started = Date.now();
   await mkdir2(dirname(run2.logFile), { recursive: true });
   const log = createWriteStream2(run2.logFile, { flags: "a" });
-  let result;
+  const lines = lineSplitter(onLine);
   let stderrTail = "";
-  const lines = lineSplitter((line) => {
-    const read = readStreamLine(line);
-    if (read.result) result = read.result;
-    for (const activity of read.activities ?? []) run2.onActivity?.(activity);
-  });
-  const child = execa(settings.command, claudeArgs(settings, run2), {
+  const child = execa(command, args, {
     cwd: run2.cwd,
-    env: { ...settings.baseEnv, ...run2.env },
+    env,
     extendEnv: false,
     stdin: "ignore",
     buffer: false,
@@ -23833,7 +23808,7 @@ async function runClaude(settings, run2) {
   const stop2 = (why) => {
     if (ended) return;
     ended = why;
-    killTimer = terminateGroup(child.pid, settings.killGraceMs ?? 5e3);
+    killTimer = terminateGroup(child.pid, killGraceMs);
   };
   const timer = setTimeout(() => stop2("timeout"), run2.timeoutMs);
   let stallTimer;
@@ -23856,20 +23831,18 @@ async function runClaude(settings, run2) {
   child.stderr?.on("data", (chunk) => {
     stderrTail = (stderrTail + chunk.toString("utf8")).slice(-4e3);
   });
-  let exit;
+  const outcome = {};
   try {
     const done = await child;
-    exit = {
-      ...done.exitCode !== void 0 ? { exitCode: done.exitCode } : {},
-      ...done.signal ? { signal: done.signal } : {}
-    };
+    if (done.exitCode !== void 0) outcome.exitCode = done.exitCode;
+    if (done.signal) outcome.signal = done.signal;
     const cause = done.cause;
     if (done.failed && cause?.code) {
-      exit.spawnError = cause.message;
-      exit.missing = cause.code === "ENOENT";
+      outcome.spawnError = cause.message;
+      outcome.missing = cause.code === "ENOENT";
     }
   } catch (error3) {
-    exit = { spawnError: error3.message };
+    outcome.spawnError = error3.message;
   } finally {
     clearTimeout(timer);
     clearTimeout(stallTimer);
@@ -23881,7 +23854,81 @@ async function runClaude(settings, run2) {
   lines.end();
   log.end();
   await once9(log, "close").catch(() => void 0);
-  const durationMs = Date.now() - started;
+  return { ...outcome, ...ended ? { ended } : {}, durationMs: Date.now() - started, stderrTail };
+}
+function commonFailure(outcome, run2, program, stats) {
+  const fail = (failure2, message) => ({
+    ok: false,
+    durationMs: outcome.durationMs,
+    stats,
+    failure: failure2,
+    message
+  });
+  if (outcome.ended === "aborted") return fail({ kind: "aborted" }, "the run was interrupted");
+  if (outcome.ended === "stalled") {
+    const quiet = Math.round((run2.stallMs ?? 0) / 1e3);
+    return fail(
+      { kind: "stalled" },
+      `the agent printed nothing for ${quiet}s and was stopped as stalled`
+    );
+  }
+  if (outcome.ended === "timeout") {
+    const seconds = Math.round(run2.timeoutMs / 1e3);
+    return fail(
+      { kind: "timeout" },
+      `no result within the iteration time limit of ${seconds}s; the agent was stopped`
+    );
+  }
+  if (outcome.missing) {
+    return fail(
+      { kind: "other" },
+      `the agent program "${program.command}" was not found: ${program.install}`
+    );
+  }
+  return void 0;
+}
+function exitDescription(outcome, what = "") {
+  const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.exitCode ?? "?"}`;
+  const tail = outcome.stderrTail.trim().split("\n").slice(-3).join(" ").slice(0, 500);
+  return `the agent ${how}${what}${tail ? `: ${tail}` : ""}`;
+}
+
+// src/adapters/claude-code-agent.ts
+function claudeArgs(settings, run2) {
+  return [
+    "-p",
+    run2.prompt,
+    "--output-format",
+    "stream-json",
+    "--verbose",
+    ...settings.model ? ["--model", settings.model] : [],
+    ...settings.maxTurns ? ["--max-turns", String(settings.maxTurns)] : [],
+    "--dangerously-skip-permissions",
+    "--append-system-prompt",
+    run2.context
+  ];
+}
+function claudeCodeAgent(settings) {
+  return {
+    name: "claude",
+    run: (run2) => runClaude(settings, run2)
+  };
+}
+async function runClaude(settings, run2) {
+  let result;
+  const outcome = await runAgentProcess(
+    settings.command,
+    claudeArgs(settings, run2),
+    { ...settings.baseEnv, ...run2.env },
+    run2,
+    (line) => {
+      const read = readStreamLine(line);
+      if (read.result) result = read.result;
+      for (const activity of read.activities ?? []) run2.onActivity?.(activity);
+    },
+    settings.killGraceMs
+  );
+  const { durationMs } = outcome;
   const stats = result?.stats ?? {};
   const fail = (failure2, message) => ({
     ok: false,
@@ -23890,28 +23937,15 @@ async function runClaude(settings, run2) {
     failure: failure2,
     message
   });
-  const seconds = Math.round(run2.timeoutMs / 1e3);
-  if (ended === "aborted") return fail({ kind: "aborted" }, "the run was interrupted");
-  if (ended === "stalled") {
-    const quiet = Math.round((run2.stallMs ?? 0) / 1e3);
-    return fail(
-      { kind: "stalled" },
-      `the agent printed nothing for ${quiet}s and was stopped as stalled`
-    );
-  }
-  if (ended === "timeout")
-    return fail(
-      { kind: "timeout" },
-      `no result within the iteration time limit of ${seconds}s; the agent was stopped`
-    );
-  if (exit.missing) {
-    return fail(
-      { kind: "other" },
-      `the agent program "${settings.command}" was not found: install Claude Code or set CLAUDE_PATH to its path`
-    );
-  }
-  if (exit.spawnError && !result)
-    return fail({ kind: "spawn" }, `could not start "${settings.command}": ${exit.spawnError}`);
+  const common2 = commonFailure(
+    outcome,
+    run2,
+    { command: settings.command, install: "install Claude Code or set CLAUDE_PATH to its path" },
+    stats
+  );
+  if (common2) return common2;
+  if (outcome.spawnError && !result)
+    return fail({ kind: "spawn" }, `could not start "${settings.command}": ${outcome.spawnError}`);
   if (result && !result.isError) return { ok: true, durationMs, stats };
   if (result) {
     if (result.subtype === "error_max_turns") {
@@ -23932,9 +23966,70 @@ async function runClaude(settings, run2) {
     }
     return fail({ kind: "other" }, `the agent reported an error: ${detail}`);
   }
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode ?? "?"}`;
-  const tail = stderrTail.trim().split("\n").slice(-3).join(" ").slice(0, 500);
-  return fail({ kind: "no-result" }, `the agent ${how} without a result${tail ? `: ${tail}` : ""}`);
+  return fail({ kind: "no-result" }, exitDescription(outcome, " without a result"));
+}
+
+// src/adapters/command-agent.ts
+function splitTemplate(template) {
+  const args = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (const m of template.matchAll(re)) args.push(m[1] ?? m[2] ?? m[3] ?? "");
+  return args;
+}
+function commandArgs(template, run2) {
+  const parts = splitTemplate(template);
+  const command = parts[0];
+  if (!command)
+    throw new Error(
+      "the agent command is empty: set SAMOCODE_AGENT_COMMAND (or the agent-command input)"
+    );
+  const fill = (arg) => arg.replaceAll("{prompt}", run2.prompt).replaceAll("{context}", run2.context);
+  const args = parts.slice(1).map(fill);
+  if (!template.includes("{prompt}")) args.push(run2.prompt);
+  return { command, args };
+}
+function commandAgent(settings) {
+  return {
+    name: "command",
+    async run(run2) {
+      const { command, args } = commandArgs(settings.template, run2);
+      const outcome = await runAgentProcess(
+        command,
+        args,
+        { ...settings.baseEnv, ...run2.env },
+        run2,
+        (line) => {
+          const text = line.trim();
+          if (text) run2.onActivity?.(text.length > 100 ? `${text.slice(0, 99)}…` : text);
+        },
+        settings.killGraceMs
+      );
+      const common2 = commonFailure(
+        outcome,
+        run2,
+        { command, install: "install it or fix SAMOCODE_AGENT_COMMAND" },
+        {}
+      );
+      if (common2) return common2;
+      if (outcome.exitCode === 0) return { ok: true, durationMs: outcome.durationMs, stats: {} };
+      return {
+        ok: false,
+        durationMs: outcome.durationMs,
+        stats: {},
+        // A failing exit may pass on a second try (a flaky tool, a network blip).
+        failure: { kind: "no-result" },
+        message: outcome.spawnError ? `could not start "${command}": ${outcome.spawnError}` : exitDescription(outcome)
+      };
+    }
+  };
+}
+
+// src/adapters/agents.ts
+function makeAgent(choice) {
+  if (choice.kind === "command") {
+    return commandAgent({ template: choice.command ?? "", baseEnv: choice.claude.baseEnv });
+  }
+  return claudeCodeAgent(choice.claude);
 }
 
 // src/adapters/fs-session-store.ts
@@ -28990,10 +29085,23 @@ function readActionInputs(getInput2) {
   }
   const permissions = parsePermissionList(raw("allowed-permissions", "write,maintain,admin"));
   if ("error" in permissions) throw new Error(`input "allowed-permissions": ${permissions.error}`);
+  const agentInput = raw("agent", "claude");
+  if (agentInput !== "claude" && agentInput !== "command") {
+    throw new Error(`input "agent" must be "claude" or "command" (got "${agentInput}")`);
+  }
+  const agent = agentInput;
+  const agentCommand = raw("agent-command");
+  if (agent === "command" && !agentCommand) {
+    throw new Error(
+      'input "agent-command" is needed with agent: command, e.g. "mytool run --system {context} {prompt}"'
+    );
+  }
   const mode = raw("mode", "event");
   if (mode !== "event" && mode !== "sweep")
     throw new Error(`input "mode" must be "event" or "sweep" (got "${mode}")`);
   return {
+    agent,
+    agentCommand,
     slackWebhookUrl: raw("slack-webhook-url"),
     webhookUrl: raw("webhook-url"),
     mode,
@@ -29162,13 +29270,17 @@ async function run() {
       warn: (line) => warning(line)
     };
     const deps = {
-      agent: claudeCodeAgent({
-        command: inputs.claudePath,
-        ...inputs.model ? { model: inputs.model } : {},
-        ...inputs.maxTurns ? { maxTurns: inputs.maxTurns } : {},
-        baseEnv: {
-          ...agentBaseEnv(process.env),
-          ...inputs.agentGithubToken ? { GITHUB_TOKEN: inputs.agentGithubToken, GH_TOKEN: inputs.agentGithubToken } : {}
+      agent: makeAgent({
+        kind: inputs.agent,
+        ...inputs.agentCommand ? { command: inputs.agentCommand } : {},
+        claude: {
+          command: inputs.claudePath,
+          ...inputs.model ? { model: inputs.model } : {},
+          ...inputs.maxTurns ? { maxTurns: inputs.maxTurns } : {},
+          baseEnv: {
+            ...agentBaseEnv(process.env),
+            ...inputs.agentGithubToken ? { GITHUB_TOKEN: inputs.agentGithubToken, GH_TOKEN: inputs.agentGithubToken } : {}
+          }
         }
       }),
       store: fsSessionStore(join2(env.workspace, inputs.sessionsDir)),

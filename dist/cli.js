@@ -14104,7 +14104,68 @@ function agentBaseEnv(env, allow = []) {
   return out;
 }
 
-// src/adapters/claude-code-agent.ts
+// src/adapters/claude-stream.ts
+function readStreamLine(line) {
+  const head = line.slice(0, 48);
+  const isResult = head.includes('"type":"result"');
+  const isAssistant = head.includes('"type":"assistant"');
+  if (!isResult && !isAssistant) return {};
+  let value;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return {};
+  }
+  if (value.type === "result") return { result: toResult(value) };
+  if (value.type === "assistant") return { activities: toolCalls(value) };
+  return {};
+}
+function toResult(value) {
+  const usage = value.usage ?? {};
+  const num = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
+  const input2 = [
+    usage.input_tokens,
+    usage.cache_creation_input_tokens,
+    usage.cache_read_input_tokens
+  ].map(num).filter((v) => v !== void 0);
+  const stats = {};
+  const cost = num(value.total_cost_usd);
+  if (cost !== void 0) stats.costUsd = cost;
+  const turns = num(value.num_turns);
+  if (turns !== void 0) stats.turns = turns;
+  if (input2.length > 0) stats.inputTokens = input2.reduce((a2, b) => a2 + b, 0);
+  const output2 = num(usage.output_tokens);
+  if (output2 !== void 0) stats.outputTokens = output2;
+  if (typeof value.session_id === "string") stats.sessionId = value.session_id;
+  const result = { isError: value.is_error === true, stats };
+  if (typeof value.subtype === "string") result.subtype = value.subtype;
+  const status = num(value.api_error_status);
+  if (status !== void 0) result.apiErrorStatus = status;
+  if (typeof value.result === "string") result.text = value.result;
+  if (Array.isArray(value.errors)) result.errors = value.errors.map(String);
+  return result;
+}
+function toolCalls(value) {
+  const message = value.message;
+  if (!Array.isArray(message?.content)) return [];
+  const calls = [];
+  for (const block2 of message.content) {
+    if (block2.type !== "tool_use" || typeof block2.name !== "string") continue;
+    calls.push(describeTool(block2.name, block2.input ?? {}));
+  }
+  return calls;
+}
+function describeTool(name, input2) {
+  const str = (v) => typeof v === "string" ? v : void 0;
+  const target = str(input2.file_path) ?? str(input2.path) ?? str(input2.command) ?? str(input2.pattern) ?? str(input2.url) ?? str(input2.description);
+  if (!target) return name;
+  const oneLine = target.replace(/\s+/g, " ").trim();
+  const isPath = target === str(input2.file_path) || target === str(input2.path);
+  if (oneLine.length <= 80) return `${name} ${oneLine}`;
+  return isPath ? `${name} …${oneLine.slice(-79)}` : `${name} ${oneLine.slice(0, 79)}…`;
+}
+
+// src/adapters/agent-process.ts
 import { createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -20911,67 +20972,6 @@ var {
   getCancelSignal: getCancelSignal2
 } = getIpcExport();
 
-// src/adapters/claude-stream.ts
-function readStreamLine(line) {
-  const head = line.slice(0, 48);
-  const isResult = head.includes('"type":"result"');
-  const isAssistant = head.includes('"type":"assistant"');
-  if (!isResult && !isAssistant) return {};
-  let value;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return {};
-  }
-  if (value.type === "result") return { result: toResult(value) };
-  if (value.type === "assistant") return { activities: toolCalls(value) };
-  return {};
-}
-function toResult(value) {
-  const usage = value.usage ?? {};
-  const num = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
-  const input2 = [
-    usage.input_tokens,
-    usage.cache_creation_input_tokens,
-    usage.cache_read_input_tokens
-  ].map(num).filter((v) => v !== void 0);
-  const stats = {};
-  const cost = num(value.total_cost_usd);
-  if (cost !== void 0) stats.costUsd = cost;
-  const turns = num(value.num_turns);
-  if (turns !== void 0) stats.turns = turns;
-  if (input2.length > 0) stats.inputTokens = input2.reduce((a2, b) => a2 + b, 0);
-  const output2 = num(usage.output_tokens);
-  if (output2 !== void 0) stats.outputTokens = output2;
-  if (typeof value.session_id === "string") stats.sessionId = value.session_id;
-  const result = { isError: value.is_error === true, stats };
-  if (typeof value.subtype === "string") result.subtype = value.subtype;
-  const status = num(value.api_error_status);
-  if (status !== void 0) result.apiErrorStatus = status;
-  if (typeof value.result === "string") result.text = value.result;
-  if (Array.isArray(value.errors)) result.errors = value.errors.map(String);
-  return result;
-}
-function toolCalls(value) {
-  const message = value.message;
-  if (!Array.isArray(message?.content)) return [];
-  const calls = [];
-  for (const block2 of message.content) {
-    if (block2.type !== "tool_use" || typeof block2.name !== "string") continue;
-    calls.push(describeTool(block2.name, block2.input ?? {}));
-  }
-  return calls;
-}
-function describeTool(name, input2) {
-  const str = (v) => typeof v === "string" ? v : void 0;
-  const target = str(input2.file_path) ?? str(input2.path) ?? str(input2.command) ?? str(input2.pattern) ?? str(input2.url) ?? str(input2.description);
-  if (!target) return name;
-  const oneLine = target.replace(/\s+/g, " ").trim();
-  const isPath = target === str(input2.file_path) || target === str(input2.path);
-  if (oneLine.length <= 80) return `${name} ${oneLine}`;
-  return isPath ? `${name} …${oneLine.slice(-79)}` : `${name} ${oneLine.slice(0, 79)}…`;
-}
-
 // src/adapters/process-group.ts
 function signalGroup(pid, signal) {
   if (pid === void 0) return;
@@ -21025,41 +21025,16 @@ function lineSplitter(onLine, maxLine = 4 * 1024 * 1024) {
   };
 }
 
-// src/adapters/claude-code-agent.ts
-function claudeArgs(settings, run) {
-  return [
-    "-p",
-    run.prompt,
-    "--output-format",
-    "stream-json",
-    "--verbose",
-    ...settings.model ? ["--model", settings.model] : [],
-    ...settings.maxTurns ? ["--max-turns", String(settings.maxTurns)] : [],
-    "--dangerously-skip-permissions",
-    "--append-system-prompt",
-    run.context
-  ];
-}
-function claudeCodeAgent(settings) {
-  return {
-    name: "claude",
-    run: (run) => runClaude(settings, run)
-  };
-}
-async function runClaude(settings, run) {
+// src/adapters/agent-process.ts
+async function runAgentProcess(command, args, env, run, onLine, killGraceMs = 5e3) {
   const started = Date.now();
   await mkdir(dirname(run.logFile), { recursive: true });
   const log = createWriteStream2(run.logFile, { flags: "a" });
-  let result;
+  const lines = lineSplitter(onLine);
   let stderrTail = "";
-  const lines = lineSplitter((line) => {
-    const read = readStreamLine(line);
-    if (read.result) result = read.result;
-    for (const activity of read.activities ?? []) run.onActivity?.(activity);
-  });
-  const child = execa(settings.command, claudeArgs(settings, run), {
+  const child = execa(command, args, {
     cwd: run.cwd,
-    env: { ...settings.baseEnv, ...run.env },
+    env,
     extendEnv: false,
     stdin: "ignore",
     buffer: false,
@@ -21073,7 +21048,7 @@ async function runClaude(settings, run) {
   const stop = (why) => {
     if (ended) return;
     ended = why;
-    killTimer = terminateGroup(child.pid, settings.killGraceMs ?? 5e3);
+    killTimer = terminateGroup(child.pid, killGraceMs);
   };
   const timer = setTimeout(() => stop("timeout"), run.timeoutMs);
   let stallTimer;
@@ -21096,20 +21071,18 @@ async function runClaude(settings, run) {
   child.stderr?.on("data", (chunk) => {
     stderrTail = (stderrTail + chunk.toString("utf8")).slice(-4e3);
   });
-  let exit;
+  const outcome = {};
   try {
     const done = await child;
-    exit = {
-      ...done.exitCode !== void 0 ? { exitCode: done.exitCode } : {},
-      ...done.signal ? { signal: done.signal } : {}
-    };
+    if (done.exitCode !== void 0) outcome.exitCode = done.exitCode;
+    if (done.signal) outcome.signal = done.signal;
     const cause = done.cause;
     if (done.failed && cause?.code) {
-      exit.spawnError = cause.message;
-      exit.missing = cause.code === "ENOENT";
+      outcome.spawnError = cause.message;
+      outcome.missing = cause.code === "ENOENT";
     }
   } catch (error2) {
-    exit = { spawnError: error2.message };
+    outcome.spawnError = error2.message;
   } finally {
     clearTimeout(timer);
     clearTimeout(stallTimer);
@@ -21121,7 +21094,81 @@ async function runClaude(settings, run) {
   lines.end();
   log.end();
   await once9(log, "close").catch(() => void 0);
-  const durationMs = Date.now() - started;
+  return { ...outcome, ...ended ? { ended } : {}, durationMs: Date.now() - started, stderrTail };
+}
+function commonFailure(outcome, run, program, stats) {
+  const fail = (failure2, message) => ({
+    ok: false,
+    durationMs: outcome.durationMs,
+    stats,
+    failure: failure2,
+    message
+  });
+  if (outcome.ended === "aborted") return fail({ kind: "aborted" }, "the run was interrupted");
+  if (outcome.ended === "stalled") {
+    const quiet = Math.round((run.stallMs ?? 0) / 1e3);
+    return fail(
+      { kind: "stalled" },
+      `the agent printed nothing for ${quiet}s and was stopped as stalled`
+    );
+  }
+  if (outcome.ended === "timeout") {
+    const seconds = Math.round(run.timeoutMs / 1e3);
+    return fail(
+      { kind: "timeout" },
+      `no result within the iteration time limit of ${seconds}s; the agent was stopped`
+    );
+  }
+  if (outcome.missing) {
+    return fail(
+      { kind: "other" },
+      `the agent program "${program.command}" was not found: ${program.install}`
+    );
+  }
+  return void 0;
+}
+function exitDescription(outcome, what = "") {
+  const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.exitCode ?? "?"}`;
+  const tail = outcome.stderrTail.trim().split("\n").slice(-3).join(" ").slice(0, 500);
+  return `the agent ${how}${what}${tail ? `: ${tail}` : ""}`;
+}
+
+// src/adapters/claude-code-agent.ts
+function claudeArgs(settings, run) {
+  return [
+    "-p",
+    run.prompt,
+    "--output-format",
+    "stream-json",
+    "--verbose",
+    ...settings.model ? ["--model", settings.model] : [],
+    ...settings.maxTurns ? ["--max-turns", String(settings.maxTurns)] : [],
+    "--dangerously-skip-permissions",
+    "--append-system-prompt",
+    run.context
+  ];
+}
+function claudeCodeAgent(settings) {
+  return {
+    name: "claude",
+    run: (run) => runClaude(settings, run)
+  };
+}
+async function runClaude(settings, run) {
+  let result;
+  const outcome = await runAgentProcess(
+    settings.command,
+    claudeArgs(settings, run),
+    { ...settings.baseEnv, ...run.env },
+    run,
+    (line) => {
+      const read = readStreamLine(line);
+      if (read.result) result = read.result;
+      for (const activity of read.activities ?? []) run.onActivity?.(activity);
+    },
+    settings.killGraceMs
+  );
+  const { durationMs } = outcome;
   const stats = result?.stats ?? {};
   const fail = (failure2, message) => ({
     ok: false,
@@ -21130,28 +21177,15 @@ async function runClaude(settings, run) {
     failure: failure2,
     message
   });
-  const seconds = Math.round(run.timeoutMs / 1e3);
-  if (ended === "aborted") return fail({ kind: "aborted" }, "the run was interrupted");
-  if (ended === "stalled") {
-    const quiet = Math.round((run.stallMs ?? 0) / 1e3);
-    return fail(
-      { kind: "stalled" },
-      `the agent printed nothing for ${quiet}s and was stopped as stalled`
-    );
-  }
-  if (ended === "timeout")
-    return fail(
-      { kind: "timeout" },
-      `no result within the iteration time limit of ${seconds}s; the agent was stopped`
-    );
-  if (exit.missing) {
-    return fail(
-      { kind: "other" },
-      `the agent program "${settings.command}" was not found: install Claude Code or set CLAUDE_PATH to its path`
-    );
-  }
-  if (exit.spawnError && !result)
-    return fail({ kind: "spawn" }, `could not start "${settings.command}": ${exit.spawnError}`);
+  const common2 = commonFailure(
+    outcome,
+    run,
+    { command: settings.command, install: "install Claude Code or set CLAUDE_PATH to its path" },
+    stats
+  );
+  if (common2) return common2;
+  if (outcome.spawnError && !result)
+    return fail({ kind: "spawn" }, `could not start "${settings.command}": ${outcome.spawnError}`);
   if (result && !result.isError) return { ok: true, durationMs, stats };
   if (result) {
     if (result.subtype === "error_max_turns") {
@@ -21172,9 +21206,73 @@ async function runClaude(settings, run) {
     }
     return fail({ kind: "other" }, `the agent reported an error: ${detail}`);
   }
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode ?? "?"}`;
-  const tail = stderrTail.trim().split("\n").slice(-3).join(" ").slice(0, 500);
-  return fail({ kind: "no-result" }, `the agent ${how} without a result${tail ? `: ${tail}` : ""}`);
+  return fail({ kind: "no-result" }, exitDescription(outcome, " without a result"));
+}
+
+// src/adapters/command-agent.ts
+function splitTemplate(template) {
+  const args = [];
+  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  for (const m of template.matchAll(re)) args.push(m[1] ?? m[2] ?? m[3] ?? "");
+  return args;
+}
+function commandArgs(template, run) {
+  const parts = splitTemplate(template);
+  const command = parts[0];
+  if (!command)
+    throw new Error(
+      "the agent command is empty: set SAMOCODE_AGENT_COMMAND (or the agent-command input)"
+    );
+  const fill = (arg) => arg.replaceAll("{prompt}", run.prompt).replaceAll("{context}", run.context);
+  const args = parts.slice(1).map(fill);
+  if (!template.includes("{prompt}")) args.push(run.prompt);
+  return { command, args };
+}
+function commandAgent(settings) {
+  return {
+    name: "command",
+    async run(run) {
+      const { command, args } = commandArgs(settings.template, run);
+      const outcome = await runAgentProcess(
+        command,
+        args,
+        { ...settings.baseEnv, ...run.env },
+        run,
+        (line) => {
+          const text = line.trim();
+          if (text) run.onActivity?.(text.length > 100 ? `${text.slice(0, 99)}…` : text);
+        },
+        settings.killGraceMs
+      );
+      const common2 = commonFailure(
+        outcome,
+        run,
+        { command, install: "install it or fix SAMOCODE_AGENT_COMMAND" },
+        {}
+      );
+      if (common2) return common2;
+      if (outcome.exitCode === 0) return { ok: true, durationMs: outcome.durationMs, stats: {} };
+      return {
+        ok: false,
+        durationMs: outcome.durationMs,
+        stats: {},
+        // A failing exit may pass on a second try (a flaky tool, a network blip).
+        failure: { kind: "no-result" },
+        message: outcome.spawnError ? `could not start "${command}": ${outcome.spawnError}` : exitDescription(outcome)
+      };
+    }
+  };
+}
+
+// src/adapters/agents.ts
+function makeAgent(choice) {
+  if (choice.kind === "command") {
+    return commandAgent({ template: choice.command ?? "", baseEnv: choice.claude.baseEnv });
+  }
+  return claudeCodeAgent(choice.claude);
+}
+function agentProgram(choice) {
+  return choice.kind === "command" ? splitTemplate(choice.command ?? "")[0] ?? "" : choice.claude.command;
 }
 
 // src/adapters/cli-settings.ts
@@ -21217,6 +21315,8 @@ var ConfigError = class extends Error {
 };
 var LAYOUT_KEYS = ["MAIN_REPO", "WORKTREES", "SESSIONS"];
 var ENV_KEYS = [
+  "SAMOCODE_AGENT",
+  "SAMOCODE_AGENT_COMMAND",
   "CLAUDE_PATH",
   "CLAUDE_MODEL",
   "CLAUDE_TIMEOUT",
@@ -21234,6 +21334,8 @@ var ENV_KEYS = [
 var wholeNumber = (what, min) => external_exports.string().trim().regex(/^\d+$/, `${what} must be a whole number`).transform(Number).refine((n2) => n2 >= min, `${what} must be at least ${min}`);
 var money = external_exports.string().trim().regex(/^\d+(\.\d+)?$/, "must be an amount in US dollars, like 5 or 12.50").transform(Number);
 var envSchema = external_exports.object({
+  SAMOCODE_AGENT: external_exports.enum(["claude", "command"]).default("claude"),
+  SAMOCODE_AGENT_COMMAND: external_exports.string().min(1).optional(),
   CLAUDE_PATH: external_exports.string().min(1).default("claude"),
   CLAUDE_MODEL: external_exports.string().min(1).optional(),
   CLAUDE_TIMEOUT: wholeNumber("seconds", 1).default(1800),
@@ -21265,6 +21367,7 @@ function loadCliSettings(input2) {
   }
   if (flags.timeout !== void 0) env.CLAUDE_TIMEOUT = flags.timeout;
   if (flags.model !== void 0) env.CLAUDE_MODEL = flags.model;
+  if (flags.agent !== void 0) env.SAMOCODE_AGENT = flags.agent;
   if (flags.maxCostUsd !== void 0) env.SAMOCODE_MAX_COST_USD = flags.maxCostUsd;
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -21273,6 +21376,7 @@ function loadCliSettings(input2) {
     const flag = {
       CLAUDE_TIMEOUT: "--timeout",
       CLAUDE_MODEL: "--model",
+      SAMOCODE_AGENT: "--agent",
       SAMOCODE_MAX_COST_USD: "--max-cost-usd"
     }[key];
     const where = flag ? `${key} (or ${flag})` : key;
@@ -21281,6 +21385,11 @@ function loadCliSettings(input2) {
     );
   }
   const e = parsed.data;
+  if (e.SAMOCODE_AGENT === "command" && !e.SAMOCODE_AGENT_COMMAND) {
+    throw new ConfigError(
+      'SAMOCODE_AGENT=command needs SAMOCODE_AGENT_COMMAND, e.g. "mytool run --system {context} {prompt}"'
+    );
+  }
   if (e.TELEGRAM_BOT_TOKEN === void 0 !== (e.TELEGRAM_CHAT_ID === void 0)) {
     throw new ConfigError(
       "Telegram needs both TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID, or neither"
@@ -21303,6 +21412,8 @@ function loadCliSettings(input2) {
     repo,
     worktrees: layout.WORKTREES ? expandPath(layout.WORKTREES, configDir) : join(home, "worktrees"),
     sessions: layout.SESSIONS ? expandPath(layout.SESSIONS, configDir) : join(home, "sessions"),
+    agent: e.SAMOCODE_AGENT,
+    ...e.SAMOCODE_AGENT_COMMAND ? { agentCommand: e.SAMOCODE_AGENT_COMMAND } : {},
     claudePath: e.CLAUDE_PATH,
     ...e.CLAUDE_MODEL ? { model: e.CLAUDE_MODEL } : {},
     timeoutSeconds: e.CLAUDE_TIMEOUT,
@@ -21939,6 +22050,7 @@ Options for commands that run the loop:
   --config <path>        a .samocode file (default: ./.samocode or <repo>/.samocode)
   --timeout <seconds>    time limit per iteration (CLAUDE_TIMEOUT, default 1800)
   --model <name>         model for the agent (CLAUDE_MODEL)
+  --agent claude|command the agent CLI (SAMOCODE_AGENT); "command" runs SAMOCODE_AGENT_COMMAND
   --max-cost-usd <n>     block the session once it has cost this much (SAMOCODE_MAX_COST_USD)
   --max-iterations <n>   stop this run after n iterations; resume later
 
@@ -21951,6 +22063,7 @@ var OPTIONS = {
   config: { type: "string" },
   timeout: { type: "string" },
   model: { type: "string" },
+  agent: { type: "string" },
   "max-cost-usd": { type: "string" },
   "max-iterations": { type: "string" },
   reply: { type: "string" },
@@ -22028,6 +22141,7 @@ function settingsFor(values, io) {
       ...values.repo !== void 0 ? { repo: values.repo } : {},
       ...values.timeout !== void 0 ? { timeout: values.timeout } : {},
       ...values.model !== void 0 ? { model: values.model } : {},
+      ...values.agent !== void 0 ? { agent: values.agent } : {},
       ...values["max-cost-usd"] !== void 0 ? { maxCostUsd: values["max-cost-usd"] } : {}
     }
   });
@@ -22129,12 +22243,7 @@ async function loop(settings, name, values, io) {
   const write = (event) => values.json ? io.out(JSON.stringify({ event })) : io.out(formatProgress(event));
   const result = await runSession(
     {
-      agent: claudeCodeAgent({
-        command: settings.claudePath,
-        ...settings.model ? { model: settings.model } : {},
-        ...settings.maxTurns ? { maxTurns: settings.maxTurns } : {},
-        baseEnv: agentBaseEnv(io.env)
-      }),
+      agent: makeAgent(agentChoice(settings, io)),
       store,
       git: gitCli,
       clock: systemClock,
@@ -22248,12 +22357,25 @@ async function statusCommand(values, wanted, io) {
   }
   return EXIT.ok;
 }
+function agentChoice(settings, io) {
+  return {
+    kind: settings.agent,
+    ...settings.agentCommand ? { command: settings.agentCommand } : {},
+    claude: {
+      command: settings.claudePath,
+      ...settings.model ? { model: settings.model } : {},
+      ...settings.maxTurns ? { maxTurns: settings.maxTurns } : {},
+      baseEnv: agentBaseEnv(io.env)
+    }
+  };
+}
 function checkAgent(settings, io) {
-  if (!findProgram(settings.claudePath, io.env, io.cwd)) {
-    throw new ConfigError(
-      `the agent program "${settings.claudePath}" was not found${settings.claudePath.includes("/") ? "" : " on PATH"}: install Claude Code (npm install -g @anthropic-ai/claude-code) or set CLAUDE_PATH to its path`
-    );
-  }
+  const program = agentProgram(agentChoice(settings, io));
+  if (findProgram(program, io.env, io.cwd)) return;
+  const where = program.includes("/") ? "" : " on PATH";
+  throw new ConfigError(
+    settings.agent === "command" ? `the agent program "${program}" (from SAMOCODE_AGENT_COMMAND) was not found${where}` : `the agent program "${program}" was not found${where}: install Claude Code (npm install -g @anthropic-ai/claude-code) or set CLAUDE_PATH to its path`
+  );
 }
 
 // src/cli.ts

@@ -13,6 +13,8 @@ export class ConfigError extends Error {
 
 export const LAYOUT_KEYS = ['MAIN_REPO', 'WORKTREES', 'SESSIONS'] as const;
 export const ENV_KEYS = [
+  'SAMOCODE_AGENT',
+  'SAMOCODE_AGENT_COMMAND',
   'CLAUDE_PATH',
   'CLAUDE_MODEL',
   'CLAUDE_TIMEOUT',
@@ -33,6 +35,7 @@ export interface CliFlags {
   repo?: string;
   timeout?: string;
   model?: string;
+  agent?: string;
   maxCostUsd?: string;
 }
 
@@ -41,6 +44,8 @@ export interface CliSettings {
   repo: string;
   worktrees: string;
   sessions: string;
+  agent: 'claude' | 'command';
+  agentCommand?: string;
   claudePath: string;
   model?: string;
   timeoutSeconds: number;
@@ -69,6 +74,8 @@ const money = z
   .transform(Number);
 
 const envSchema = z.object({
+  SAMOCODE_AGENT: z.enum(['claude', 'command']).default('claude'),
+  SAMOCODE_AGENT_COMMAND: z.string().min(1).optional(),
   CLAUDE_PATH: z.string().min(1).default('claude'),
   CLAUDE_MODEL: z.string().min(1).optional(),
   CLAUDE_TIMEOUT: wholeNumber('seconds', 1).default(1800),
@@ -107,6 +114,7 @@ export function loadCliSettings(input: {
   }
   if (flags.timeout !== undefined) env.CLAUDE_TIMEOUT = flags.timeout;
   if (flags.model !== undefined) env.CLAUDE_MODEL = flags.model;
+  if (flags.agent !== undefined) env.SAMOCODE_AGENT = flags.agent;
   if (flags.maxCostUsd !== undefined) env.SAMOCODE_MAX_COST_USD = flags.maxCostUsd;
 
   const parsed = envSchema.safeParse(env);
@@ -116,6 +124,7 @@ export function loadCliSettings(input: {
     const flag = {
       CLAUDE_TIMEOUT: '--timeout',
       CLAUDE_MODEL: '--model',
+      SAMOCODE_AGENT: '--agent',
       SAMOCODE_MAX_COST_USD: '--max-cost-usd',
     }[key];
     const where = flag ? `${key} (or ${flag})` : key;
@@ -124,6 +133,11 @@ export function loadCliSettings(input: {
     );
   }
   const e = parsed.data;
+  if (e.SAMOCODE_AGENT === 'command' && !e.SAMOCODE_AGENT_COMMAND) {
+    throw new ConfigError(
+      'SAMOCODE_AGENT=command needs SAMOCODE_AGENT_COMMAND, e.g. "mytool run --system {context} {prompt}"',
+    );
+  }
   if ((e.TELEGRAM_BOT_TOKEN === undefined) !== (e.TELEGRAM_CHAT_ID === undefined)) {
     throw new ConfigError(
       'Telegram needs both TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID, or neither',
@@ -148,6 +162,8 @@ export function loadCliSettings(input: {
     repo,
     worktrees: layout.WORKTREES ? expandPath(layout.WORKTREES, configDir) : join(home, 'worktrees'),
     sessions: layout.SESSIONS ? expandPath(layout.SESSIONS, configDir) : join(home, 'sessions'),
+    agent: e.SAMOCODE_AGENT,
+    ...(e.SAMOCODE_AGENT_COMMAND ? { agentCommand: e.SAMOCODE_AGENT_COMMAND } : {}),
     claudePath: e.CLAUDE_PATH,
     ...(e.CLAUDE_MODEL ? { model: e.CLAUDE_MODEL } : {}),
     timeoutSeconds: e.CLAUDE_TIMEOUT,

@@ -51,10 +51,23 @@ export function readActionInputs(getInput: (name: string) => string) {
   }
   const permissions = parsePermissionList(raw('allowed-permissions', 'write,maintain,admin'));
   if ('error' in permissions) throw new Error(`input "allowed-permissions": ${permissions.error}`);
+  const agentInput = raw('agent', 'claude');
+  if (agentInput !== 'claude' && agentInput !== 'command') {
+    throw new Error(`input "agent" must be "claude" or "command" (got "${agentInput}")`);
+  }
+  const agent: 'claude' | 'command' = agentInput;
+  const agentCommand = raw('agent-command');
+  if (agent === 'command' && !agentCommand) {
+    throw new Error(
+      'input "agent-command" is needed with agent: command, e.g. "mytool run --system {context} {prompt}"',
+    );
+  }
   const mode = raw('mode', 'event');
   if (mode !== 'event' && mode !== 'sweep')
     throw new Error(`input "mode" must be "event" or "sweep" (got "${mode}")`);
   return {
+    agent,
+    agentCommand,
     slackWebhookUrl: raw('slack-webhook-url'),
     webhookUrl: raw('webhook-url'),
     mode,

@@ -13,7 +13,7 @@ import { handleIntent } from '../app/github-flow.js';
 import type { GithubDeps, GithubSettings } from '../app/github-session.js';
 import { bundledPrompts } from '../app/prompts.js';
 import { agentBaseEnv } from '../adapters/agent-env.js';
-import { claudeCodeAgent } from '../adapters/claude-code-agent.js';
+import { makeAgent } from '../adapters/agents.js';
 import { fsSessionStore } from '../adapters/fs-session-store.js';
 import { createGit } from '../adapters/git-cli.js';
 import {
@@ -100,15 +100,19 @@ export async function run(): Promise<void> {
       warn: (line) => core.warning(line),
     };
     const deps: GithubDeps = {
-      agent: claudeCodeAgent({
-        command: inputs.claudePath,
-        ...(inputs.model ? { model: inputs.model } : {}),
-        ...(inputs.maxTurns ? { maxTurns: inputs.maxTurns } : {}),
-        baseEnv: {
-          ...agentBaseEnv(process.env),
-          ...(inputs.agentGithubToken
-            ? { GITHUB_TOKEN: inputs.agentGithubToken, GH_TOKEN: inputs.agentGithubToken }
-            : {}),
+      agent: makeAgent({
+        kind: inputs.agent,
+        ...(inputs.agentCommand ? { command: inputs.agentCommand } : {}),
+        claude: {
+          command: inputs.claudePath,
+          ...(inputs.model ? { model: inputs.model } : {}),
+          ...(inputs.maxTurns ? { maxTurns: inputs.maxTurns } : {}),
+          baseEnv: {
+            ...agentBaseEnv(process.env),
+            ...(inputs.agentGithubToken
+              ? { GITHUB_TOKEN: inputs.agentGithubToken, GH_TOKEN: inputs.agentGithubToken }
+              : {}),
+          },
         },
       }),
       store: fsSessionStore(join(env.workspace, inputs.sessionsDir)),

@@ -21,7 +21,8 @@ import {
   startSession,
 } from '../app/session-actions.js';
 import { agentBaseEnv } from '../adapters/agent-env.js';
-import { claudeCodeAgent } from '../adapters/claude-code-agent.js';
+import { agentProgram, makeAgent } from '../adapters/agents.js';
+import type { AgentChoice } from '../adapters/agents.js';
 import { ConfigError, gitToplevel, loadCliSettings } from '../adapters/cli-settings.js';
 import type { CliSettings } from '../adapters/cli-settings.js';
 import { findProgram } from '../adapters/find-program.js';
@@ -53,6 +54,7 @@ Options for commands that run the loop:
   --config <path>        a .samocode file (default: ./.samocode or <repo>/.samocode)
   --timeout <seconds>    time limit per iteration (CLAUDE_TIMEOUT, default 1800)
   --model <name>         model for the agent (CLAUDE_MODEL)
+  --agent claude|command the agent CLI (SAMOCODE_AGENT); "command" runs SAMOCODE_AGENT_COMMAND
   --max-cost-usd <n>     block the session once it has cost this much (SAMOCODE_MAX_COST_USD)
   --max-iterations <n>   stop this run after n iterations; resume later
 
@@ -76,6 +78,7 @@ const OPTIONS = {
   config: { type: 'string' },
   timeout: { type: 'string' },
   model: { type: 'string' },
+  agent: { type: 'string' },
   'max-cost-usd': { type: 'string' },
   'max-iterations': { type: 'string' },
   reply: { type: 'string' },
@@ -156,6 +159,7 @@ function settingsFor(values: Values, io: CliIo): CliSettings {
       ...(values.repo !== undefined ? { repo: values.repo } : {}),
       ...(values.timeout !== undefined ? { timeout: values.timeout } : {}),
       ...(values.model !== undefined ? { model: values.model } : {}),
+      ...(values.agent !== undefined ? { agent: values.agent } : {}),
       ...(values['max-cost-usd'] !== undefined ? { maxCostUsd: values['max-cost-usd'] } : {}),
     },
   });
@@ -277,12 +281,7 @@ async function loop(
     values.json ? io.out(JSON.stringify({ event })) : io.out(formatProgress(event));
   const result: RunResult = await runSession(
     {
-      agent: claudeCodeAgent({
-        command: settings.claudePath,
-        ...(settings.model ? { model: settings.model } : {}),
-        ...(settings.maxTurns ? { maxTurns: settings.maxTurns } : {}),
-        baseEnv: agentBaseEnv(io.env),
-      }),
+      agent: makeAgent(agentChoice(settings, io)),
       store,
       git: gitCli,
       clock: systemClock,
@@ -403,11 +402,27 @@ async function statusCommand(
   return EXIT.ok;
 }
 
+function agentChoice(settings: CliSettings, io: CliIo): AgentChoice {
+  return {
+    kind: settings.agent,
+    ...(settings.agentCommand ? { command: settings.agentCommand } : {}),
+    claude: {
+      command: settings.claudePath,
+      ...(settings.model ? { model: settings.model } : {}),
+      ...(settings.maxTurns ? { maxTurns: settings.maxTurns } : {}),
+      baseEnv: agentBaseEnv(io.env),
+    },
+  };
+}
+
 function checkAgent(settings: CliSettings, io: CliIo): void {
-  if (!findProgram(settings.claudePath, io.env, io.cwd)) {
-    throw new ConfigError(
-      `the agent program "${settings.claudePath}" was not found${settings.claudePath.includes('/') ? '' : ' on PATH'}: ` +
-        'install Claude Code (npm install -g @anthropic-ai/claude-code) or set CLAUDE_PATH to its path',
-    );
-  }
+  const program = agentProgram(agentChoice(settings, io));
+  if (findProgram(program, io.env, io.cwd)) return;
+  const where = program.includes('/') ? '' : ' on PATH';
+  throw new ConfigError(
+    settings.agent === 'command'
+      ? `the agent program "${program}" (from SAMOCODE_AGENT_COMMAND) was not found${where}`
+      : `the agent program "${program}" was not found${where}: ` +
+          'install Claude Code (npm install -g @anthropic-ai/claude-code) or set CLAUDE_PATH to its path',
+  );
 }

@@ -159,6 +159,7 @@ describe('loadCliSettings', () => {
       repo,
       worktrees: join(repo, '..', 'project-samocode', 'worktrees'),
       sessions: join(repo, '..', 'project-samocode', 'sessions'),
+      agent: 'claude',
       claudePath: 'claude',
       timeoutSeconds: 1800,
       maxRetries: 2,

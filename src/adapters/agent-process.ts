@@ -1,0 +1,155 @@
+// Running one agent process for an iteration, whatever the agent: its own process group, output
+// streamed to the log file as it arrives (and to a line reader), the time limit, stall detection,
+// interruption, and nothing of its process tree left behind. Adapters map the outcome.
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { once } from 'node:events';
+import { execa } from 'execa';
+import type { AgentFailure } from '../core/agent-retry.js';
+import type { AgentResult, AgentRun, AgentStats } from '../app/ports.js';
+import { groupAlive, signalGroup, terminateGroup } from './process-group.js';
+import { lineSplitter } from './stream-lines.js';
+
+export interface ProcessOutcome {
+  durationMs: number;
+  /** Set when the orchestrator ended the process. */
+  ended?: 'timeout' | 'aborted' | 'stalled';
+  exitCode?: number;
+  signal?: string;
+  /** The program does not exist. */
+  missing?: boolean;
+  spawnError?: string;
+  stderrTail: string;
+}
+
+export async function runAgentProcess(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  run: AgentRun,
+  onLine: (line: string) => void,
+  killGraceMs = 5_000,
+): Promise<ProcessOutcome> {
+  const started = Date.now();
+  await mkdir(dirname(run.logFile), { recursive: true });
+  const log = createWriteStream(run.logFile, { flags: 'a' });
+  const lines = lineSplitter(onLine);
+  let stderrTail = '';
+
+  const child = execa(command, args, {
+    cwd: run.cwd,
+    env,
+    extendEnv: false,
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+    // Its own process group, so a timeout can end the agent and everything it started.
+    detached: true,
+    cleanup: false,
+  });
+
+  let ended: ProcessOutcome['ended'];
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = (why: NonNullable<ProcessOutcome['ended']>) => {
+    if (ended) return;
+    ended = why;
+    killTimer = terminateGroup(child.pid, killGraceMs);
+  };
+  const timer = setTimeout(() => stop('timeout'), run.timeoutMs);
+  // An agent that prints nothing for this long is stuck (a hung API call, a wedged tool).
+  let stallTimer: NodeJS.Timeout | undefined;
+  const watchStall = () => {
+    if (!run.stallMs) return;
+    clearTimeout(stallTimer);
+    stallTimer = setTimeout(() => stop('stalled'), run.stallMs);
+  };
+  watchStall();
+  const onAbort = () => stop('aborted');
+  run.signal?.addEventListener('abort', onAbort, { once: true });
+  if (run.signal?.aborted) onAbort();
+  // If this process is told to stop, the agent's group must not outlive it.
+  const onExit = () => signalGroup(child.pid, 'SIGKILL');
+  process.once('exit', onExit);
+
+  child.stdout?.on('data', (chunk: Buffer) => {
+    watchStall();
+    lines.push(chunk);
+  });
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString('utf8')).slice(-4_000);
+  });
+
+  const outcome: Omit<ProcessOutcome, 'durationMs' | 'stderrTail'> = {};
+  try {
+    const done = await child;
+    if (done.exitCode !== undefined) outcome.exitCode = done.exitCode;
+    if (done.signal) outcome.signal = done.signal;
+    const cause = (done as { cause?: unknown }).cause as NodeJS.ErrnoException | undefined;
+    if (done.failed && cause?.code) {
+      outcome.spawnError = cause.message;
+      outcome.missing = cause.code === 'ENOENT';
+    }
+  } catch (error) {
+    outcome.spawnError = (error as Error).message;
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(stallTimer);
+    run.signal?.removeEventListener('abort', onAbort);
+    process.off('exit', onExit);
+  }
+  // Whatever the agent left running in its group (background shells, servers) ends with it.
+  if (groupAlive(child.pid)) signalGroup(child.pid, 'SIGKILL');
+  if (killTimer) clearTimeout(killTimer);
+  lines.end();
+  log.end();
+  await once(log, 'close').catch(() => undefined);
+  return { ...outcome, ...(ended ? { ended } : {}), durationMs: Date.now() - started, stderrTail };
+}
+
+/** The failures every adapter reports the same way: stopped by us, or never started. */
+export function commonFailure(
+  outcome: ProcessOutcome,
+  run: AgentRun,
+  program: { command: string; install: string },
+  stats: AgentStats,
+): AgentResult | undefined {
+  const fail = (failure: AgentFailure, message: string): AgentResult => ({
+    ok: false,
+    durationMs: outcome.durationMs,
+    stats,
+    failure,
+    message,
+  });
+  if (outcome.ended === 'aborted') return fail({ kind: 'aborted' }, 'the run was interrupted');
+  if (outcome.ended === 'stalled') {
+    const quiet = Math.round((run.stallMs ?? 0) / 1000);
+    return fail(
+      { kind: 'stalled' },
+      `the agent printed nothing for ${quiet}s and was stopped as stalled`,
+    );
+  }
+  if (outcome.ended === 'timeout') {
+    const seconds = Math.round(run.timeoutMs / 1000);
+    return fail(
+      { kind: 'timeout' },
+      `no result within the iteration time limit of ${seconds}s; the agent was stopped`,
+    );
+  }
+  if (outcome.missing) {
+    return fail(
+      { kind: 'other' },
+      `the agent program "${program.command}" was not found: ${program.install}`,
+    );
+  }
+  return undefined;
+}
+
+export function exitDescription(outcome: ProcessOutcome, what = ''): string {
+  const how = outcome.signal
+    ? `was killed by ${outcome.signal}`
+    : `exited with code ${outcome.exitCode ?? '?'}`;
+  const tail = outcome.stderrTail.trim().split('\n').slice(-3).join(' ').slice(0, 500);
+  return `the agent ${how}${what}${tail ? `: ${tail}` : ''}`;
+}

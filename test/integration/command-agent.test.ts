@@ -1,0 +1,105 @@
+// Any CLI as the agent, through a command template: the same session engine, a different program.
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { commandArgs, splitTemplate } from '../../src/adapters/command-agent.js';
+import { gitEnv, repoWithOrigin, tempDir } from '../support/temp.js';
+
+describe('command templates', () => {
+  it('split on whitespace with quotes, fill placeholders, and append the prompt when it has no place', () => {
+    expect(splitTemplate(`tool exec --system "{context} here" '{prompt}'`)).toEqual([
+      'tool',
+      'exec',
+      '--system',
+      '{context} here',
+      '{prompt}',
+    ]);
+    expect(
+      commandArgs('tool --ctx {context} -p {prompt}', { prompt: 'P q', context: 'C' }),
+    ).toEqual({ command: 'tool', args: ['--ctx', 'C', '-p', 'P q'] });
+    expect(commandArgs('tool run', { prompt: 'P', context: 'C' })).toEqual({
+      command: 'tool',
+      args: ['run', 'P'],
+    });
+    expect(() => commandArgs('  ', { prompt: 'P', context: 'C' })).toThrow(
+      /the agent command is empty/,
+    );
+  });
+});
+
+describe('samocode with --agent command', () => {
+  it('runs any CLI as the agent, with the session context, and retries a failing exit', async () => {
+    const root = tempDir();
+    const { repo } = repoWithOrigin(root);
+    const tool = join(root, 'tool.sh');
+    const count = join(root, 'count');
+    writeFileSync(
+      tool,
+      `#!/bin/sh
+# A minimal agent CLI: fails the first time, then writes a signal from the context it was given.
+n=$(( $(cat "${count}" 2>/dev/null || echo 0) + 1 )); echo "$n" > "${count}"
+if [ "$n" = 1 ]; then echo "flaky start" >&2; exit 5; fi
+echo "working on phase $SAMOCODE_PHASE"
+case "$1" in *"Session folder: $SAMOCODE_SESSION_DIR"*) ;; *) echo "no context" >&2; exit 9 ;; esac
+printf '{"status":"blocked","reason":"tool saw %s"}' "$SAMOCODE_PHASE" > "$SAMOCODE_SESSION_DIR/_signal.json"
+`,
+    );
+    chmodSync(tool, 0o755);
+    const run = await execa(
+      process.execPath,
+      [
+        resolve('dist/cli.js'),
+        'run',
+        '--task',
+        'Use another agent',
+        '--session',
+        'other',
+        '--agent',
+        'command',
+      ],
+      {
+        cwd: repo,
+        env: {
+          ...gitEnv,
+          HOME: join(root, 'home'),
+          PATH: process.env.PATH ?? '',
+          SAMOCODE_AGENT_COMMAND: `${tool} {context}`,
+          SAMOCODE_RETRY_DELAY: '0',
+        },
+        extendEnv: false,
+        reject: false,
+      },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toContain('↻ the agent exited with code 5: flaky start; retrying');
+    expect(run.stdout).toContain('· working on phase init');
+    expect(run.stdout).toContain('Blocked: tool saw init');
+    const sessions = join(root, 'project-samocode', 'sessions');
+    const [name] = readdirSync(sessions);
+    const history = readFileSync(join(sessions, name ?? '', '_signal_history.jsonl'), 'utf8');
+    expect(history).toContain('"attempts":2');
+  });
+
+  it('says what is missing when the command is not set or not found', async () => {
+    const { repo } = repoWithOrigin();
+    const cli = (env: Record<string, string>) =>
+      execa(
+        process.execPath,
+        [resolve('dist/cli.js'), 'run', '--task', 'x', '--agent', 'command'],
+        {
+          cwd: repo,
+          env: { ...gitEnv, PATH: process.env.PATH ?? '', ...env },
+          extendEnv: false,
+          reject: false,
+        },
+      );
+    expect((await cli({})).stderr).toBe(
+      'samocode: SAMOCODE_AGENT=command needs SAMOCODE_AGENT_COMMAND, e.g. "mytool run --system {context} {prompt}"',
+    );
+    expect((await cli({ SAMOCODE_AGENT_COMMAND: 'no-such-tool {prompt}' })).stderr).toBe(
+      'samocode: the agent program "no-such-tool" (from SAMOCODE_AGENT_COMMAND) was not found on PATH',
+    );
+  });
+});
