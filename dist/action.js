@@ -14901,9 +14901,10 @@ function whatToDo(state) {
   if (state.status === "done") return `Done: ${state.summary || "no summary"}`;
   return "Working…";
 }
-function statusComment(state, overview, links) {
+function statusComment(state, overview, links, now) {
   const t = state.totals;
   const phaseCount = state.phaseIterations[state.phase] ?? 0;
+  const elapsed = now ? duration3(Date.parse(now) - Date.parse(state.createdAt)) : void 0;
   const linkLine = [
     links.run ? `[this run](${links.run})` : "",
     links.branch ? `[branch](${links.branch})` : "",
@@ -14921,12 +14922,22 @@ function statusComment(state, overview, links) {
     "| | |",
     "| --- | --- |",
     `| Iteration | ${state.iteration} (${phaseCount} in ${state.phase}) |`,
+    ...elapsed ? [`| Elapsed | ${elapsed} (agent ${duration3(t.agentMs)}) |`] : [],
     `| Last action | ${cell(overview.lastAction)} |`,
     `| Next | ${cell(overview.next)} |`,
     `| Cost | ${formatUsd(t.costUsd)} · ${(t.inputTokens + t.outputTokens).toLocaleString("en-US")} tokens · ${t.turns} turns |`,
     "",
     linkLine.join(" · ")
   ].join("\n");
+}
+function duration3(ms) {
+  if (!Number.isFinite(ms) || ms < 0) return "–";
+  const minutes = Math.floor(ms / 6e4);
+  if (minutes < 1) return `${Math.max(0, Math.round(ms / 1e3))} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 function cell(text) {
   return (text ?? "–").replace(/\|/g, "\\|").replace(/\s+/g, " ").slice(0, 300);
@@ -16408,7 +16419,8 @@ async function updateStatus(deps, s, session) {
   const body = statusComment(
     session.state,
     { ...lastAction ? { lastAction } : {}, ...next ? { next } : {} },
-    linksFor(s, session, session.record.pr)
+    linksFor(s, session, session.record.pr),
+    deps.clock.now().toISOString()
   );
   if (session.record.statusCommentId !== void 0) {
     await deps.issues.updateComment(session.record.statusCommentId, body);

@@ -175,6 +175,7 @@ export async function updateStatus(
     session.state,
     { ...(lastAction ? { lastAction } : {}), ...(next ? { next } : {}) },
     linksFor(s, session, session.record.pr),
+    deps.clock.now().toISOString(),
   );
   if (session.record.statusCommentId !== undefined) {
     await deps.issues.updateComment(session.record.statusCommentId, body);

@@ -59,9 +59,11 @@ export function statusComment(
   state: SessionState,
   overview: { lastAction?: string; next?: string },
   links: Links,
+  now?: string,
 ): string {
   const t = state.totals;
   const phaseCount = state.phaseIterations[state.phase] ?? 0;
+  const elapsed = now ? duration(Date.parse(now) - Date.parse(state.createdAt)) : undefined;
   const linkLine = [
     links.run ? `[this run](${links.run})` : '',
     links.branch ? `[branch](${links.branch})` : '',
@@ -79,12 +81,24 @@ export function statusComment(
     '| | |',
     '| --- | --- |',
     `| Iteration | ${state.iteration} (${phaseCount} in ${state.phase}) |`,
+    ...(elapsed ? [`| Elapsed | ${elapsed} (agent ${duration(t.agentMs)}) |`] : []),
     `| Last action | ${cell(overview.lastAction)} |`,
     `| Next | ${cell(overview.next)} |`,
     `| Cost | ${formatUsd(t.costUsd)} · ${(t.inputTokens + t.outputTokens).toLocaleString('en-US')} tokens · ${t.turns} turns |`,
     '',
     linkLine.join(' · '),
   ].join('\n');
+}
+
+/** `3 min`, `1 h 12 min`, `2 d 3 h`: the coarse time people read in a status line. */
+export function duration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
 function cell(text: string | undefined): string {

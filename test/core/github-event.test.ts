@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { routeEvent, slashCommand } from '../../src/core/github-event.js';
 import {
+  duration,
   pipeline,
   questionsComment,
   statusComment,
@@ -199,6 +200,22 @@ describe('rendering', () => {
     expect(body).toContain('| Last action | wrote \\| the plan |');
     expect(body).toContain('Waiting for plan approval');
     expect(body).toContain('[PR #3](u)');
+  });
+
+  it('shows how long the session has run', () => {
+    const body = statusComment(
+      {
+        ...state,
+        createdAt: '2026-11-25T10:00:00.000Z',
+        totals: { ...state.totals, agentMs: 1_500_000 },
+      },
+      {},
+      {},
+      '2026-11-25T11:12:30.000Z',
+    );
+    expect(body).toContain('| Elapsed | 1 h 12 min (agent 25 min) |');
+    expect(duration(42_000)).toBe('42 s');
+    expect(duration(3 * 86_400_000 + 7_200_000)).toBe('3 d 2 h');
   });
 
   it('lists questions with options and suggestions', () => {
