@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionRig } from '../support/action-rig.js';
+import { until } from '../support/wait.js';
 import { startFakeGitHub } from '../support/fake-github.js';
 import type { FakeGitHub } from '../support/fake-github.js';
 import { processesMentioning } from '../support/claude-cli.js';
@@ -60,14 +61,6 @@ exec "${real}" "$@"
       rmSync(join(control, 'pause'), { force: true });
     },
   };
-}
-
-async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const person = { login: 'octo' };

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionRig } from '../support/action-rig.js';
+import { until } from '../support/wait.js';
 import { startFakeGitHub } from '../support/fake-github.js';
 import type { FakeGitHub } from '../support/fake-github.js';
 
@@ -15,14 +16,6 @@ afterAll(async () => {
 });
 
 const person = { login: 'octo' };
-
-async function until(check: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('two runs at once', () => {
   it('the second exits as busy; its comment is applied by the run in progress', async () => {
@@ -55,7 +48,7 @@ describe('two runs at once', () => {
 
     // The answer starts a long run; while it works, another comment arrives and its run starts.
     const first = rig.run('issue_comment', rig.comment(81, 'Q1: A', person));
-    await until(() => existsSync(mark));
+    await until(() => existsSync(mark), 'the agent to start working');
     const second = await rig.run('issue_comment', rig.comment(81, '/samocode status', person));
     expect(second.exitCode).toBe(0);
     expect(second.outputs.status).toBe('busy');

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionRig } from '../support/action-rig.js';
+import { until } from '../support/wait.js';
 import { processesMentioning } from '../support/claude-cli.js';
 import { startFakeGitHub } from '../support/fake-github.js';
 import type { FakeGitHub } from '../support/fake-github.js';
@@ -39,11 +40,7 @@ describe('sweep mode', () => {
     rig.openIssue(92, 'Dies', 'x');
     await rig.run('issues', rig.labeled(91, 'samocode', person));
     await rig.run('issues', rig.labeled(92, 'samocode', person), {}, (child) => {
-      const timer = setInterval(() => {
-        if (!existsSync(mark)) return;
-        clearInterval(timer);
-        child.kill('SIGKILL');
-      }, 25);
+      void until(() => existsSync(mark), 'the agent to start').then(() => child.kill('SIGKILL'));
     });
     for (const pid of processesMentioning(rig.root)) process.kill(pid, 'SIGKILL');
 
