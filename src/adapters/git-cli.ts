@@ -256,6 +256,22 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
         .map((p) => p.slice(p.lastIndexOf('/') + 1));
     },
 
+    async headCommit(cwd) {
+      return git(cwd, ['rev-parse', 'HEAD']);
+    },
+
+    async readFileAt(cwd, commit, path) {
+      // Only a sha: the commit comes from a review or a comment, never an option or a ref name.
+      if (!/^[0-9a-f]{7,40}$/i.test(commit)) return null;
+      const shown = await execa('git', ['show', `${commit}:${path}`], {
+        cwd,
+        reject: false,
+        stdin: 'ignore',
+        stripFinalNewline: false,
+      });
+      return shown.exitCode === 0 ? shown.stdout : null;
+    },
+
     async push(cwd, branch) {
       for (let attempt = 1; ; attempt++) {
         const pushed = await execa(

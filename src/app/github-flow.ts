@@ -17,13 +17,19 @@ import { SessionError, appendHistory, saveState, syncOverviewFile } from './sess
 import {
   answerQuestions,
   approve,
+  budget,
+  pause,
   requestChanges,
   resume,
+  rewind,
+  skip,
   startSession,
 } from './session-actions.js';
 import {
   ensureLabels,
   findIssueSession,
+  planHash,
+  recordPlanVersion,
   publish,
   STATE_LABELS,
   stateLabel,
@@ -267,13 +273,23 @@ async function runAndPublish(
           await deps.git.commitAll(s.workspace, message);
           await deps.branches.push(s.workspace, session.branch);
         },
-        // GitHub is asked about stops at most every `stopPollMs`, and the status comment is
+        // GitHub is asked for new comments at most every `stopPollMs`, and the status comment is
         // edited when the phase changes or `statusIntervalMs` passed: quick iterations cost no calls.
-        stopRequested: async (state) => {
+        between: async (state) => {
           const now = deps.clock.now().getTime();
           if (now - lastPoll < s.stopPollMs) return undefined;
           lastPoll = now;
-          return stopRequested(deps, { ...session, state });
+          const before = { ...session, state };
+          session = await steerBetween(deps, s, before);
+          if (session.state === before.state) return undefined;
+          lastStatus = now;
+          await updateStatus(deps, s, session).then(
+            (record) => {
+              session = { ...session, record };
+            },
+            (error: Error) => s.warn(`could not update the status comment: ${error.message}`),
+          );
+          return { state: session.state, message: 'apply comments made during the run' };
         },
         afterIteration: async (state) => {
           const now = deps.clock.now().getTime();
@@ -289,6 +305,10 @@ async function runAndPublish(
     // The run's own budget is spent: the continuation carries on, not another round here.
     if (run.stop === 'run-limit' || run.stop === 'aborted') break;
     if (session.state.status === 'waiting') {
+      // The new plan version is bound first, so an approval written while it was being made
+      // counts for the old one.
+      if (session.state.waitingFor === 'plan_approval')
+        session = { ...session, record: await recordPlanVersion(deps, s, session) };
       session = await catchUpComments(deps, s, session);
       await saveAndPush(deps, s, session, 'apply comments made during the run');
     }
@@ -334,22 +354,18 @@ async function stop(deps: GithubDeps, session: OpenSession, why: string): Promis
   return { ...session, state };
 }
 
-/** Between iterations: a `/samocode stop`, a removed trigger label or a closed issue ends the run. */
-async function stopRequested(deps: GithubDeps, session: OpenSession): Promise<string | undefined> {
+/**
+ * Between iterations: comments made during the run are applied at once (a stop, a pause, a rewind
+ * …), so a person steering a long run is heard within an iteration; a closed issue stops the session.
+ */
+async function steerBetween(
+  deps: GithubDeps,
+  s: GithubSettings,
+  session: OpenSession,
+): Promise<OpenSession> {
   const issue = await deps.issues.getIssue(session.record.issue);
-  if (!issue.open) return 'the issue was closed';
-  const comments = await deps.issues.listComments(
-    session.record.issue,
-    session.record.seenCommentsUntil,
-  );
-  const stopper = comments.find(
-    (c) =>
-      !isBefore(session.record, c.id) &&
-      !c.author.isBot &&
-      !wasHandled(session.record, c.id) &&
-      slashCommand(c.body) === 'stop',
-  );
-  return stopper ? `@${stopper.author.login} asked to stop` : undefined;
+  if (!issue.open) return stop(deps, session, 'the issue was closed');
+  return catchUpComments(deps, s, session);
 }
 
 /**
@@ -406,7 +422,8 @@ async function applyComment(
   comment: IssueComment,
 ): Promise<OpenSession> {
   const store = { store: deps.store, clock: deps.clock };
-  const who = `@${comment.author.login}`;
+  const login = comment.author.login;
+  const who = `@${login}`;
   const reply = (text: string) =>
     deps.issues.createComment(session.record.issue, replyComment(text));
   const accepted = () => deps.issues.react(comment.id, 'eyes');
@@ -415,34 +432,59 @@ async function applyComment(
     try {
       const state = await action();
       await accepted();
-      return { ...session, state };
+      const said = comment.body.trim().split('\n')[0]?.slice(0, 100) ?? '';
+      return {
+        ...session,
+        state,
+        record: { ...session.record, lastCommand: `\`${said}\` by ${who}` },
+      };
     } catch (error) {
       if (!(error instanceof SessionError)) throw error;
       await reply(`${who} ${error.message}`);
       return session;
     }
   };
-  if (command === 'approve') return attempt(() => approve(store, session.name));
-  if (command === 'resume') return attempt(() => resume(store, session.name));
-  if (command === 'stop') {
-    await accepted();
-    return stop(deps, session, `${who} asked to stop`);
-  }
-  if (command === 'status') {
-    await reply(
-      `${whatToDo(session.state)} (phase ${session.state.phase}, iteration ${session.state.iteration})`,
-    );
-    return session;
-  }
-  if (typeof command === 'object') {
-    await reply(
-      `${who} unknown command \`/samocode ${command.unknown}\`: use approve, resume, stop or status.`,
-    );
-    return session;
+  if (command) {
+    switch (command.kind) {
+      case 'approve':
+        return attempt(() =>
+          approveBound(deps, s, session, {
+            by: login,
+            commentId: comment.id,
+            ...(command.version ? { commit: command.version } : {}),
+          }),
+        );
+      case 'resume':
+        return attempt(() => resume(store, session.name, login));
+      case 'pause':
+        return attempt(() => pause(store, session.name, login));
+      case 'skip':
+        return attempt(() => skip(store, session.name, login));
+      case 'rewind':
+        return attempt(() => rewind(store, session.name, command.phase, login));
+      case 'budget':
+        return attempt(() => budget(store, session.name, command.usd, login));
+      case 'stop': {
+        await accepted();
+        const stopped = await stop(deps, session, `${who} asked to stop`);
+        return {
+          ...stopped,
+          record: { ...stopped.record, lastCommand: `\`/samocode stop\` by ${who}` },
+        };
+      }
+      case 'status':
+        await reply(
+          `${whatToDo(session.state)} (phase ${session.state.phase}, iteration ${session.state.iteration})`,
+        );
+        return session;
+      case 'invalid':
+        await reply(`${who} ${command.error}.`);
+        return session;
+    }
   }
   if (session.state.status === 'waiting' && session.state.waitingFor === 'qa_answers') {
     try {
-      const outcome = await answerQuestions(store, session.name, comment.body);
+      const outcome = await answerQuestions(store, session.name, comment.body, login);
       await accepted();
       if (outcome.kind === 'incomplete') {
         const recorded = outcome.recorded.map((n) => `Q${n}`).join(', ');
@@ -486,8 +528,20 @@ async function applyReview(
     return { ...session, record };
   }
   if (review.state === 'approved') {
-    const state = await approve(store, session.name);
-    return { ...session, state, record };
+    try {
+      const state = await approveBound(deps, s, session, {
+        by: review.author.login,
+        ...(review.commitId ? { commit: review.commitId } : {}),
+      });
+      return { ...session, state, record };
+    } catch (error) {
+      if (!(error instanceof SessionError)) throw error;
+      await deps.issues.createComment(
+        session.record.issue,
+        replyComment(`@${review.author.login} ${error.message}`),
+      );
+      return { ...session, record };
+    }
   }
   if (review.state === 'changes_requested' || review.state === 'commented') {
     const inline = (await deps.pulls.reviewComments(pr, review.id)).map((c) => ({
@@ -512,6 +566,39 @@ async function applyReview(
     return { ...session, state, record };
   }
   return { ...session, record };
+}
+
+/**
+ * Approves the plan only when the approval was given on the version under review: a review on a
+ * commit whose plan differs, or a comment written before the current version was posted, is for
+ * an older plan and leaves the gate closed (the error says where the new version is).
+ */
+async function approveBound(
+  deps: GithubDeps,
+  s: GithubSettings,
+  session: OpenSession,
+  given: { by: string; commit?: string; commentId?: number },
+): Promise<SessionState> {
+  const plan = session.record.plan;
+  const waiting =
+    session.state.status === 'waiting' && session.state.waitingFor === 'plan_approval';
+  if (plan && waiting) {
+    const current = `\`${plan.commit.slice(0, 7)}\` (${s.serverUrl.replace(/\/+$/, '')}/${s.repository}/blob/${plan.commit}/${plan.path})`;
+    const retry = `; review that version and approve again`;
+    if (given.commit) {
+      const text = await deps.branches.readFileAt(s.workspace, given.commit, plan.path);
+      if (text === null || planHash(text) !== plan.hash) {
+        throw new SessionError(
+          `that approval was given on \`${given.commit.slice(0, 7)}\`, not on the plan under review: the current version is ${current}${retry}`,
+        );
+      }
+    } else if (given.commentId !== undefined && given.commentId <= plan.afterComment) {
+      throw new SessionError(
+        `that approval was written before the current version of the plan was posted: the plan under review is ${current}${retry}`,
+      );
+    }
+  }
+  return approve({ store: deps.store, clock: deps.clock }, session.name, given.by);
 }
 
 /** Why this person may not steer the session, or undefined when they may. */

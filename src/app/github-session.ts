@@ -173,7 +173,12 @@ export async function updateStatus(
   const next = readStatusField(overview, 'Next');
   const body = statusComment(
     session.state,
-    { ...(lastAction ? { lastAction } : {}), ...(next ? { next } : {}) },
+    {
+      ...(lastAction ? { lastAction } : {}),
+      ...(next ? { next } : {}),
+      ...(session.record.lastCommand ? { lastCommand: session.record.lastCommand } : {}),
+      ...(session.record.plan ? { planVersion: session.record.plan.commit } : {}),
+    },
     linksFor(s, session, session.record.pr),
     deps.clock.now().toISOString(),
   );
@@ -221,6 +226,39 @@ async function latestPlan(
   return text === null ? undefined : { file, text };
 }
 
+/** The repository path of a file in the session folder. */
+export function sessionFilePath(s: GithubSettings, session: string, file: string): string {
+  return `${s.sessionsDir.replace(/^\.?\/+|\/+$/g, '')}/${session}/${file}`;
+}
+
+/** Fingerprint of a plan's text; trailing whitespace is not a new version. */
+export function planHash(text: string): string {
+  return digest(text.trimEnd());
+}
+
+/**
+ * Records which plan the gate asks about. A new version (its text changed) is bound to the commit
+ * the pull request shows now; the same text keeps its version, so an approval already given holds.
+ */
+export async function recordPlanVersion(
+  deps: GithubDeps,
+  s: GithubSettings,
+  session: OpenSession,
+): Promise<GithubRecord> {
+  const plan = await latestPlan(deps, session.name);
+  if (!plan) return session.record;
+  const hash = planHash(plan.text);
+  const path = sessionFilePath(s, session.name, plan.file);
+  if (session.record.plan?.hash === hash && session.record.plan.path === path)
+    return session.record;
+  const [commit, comments] = await Promise.all([
+    deps.branches.headCommit(s.workspace),
+    deps.issues.listComments(session.record.issue, session.record.seenCommentsUntil),
+  ]);
+  const afterComment = Math.max(session.record.statusCommentId ?? 0, ...comments.map((c) => c.id));
+  return { ...session.record, plan: { path, hash, commit, afterComment } };
+}
+
 async function ensurePullRequest(
   deps: GithubDeps,
   s: GithubSettings,
@@ -231,6 +269,9 @@ async function ensurePullRequest(
     issue: session.record.issue,
     state: session.state,
     ...(plan ? { plan } : {}),
+    ...(session.record.plan && session.state.status === 'waiting'
+      ? { planVersion: session.record.plan.commit }
+      : {}),
     sessionFolder: linksFor(s, session).sessionFolder ?? '',
   });
   const title = `Samocode: ${session.state.task.split('\n')[0]?.slice(0, 200) ?? session.name}`;
@@ -281,6 +322,8 @@ export async function publish(
     state.status === 'done'
   ) {
     await step('open or update the pull request', async () => {
+      if (state.status === 'waiting')
+        record = await recordPlanVersion(deps, s, { ...session, record });
       const pr = await ensurePullRequest(deps, s, { ...session, record });
       record = { ...record, pr: { number: pr.number, nodeId: pr.nodeId } };
       if (state.status === 'done') await deps.pulls.markReady(pr);

@@ -149,6 +149,10 @@ export interface BranchGit {
   readRemoteFile(cwd: string, branch: string, path: string): Promise<string | null>;
   /** Entries of a folder on origin's `branch` (fetches the branch). */
   listRemoteDir(cwd: string, branch: string, path: string): Promise<string[]>;
+  /** The commit checked out in `cwd`. */
+  headCommit(cwd: string): Promise<string>;
+  /** A file as it was at `commit` (a full or short sha), or null when either is unknown. */
+  readFileAt(cwd: string, commit: string, path: string): Promise<string | null>;
 }
 
 /** A lock on origin that one run holds while it works on a session (a ref written atomically). */

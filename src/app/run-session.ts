@@ -50,8 +50,12 @@ export interface RunOptions {
 export interface RunHooks {
   /** Saves the iteration (default: commit the work tree); a failure blocks the session. */
   save?: (message: string) => Promise<void>;
-  /** Asked before every iteration after the first of a run; a returned reason stops the session. */
-  stopRequested?: (state: SessionState) => Promise<string | undefined>;
+  /**
+   * Asked before every iteration after the first of a run, for what people asked meanwhile. When
+   * that changed the session, it returns the new state (already written to the session folder) and
+   * a few words for the commit; the loop goes on from that state — or stops, if it no longer runs.
+   */
+  between?: (state: SessionState) => Promise<{ state: SessionState; message: string } | undefined>;
   /** Told after every iteration (e.g. to update a status comment); failures are only reported. */
   afterIteration?: (state: SessionState, record: IterationRecord) => Promise<void>;
 }
@@ -101,21 +105,13 @@ export async function runSession(deps: SessionDeps, options: RunOptions): Promis
     ) {
       return finish('run-limit');
     }
-    if (ran > 0 && options.hooks?.stopRequested) {
-      const why = await options.hooks.stopRequested(state);
-      if (why) {
-        state = block(state, 'stopped', why, iso());
-        await saveState(store, state);
-        await appendHistory(store, state.name, {
-          kind: 'human',
-          time: iso(),
-          action: 'stop',
-          phase: state.phase,
-          message: why,
-        });
-        await syncOverviewFile(store, state, `yes — ${why}`);
-        await save(deps, options, `samocode: ${state.name} stopped\n\n${why}\n`);
-        return finish('blocked');
+    if (ran > 0 && options.hooks?.between) {
+      // People may have steered the session during the last iteration (stop, pause, rewind …).
+      const steered = await options.hooks.between(state);
+      if (steered) {
+        state = steered.state;
+        await save(deps, options, `samocode: ${state.name} ${steered.message}\n`);
+        continue;
       }
     }
 

@@ -2,6 +2,9 @@
 // back its plan, resume it. Each validates first and writes nothing when it does not apply.
 import { parseReply } from '../core/answers.js';
 import { acceptAnswers, approvePlan, requestPlanChanges, resumeSession } from '../core/gates.js';
+import { pauseSession, rewindSession, setBudget, skipPhase } from '../core/steering.js';
+import type { Phase } from '../core/phases.js';
+import { appendFlowLog } from '../core/overview.js';
 import type { GateResult } from '../core/gates.js';
 import type { HumanRecord } from '../core/history.js';
 import { initialOverview } from '../core/overview.js';
@@ -101,6 +104,7 @@ export async function answerQuestions(
   deps: StoreDeps,
   name: string,
   reply?: string,
+  by?: string,
 ): Promise<AnswerOutcome> {
   const state = await loadState(deps.store, name);
   if (state.status !== 'waiting' || state.waitingFor !== 'qa_answers') {
@@ -140,18 +144,46 @@ export async function answerQuestions(
   }
   const next = gateOrThrow(acceptAnswers(state, time));
   await saveState(deps.store, next.state);
-  await record(deps.store, next.state, 'answers', next.message, time);
+  await record(deps.store, next.state, 'answers', next.message, time, by);
   return { kind: 'accepted', state: next.state, recorded, unknown };
 }
 
-export async function approve(deps: StoreDeps, name: string): Promise<SessionState> {
-  return applyGate(deps, name, 'approve', approvePlan);
+export async function approve(deps: StoreDeps, name: string, by?: string): Promise<SessionState> {
+  return applyGate(deps, name, 'approve', approvePlan, undefined, by);
+}
+
+/** Steering: finish the current iteration, then wait for a person to resume. */
+export async function pause(deps: StoreDeps, name: string, by?: string): Promise<SessionState> {
+  return applyGate(deps, name, 'pause', pauseSession, undefined, by);
+}
+
+export async function rewind(
+  deps: StoreDeps,
+  name: string,
+  to: Phase,
+  by?: string,
+): Promise<SessionState> {
+  return applyGate(deps, name, 'rewind', (s, now) => rewindSession(s, to, now), undefined, by);
+}
+
+export async function skip(deps: StoreDeps, name: string, by?: string): Promise<SessionState> {
+  return applyGate(deps, name, 'skip', skipPhase, undefined, by);
+}
+
+export async function budget(
+  deps: StoreDeps,
+  name: string,
+  usd: number,
+  by?: string,
+): Promise<SessionState> {
+  return applyGate(deps, name, 'budget', (s, now) => setBudget(s, usd, now), undefined, by);
 }
 
 export async function requestChanges(
   deps: StoreDeps,
   name: string,
   feedback: string,
+  by?: string,
 ): Promise<SessionState> {
   if (!feedback.trim())
     throw new SessionError('the review is empty: say what should change in the plan');
@@ -164,13 +196,13 @@ export async function requestChanges(
     `# Review of the plan (${time})\n\n${feedback.trim()}\n`,
   );
   await saveState(deps.store, next.state);
-  await record(deps.store, next.state, 'changes', next.message, time);
+  await record(deps.store, next.state, 'changes', next.message, time, by);
   return next.state;
 }
 
-export async function resume(deps: StoreDeps, name: string): Promise<SessionState> {
+export async function resume(deps: StoreDeps, name: string, by?: string): Promise<SessionState> {
   const state = await loadState(deps.store, name);
-  const next = await applyGate(deps, name, 'resume', resumeSession, state);
+  const next = await applyGate(deps, name, 'resume', resumeSession, state, by);
   if (state.status === 'blocked') await syncOverviewFile(deps.store, next, 'no');
   return next;
 }
@@ -181,13 +213,14 @@ async function applyGate(
   action: HumanRecord['action'],
   gate: (state: SessionState, now: string) => GateResult,
   loaded?: SessionState,
+  by?: string,
 ): Promise<SessionState> {
   const state = loaded ?? (await loadState(deps.store, name));
   const time = deps.clock.now().toISOString();
   const next = gateOrThrow(gate(state, time));
   await saveState(deps.store, next.state);
   await syncOverviewFile(deps.store, next.state);
-  await record(deps.store, next.state, action, next.message, time);
+  await record(deps.store, next.state, action, next.message, time, by);
   return next.state;
 }
 
@@ -202,6 +235,7 @@ async function record(
   action: HumanRecord['action'],
   message: string,
   time: string,
+  by?: string,
 ): Promise<void> {
   await appendHistory(store, state.name, {
     kind: 'human',
@@ -209,5 +243,16 @@ async function record(
     action,
     phase: state.phase,
     message,
+    ...(by ? { by } : {}),
   });
+  // The agent reads the Flow Log, not the history: a person's action belongs in its timeline.
+  const overview = await store.read(state.name, FILES.overview);
+  if (overview !== null) {
+    const who = by ? `@${by}` : 'a person';
+    await store.write(
+      state.name,
+      FILES.overview,
+      appendFlowLog(overview, `${time} ${who}: ${message}`),
+    );
+  }
 }

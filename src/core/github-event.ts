@@ -1,6 +1,9 @@
 // Which GitHub event means what for a session. Payloads are parsed with zod at this edge; the
 // result is an intent the app carries out, or a reason to do nothing.
 import { z } from 'zod';
+import { PHASES, isPhase } from './phases.js';
+import type { Phase } from './phases.js';
+import { parseUsd } from './steering.js';
 
 export interface Actor {
   login: string;
@@ -229,14 +232,56 @@ export function routeEvent(name: string, payload: unknown, settings: EventSettin
   }
 }
 
-/** `/samocode <command>` on the first line of a comment. */
-export type SlashCommand = 'approve' | 'resume' | 'stop' | 'status';
+/** `/samocode <command> [argument]` on the first line of a comment, read into what it asks. */
+export type SlashCommand =
+  | { kind: 'approve'; version?: string }
+  | { kind: 'resume' | 'stop' | 'status' | 'pause' | 'skip' }
+  | { kind: 'rewind'; phase: Phase }
+  | { kind: 'budget'; usd: number }
+  /** A command that cannot be applied as written; `error` says how to write it. */
+  | { kind: 'invalid'; error: string };
 
-export function slashCommand(body: string): SlashCommand | { unknown: string } | undefined {
+export const COMMAND_HELP =
+  'approve, resume, stop, status, pause, skip, rewind <phase>, budget <usd>';
+
+export function slashCommand(body: string): SlashCommand | undefined {
   const first = body.trimStart().split('\n')[0]?.trim() ?? '';
-  const match = /^\/samocode(?:\s+(\S+))?/i.exec(first);
+  const match = /^\/samocode(?:\s+(\S+))?(?:\s+(\S+))?/i.exec(first);
   if (!match) return undefined;
   const word = (match[1] ?? '').toLowerCase();
-  if (word === 'approve' || word === 'resume' || word === 'stop' || word === 'status') return word;
-  return { unknown: word };
+  const arg = match[2] ?? '';
+  switch (word) {
+    case 'approve':
+      // A commit (short or full sha) pins the approval to the plan version it names.
+      return /^[0-9a-f]{7,40}$/i.test(arg)
+        ? { kind: 'approve', version: arg.toLowerCase() }
+        : { kind: 'approve' };
+    case 'resume':
+    case 'stop':
+    case 'status':
+    case 'pause':
+    case 'skip':
+      return { kind: word };
+    case 'rewind': {
+      const phase = arg.toLowerCase();
+      if (isPhase(phase)) return { kind: 'rewind', phase };
+      return {
+        kind: 'invalid',
+        error: `\`/samocode rewind\` needs the phase to go back to, one of: ${PHASES.join(', ')} (e.g. \`/samocode rewind planning\`)`,
+      };
+    }
+    case 'budget': {
+      const usd = parseUsd(arg);
+      if (usd !== undefined && usd > 0) return { kind: 'budget', usd };
+      return {
+        kind: 'invalid',
+        error: '`/samocode budget` needs an amount in USD, e.g. `/samocode budget 25`',
+      };
+    }
+    default:
+      return {
+        kind: 'invalid',
+        error: `unknown command \`/samocode ${word}\`: use ${COMMAND_HELP}`,
+      };
+  }
 }

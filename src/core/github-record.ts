@@ -15,6 +15,24 @@ export interface GithubRecord {
   seenCommentsUntil?: string;
   /** The `_qa.md` questions round already posted, so a re-run does not post it twice. */
   questionsPosted?: string;
+  /** The plan the open plan gate asks about: an approval counts only for this version. */
+  plan?: PlanVersion;
+  /** The last steering command applied, shown in the status comment as its acknowledgement. */
+  lastCommand?: string;
+}
+
+export interface PlanVersion {
+  /** The plan file, relative to the repository root. */
+  path: string;
+  /** Fingerprint of the plan's text (trailing whitespace ignored). */
+  hash: string;
+  /** The session commit the gate showed when it opened for this version. */
+  commit: string;
+  /**
+   * The newest issue comment when the gate opened for this version: an approving comment at or
+   * below it was written before this version existed. (GitHub's ids only grow; clocks may skew.)
+   */
+  afterComment: number;
 }
 
 const HANDLED_LIMIT = 500;
@@ -29,6 +47,15 @@ const schema = z.object({
   handled: z.array(z.number().int()),
   seenCommentsUntil: z.string().optional(),
   questionsPosted: z.string().optional(),
+  plan: z
+    .object({
+      path: z.string(),
+      hash: z.string(),
+      commit: z.string(),
+      afterComment: z.number().int(),
+    })
+    .optional(),
+  lastCommand: z.string().optional(),
 });
 
 export function parseGithubRecord(

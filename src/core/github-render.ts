@@ -57,7 +57,7 @@ export function whatToDo(state: SessionState): string {
 
 export function statusComment(
   state: SessionState,
-  overview: { lastAction?: string; next?: string },
+  overview: { lastAction?: string; next?: string; lastCommand?: string; planVersion?: string },
   links: Links,
   now?: string,
 ): string {
@@ -84,6 +84,12 @@ export function statusComment(
     ...(elapsed ? [`| Elapsed | ${elapsed} (agent ${duration(t.agentMs)}) |`] : []),
     `| Last action | ${cell(overview.lastAction)} |`,
     `| Next | ${cell(overview.next)} |`,
+    ...(overview.planVersion && state.status === 'waiting' && state.waitingFor === 'plan_approval'
+      ? [
+          `| Plan under review | version \`${overview.planVersion.slice(0, 7)}\`: approvals of other versions do not count |`,
+        ]
+      : []),
+    ...(overview.lastCommand ? [`| Last command | ${cell(overview.lastCommand)} ✓ |`] : []),
     `| Cost | ${formatUsd(t.costUsd)} · ${(t.inputTokens + t.outputTokens).toLocaleString('en-US')} tokens · ${t.turns} turns |`,
     '',
     linkLine.join(' · '),
@@ -127,6 +133,8 @@ export function pullRequestBody(input: {
   issue: number;
   state: SessionState;
   plan?: { file: string; text: string };
+  /** The commit the plan gate is bound to: approvals count on this version only. */
+  planVersion?: string;
   sessionFolder?: string;
 }): string {
   const { state } = input;
@@ -136,6 +144,11 @@ export function pullRequestBody(input: {
   } else {
     lines.push(
       '> **Plan review.** Approve this pull request (or comment `/samocode approve` on the issue) to start the implementation. Request changes to have the plan revised.',
+      ...(input.planVersion
+        ? [
+            `> Plan version under review: \`${input.planVersion.slice(0, 7)}\`. An approval given on an earlier version does not start the implementation.`,
+          ]
+        : []),
       '',
     );
   }

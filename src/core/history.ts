@@ -24,9 +24,21 @@ export interface IterationRecord {
 export interface HumanRecord {
   kind: 'human';
   time: string;
-  action: 'answers' | 'approve' | 'changes' | 'resume' | 'blocked' | 'stop';
+  action:
+    | 'answers'
+    | 'approve'
+    | 'changes'
+    | 'resume'
+    | 'blocked'
+    | 'stop'
+    | 'pause'
+    | 'rewind'
+    | 'skip'
+    | 'budget';
   phase: Phase;
   message: string;
+  /** Who acted, when known (a GitHub login). */
+  by?: string;
 }
 
 export type HistoryRecord = IterationRecord | HumanRecord;

@@ -33,10 +33,13 @@ export function planNextIteration(state: SessionState, limits: Limits, now: stri
       `check _overview.md for a loop, then resume to grant the phase another ${caps[state.phase]}`;
     return { kind: 'block', state: block(state, 'cap', reason, now) };
   }
-  if (limits.maxCostUsd !== undefined && state.totals.costUsd >= limits.maxCostUsd) {
-    const reason =
-      `session cost ${formatUsd(state.totals.costUsd)} reached the budget of ` +
-      `${formatUsd(limits.maxCostUsd)}; raise the budget (--max-cost-usd / SAMOCODE_MAX_COST_USD) and resume`;
+  const budget = state.budgetUsd ?? limits.maxCostUsd;
+  if (budget !== undefined && state.totals.costUsd >= budget) {
+    const raise =
+      state.budgetUsd !== undefined
+        ? 'raise it with `/samocode budget <usd>` (or `samocode budget`)'
+        : 'raise the budget (--max-cost-usd / SAMOCODE_MAX_COST_USD, or `/samocode budget <usd>`) and resume';
+    const reason = `session cost ${formatUsd(state.totals.costUsd)} reached the budget of ${formatUsd(budget)}; ${raise}`;
     return { kind: 'block', state: block(state, 'budget', reason, now) };
   }
   return { kind: 'run' };

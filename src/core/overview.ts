@@ -72,3 +72,19 @@ export function readStatusField(text: string, field: string): string | undefined
   const value = match?.[1]?.trim();
   return value ? value : undefined;
 }
+
+/**
+ * Adds a line at the end of the `## Flow Log` section, where the agent keeps its own entries, so a
+ * person's actions sit in the same timeline. The section is added when the agent lost it.
+ */
+export function appendFlowLog(text: string, entry: string): string {
+  const line = `- ${entry.replace(/\s+/g, ' ').trim()}`;
+  const heading = /^## Flow Log[ \t]*$/m.exec(text);
+  if (!heading) return `${text.replace(/\s*$/, '')}\n\n## Flow Log\n${line}\n`;
+  const after = heading.index + heading[0].length;
+  const nextSection = /^## /m.exec(text.slice(after));
+  const end = nextSection ? after + nextSection.index : text.length;
+  const body = text.slice(after, end).replace(/\s*$/, '');
+  const rest = text.slice(end);
+  return `${text.slice(0, after)}${body}\n${line}\n${rest ? `\n${rest}` : ''}`;
+}

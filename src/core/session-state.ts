@@ -46,6 +46,8 @@ export interface SessionState {
   waitingFor?: WaitReason;
   blocked?: { kind: BlockKind; reason: string; needs?: string };
   summary?: string;
+  /** The session's own spending limit, set by a person (`/samocode budget`); beats the run's. */
+  budgetUsd?: number;
   /** Consecutive iterations that ended without a signal; one is forgiven, two block. */
   missingSignals: number;
   totals: Totals;
@@ -70,6 +72,7 @@ const stateSchema = z.object({
     .object({ kind: z.enum(BLOCK_KINDS), reason: z.string(), needs: z.string().optional() })
     .optional(),
   summary: z.string().optional(),
+  budgetUsd: z.number().positive().optional(),
   missingSignals: count,
   totals: z.object({
     costUsd: z.number().min(0),

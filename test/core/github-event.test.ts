@@ -135,15 +135,32 @@ describe('routeEvent, on GitHub webhook examples', () => {
 
 describe('slash commands', () => {
   it.each([
-    ['/samocode approve', 'approve'],
-    ['  /Samocode RESUME please', 'resume'],
-    ['/samocode stop\nnow', 'stop'],
-    ['/samocode status', 'status'],
-    ['/samocode', { unknown: '' }],
-    ['/samocode dance', { unknown: 'dance' }],
+    ['/samocode approve', { kind: 'approve' }],
+    ['/samocode approve 1A2b3c4d', { kind: 'approve', version: '1a2b3c4d' }],
+    ['/samocode approve it please', { kind: 'approve' }],
+    ['  /Samocode RESUME please', { kind: 'resume' }],
+    ['/samocode stop\nnow', { kind: 'stop' }],
+    ['/samocode status', { kind: 'status' }],
+    ['/samocode pause', { kind: 'pause' }],
+    ['/samocode skip', { kind: 'skip' }],
+    ['/samocode rewind Planning', { kind: 'rewind', phase: 'planning' }],
+    ['/samocode budget $12.50', { kind: 'budget', usd: 12.5 }],
     ['please /samocode approve', undefined],
   ])('%j', (body, command) => {
     expect(slashCommand(body)).toEqual(command);
+  });
+
+  it.each([
+    ['/samocode', /unknown command `\/samocode `: use approve, resume/],
+    ['/samocode dance', /unknown command `\/samocode dance`/],
+    ['/samocode rewind', /needs the phase to go back to, one of: init, investigation/],
+    ['/samocode rewind yesterday', /e\.g\. `\/samocode rewind planning`/],
+    ['/samocode budget', /needs an amount in USD/],
+    ['/samocode budget 0', /needs an amount in USD/],
+  ])('%j is explained', (body, error) => {
+    const command = slashCommand(body);
+    expect(command?.kind).toBe('invalid');
+    expect(command?.kind === 'invalid' && command.error).toMatch(error);
   });
 });
 

@@ -56,6 +56,7 @@ export function actionRig(
   sh(seed, 'git', ['push', '-q', 'origin', 'HEAD:main']);
   const scenario = join(root, 'scenario.json');
   let runs = 0;
+  let reviews = 0;
   // The people in these tests: octo maintains the repository; others are added per test.
   fake.state.permissions.set('octo', 'admin');
 
@@ -127,18 +128,21 @@ export function actionRig(
       body: string,
       by: FakeUser,
       inline: Array<{ path: string; position: number; body: string }> = [],
+      /** The commit the review was given on; GitHub's default is the branch head at the time. */
+      commit?: string,
     ) {
       const pull = fake.state.pulls.find((p) => p.number === pr);
       if (!pull) throw new Error(`no pull request ${pr}`);
       const payload = example('pull_request_review', 'submitted');
-      const id = 9_000_000 + fake.requests.length;
+      const id = 9_000_000 + ++reviews;
       fake.state.reviewComments.set(id, inline);
       Object.assign(payload.review as Json, {
         id,
         state,
         body,
         user: sender(by),
-        commit_id: 'a'.repeat(40),
+        commit_id:
+          commit ?? sh(root, 'git', ['--git-dir', origin, 'rev-parse', `refs/heads/${pull.head}`]),
       });
       Object.assign(payload.pull_request as Json, {
         number: pr,
