@@ -133,12 +133,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve3, reject) {
+        return new Promise(function(resolve4, reject) {
           isexe(path6, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve3(is);
+              resolve4(is);
             }
           });
         });
@@ -204,27 +204,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve3, reject) => {
+      const step = (i2) => new Promise((resolve4, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve3(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve4(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve3(subStep(p, i2, 0));
+        resolve4(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve3, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve4, reject) => {
         if (ii === pathExt.length)
-          return resolve3(step(i2 + 1));
+          return resolve4(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve3(p + ext);
+              return resolve4(p + ext);
           }
-          return resolve3(subStep(p, i2, ii + 1));
+          return resolve4(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -516,7 +516,7 @@ var require_cross_spawn = __commonJS({
     var cp = __require("child_process");
     var parse5 = require_parse();
     var enoent = require_enoent();
-    function spawn2(command, args, options) {
+    function spawn3(command, args, options) {
       const parsed = parse5(command, args, options);
       const spawned = cp.spawn(parsed.command, parsed.args, parsed.options);
       enoent.hookChildProcess(spawned, parsed);
@@ -528,8 +528,8 @@ var require_cross_spawn = __commonJS({
       result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
       return result;
     }
-    module.exports = spawn2;
-    module.exports.spawn = spawn2;
+    module.exports = spawn3;
+    module.exports.spawn = spawn3;
     module.exports.sync = spawnSync2;
     module.exports._parse = parse5;
     module.exports._enoent = enoent;
@@ -989,8 +989,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve3, reject) {
-            return setTimeout(resolve3, t);
+          return new this.Promise(function(resolve4, reject) {
+            return setTimeout(resolve4, t);
           });
         }
         computePenalty() {
@@ -1201,15 +1201,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error3, reject, resolve3, returned, task;
+          var args, cb, error3, reject, resolve4, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve4, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve3(returned);
+                  return resolve4(returned);
                 };
               } catch (error1) {
                 error3 = error1;
@@ -1224,13 +1224,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve3;
-          resolve3 = reject = null;
+          var promise2, reject, resolve4;
+          resolve4 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve3 = _resolve;
+            resolve4 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve3, reject });
+          this._queue.push({ task, args, resolve: resolve4, reject });
           this._tryToRun();
           return promise2;
         }
@@ -1631,14 +1631,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve3, reject) => {
+              return new this.Promise((resolve4, reject) => {
                 if (finished7()) {
-                  return resolve3();
+                  return resolve4();
                 } else {
                   return this.on("done", () => {
                     if (finished7()) {
                       this.removeAllListeners("done");
-                      return resolve3();
+                      return resolve4();
                     }
                   });
                 }
@@ -1731,9 +1731,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve3, reject) {
+              return new this.Promise(function(resolve4, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve3)(args3);
+                  return (args3[0] != null ? reject : resolve4)(args3);
                 });
               });
             };
@@ -1965,11 +1965,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -1985,7 +1985,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -2307,10 +2307,17 @@ function startGroup(name) {
 function endGroup() {
   issue("endgroup");
 }
+function saveState(name, value) {
+  const filePath = process.env["GITHUB_STATE"] || "";
+  if (filePath) {
+    return issueFileCommand("STATE", prepareKeyValueMessage(name, value));
+  }
+  issueCommand("save-state", { name }, toCommandValue(value));
+}
 
 // src/entrypoints/action.ts
 import { readFileSync as readFileSync3 } from "node:fs";
-import { join as join2, resolve as resolve2 } from "node:path";
+import { join as join6, resolve as resolve3 } from "node:path";
 
 // ../../work/main/node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -7379,7 +7386,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve3) {
+function isRecursive(inst, stack, resolve4) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -7389,7 +7396,7 @@ function isRecursive(inst, stack, resolve3) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve3);
+      const answer = isRecursive(child, stack, resolve4);
       if (answer > result)
         result = answer;
     }
@@ -7400,7 +7407,7 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -7464,7 +7471,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -14743,7 +14750,7 @@ function setBudget(state, usd, now) {
   };
 }
 function parseUsd(text) {
-  const match = /^\$?\s*(\d+(?:[.,]\d{1,2})?)\s*(?:usd)?$/i.exec(text.trim());
+  const match = /^\$?\s*(\d+(?:[.,]\d{1,4})?)\s*(?:usd)?$/i.exec(text.trim());
   if (!match?.[1]) return void 0;
   return Number(match[1].replace(",", "."));
 }
@@ -15127,9 +15134,13 @@ function pathDiagram(path6) {
   const body = edges.size > 0 ? [...edges] : [`  ${path6[0]}`];
   return ["```mermaid", "flowchart LR", ...body, "```"].join("\n");
 }
+function agentCell(r) {
+  if (!r.agent) return "–";
+  return r.model ? `${r.agent} (${r.model})` : r.agent;
+}
 function runSummary(state, thisRun, history) {
   const rows = thisRun.map(
-    (r) => `| #${r.iteration} | ${r.phase}${r.nextPhase !== r.phase ? ` → ${r.nextPhase}` : ""} | ${r.signal ?? "–"} | ${(r.durationMs / 1e3).toFixed(1)} s | ${r.turns ?? "–"} | ${r.costUsd !== void 0 ? formatUsd(r.costUsd) : "–"} |`
+    (r) => `| #${r.iteration} | ${r.phase}${r.nextPhase !== r.phase ? ` → ${r.nextPhase}` : ""} | ${r.signal ?? "–"} | ${(r.durationMs / 1e3).toFixed(1)} s | ${r.turns ?? "–"} | ${r.costUsd !== void 0 ? formatUsd(r.costUsd) : "–"} | ${agentCell(r)} |`
   );
   const runCost = thisRun.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
   const t = state.totals;
@@ -15139,8 +15150,8 @@ function runSummary(state, thisRun, history) {
     `**${whatToDo(state)}**`,
     "",
     ...rows.length > 0 ? [
-      "| iteration | phase | signal | duration | turns | cost |",
-      "| --- | --- | --- | --- | --- | --- |",
+      "| iteration | phase | signal | duration | turns | cost | agent |",
+      "| --- | --- | --- | --- | --- | --- | --- |",
       ...rows,
       ""
     ] : ["No iterations ran in this run.", ""],
@@ -15341,7 +15352,7 @@ async function loadState(store, name) {
   }
   return parsed.state;
 }
-async function saveState(store, state) {
+async function saveState2(store, state) {
   await store.write(state.name, FILES.state, serializeSessionState(state));
 }
 async function appendHistory(store, name, record3) {
@@ -15859,6 +15870,38 @@ ${notes.map((n2) => `- ${n2}`).join("\n")}`);
   );
   return parts.join("\n\n");
 }
+var PROMPT_DIR = ".github/samocode/prompts";
+function withOverrides(base, files, folder) {
+  const names = ["workflow", ...Object.keys(base.phases)];
+  const replaced = /* @__PURE__ */ new Map();
+  const appended = /* @__PURE__ */ new Map();
+  for (const [file2, text] of Object.entries(files)) {
+    const match = /^([a-z]+)(\.append)?\.md$/.exec(file2);
+    const name = match?.[1];
+    if (!name || !names.includes(name)) {
+      throw new Error(
+        `${folder}/${file2} is not a prompt: name files ${names.map((n2) => `${n2}.md`).join(", ")} (to replace) or <name>.append.md (to add)`
+      );
+    }
+    if (!text.trim()) throw new Error(`${folder}/${file2} is empty`);
+    (match?.[2] ? appended : replaced).set(name, text.trim());
+  }
+  const pick2 = (name, bundled) => {
+    const own2 = replaced.get(name) ?? bundled.trim();
+    const more = appended.get(name);
+    return more ? `${own2}
+
+## Project instructions
+${more}` : own2;
+  };
+  const phases = Object.fromEntries(
+    Object.entries(base.phases).map(([phase, text]) => [phase, pick2(phase, text)])
+  );
+  return {
+    prompts: { workflow: pick2("workflow", base.workflow), phases },
+    applied: Object.keys(files).sort()
+  };
+}
 
 // src/app/log-names.ts
 function logFileName(now, iteration, phase, attempt) {
@@ -15900,7 +15943,7 @@ async function runSession(deps, options) {
     if (next.kind === "stop") return finish("run-limit");
     if (next.kind === "block") {
       state = next.state;
-      await saveState(store, state);
+      await saveState2(store, state);
       await appendHistory(store, state.name, {
         kind: "human",
         time: iso(),
@@ -15913,7 +15956,7 @@ async function runSession(deps, options) {
       return finish("blocked");
     }
     state = beginIteration(state, iso());
-    await saveState(store, state);
+    await saveState2(store, state);
     await syncOverviewFile(store, state);
     const phase = state.phase;
     const { result, attempts, logFile } = await runAgent(deps, options, state, progress);
@@ -15961,7 +16004,7 @@ async function runSession(deps, options) {
     if (verdict.outcome === "blocked") {
       await syncOverviewFile(store, state, `yes — ${state.blocked?.reason ?? ""}`);
     }
-    await saveState(store, state);
+    await saveState2(store, state);
     const record3 = iterationRecord(
       state,
       phase,
@@ -15978,7 +16021,7 @@ async function runSession(deps, options) {
       const committed = await commitIteration(deps, options, state, phase, verdict);
       if (!committed.ok) {
         state = block(state, "git", committed.error, iso());
-        await saveState(store, state);
+        await saveState2(store, state);
         await syncOverviewFile(store, state, `yes — ${committed.error}`);
       }
     }
@@ -16035,6 +16078,7 @@ async function runAgent(deps, options, state, progress) {
     };
     const logFile = `${dir}/${FILES.logs}/${logFileName(now, state.iteration, state.phase, attempt)}`;
     const result = await agent.run({
+      phase: state.phase,
       prompt: iterationPrompt(prompts, state.phase, notes),
       context: sessionContext(ctx),
       cwd: options.workDir,
@@ -16078,7 +16122,9 @@ function iterationRecord(state, phase, signal, outcome, message, result, attempt
     durationMs: result.durationMs,
     log: logFile.slice(logFile.lastIndexOf("/") + 1),
     ...numbers(result),
-    ...result.stats.sessionId ? { agentSessionId: result.stats.sessionId } : {}
+    ...result.stats.sessionId ? { agentSessionId: result.stats.sessionId } : {},
+    ...result.stats.agent ? { agent: result.stats.agent } : {},
+    ...result.stats.model ? { model: result.stats.model } : {}
   };
 }
 async function commitIteration(deps, options, state, phase, verdict) {
@@ -16416,7 +16462,7 @@ async function answerQuestions(deps, name, reply, by) {
     return { kind: "incomplete", state, recorded, missing, unknown: unknown2 };
   }
   const next = gateOrThrow(acceptAnswers(state, time4));
-  await saveState(deps.store, next.state);
+  await saveState2(deps.store, next.state);
   await record2(deps.store, next.state, "answers", next.message, time4, by);
   return { kind: "accepted", state: next.state, recorded, unknown: unknown2 };
 }
@@ -16449,7 +16495,7 @@ async function requestChanges(deps, name, feedback, by) {
 ${feedback.trim()}
 `
   );
-  await saveState(deps.store, next.state);
+  await saveState2(deps.store, next.state);
   await record2(deps.store, next.state, "changes", next.message, time4, by);
   return next.state;
 }
@@ -16463,7 +16509,7 @@ async function applyGate(deps, name, action, gate, loaded, by) {
   const state = loaded ?? await loadState(deps.store, name);
   const time4 = deps.clock.now().toISOString();
   const next = gateOrThrow(gate(state, time4));
-  await saveState(deps.store, next.state);
+  await saveState2(deps.store, next.state);
   await syncOverviewFile(deps.store, next.state);
   await record2(deps.store, next.state, action, next.message, time4, by);
   return next.state;
@@ -16906,7 +16952,7 @@ async function stop(deps, session, why) {
   if (session.state.status === "done") return session;
   const now = deps.clock.now().toISOString();
   const state = block(session.state, "stopped", why, now);
-  await saveState(deps.store, state);
+  await saveState2(deps.store, state);
   await syncOverviewFile(deps.store, state, `yes — ${why}`);
   await appendHistory(deps.store, state.name, {
     kind: "human",
@@ -17118,6 +17164,26 @@ function clean(s, what, text, limit) {
   return cleaned.text;
 }
 
+// src/adapters/prompt-files.ts
+import { readFile, readdir as readdir2 } from "node:fs/promises";
+import { join } from "node:path";
+async function readPromptFiles(folder) {
+  let entries;
+  try {
+    entries = await readdir2(folder);
+  } catch (error3) {
+    if (error3.code === "ENOENT") return {};
+    throw new Error(`cannot read the prompts folder ${folder}: ${error3.message}`, {
+      cause: error3
+    });
+  }
+  const files = {};
+  for (const name of entries.filter((n2) => n2.endsWith(".md")).sort()) {
+    files[name] = await readFile(join(folder, name), "utf8");
+  }
+  return files;
+}
+
 // src/adapters/agent-env.ts
 var HIDDEN = [
   /^GITHUB_TOKEN$/,
@@ -17125,7 +17191,8 @@ var HIDDEN = [
   /^INPUT_/,
   /^ACTIONS_(RUNTIME|ID_TOKEN_REQUEST|CACHE)/,
   /^TELEGRAM_BOT_TOKEN$/,
-  /^SAMOCODE_/
+  /^SAMOCODE_/,
+  /^SLACK_WEBHOOK_URL$/
 ];
 function agentBaseEnv(env, allow = []) {
   const out = {};
@@ -17155,24 +17222,24 @@ function readStreamLine(line) {
 }
 function toResult(value) {
   const usage = value.usage ?? {};
-  const num = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
+  const num2 = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
   const input2 = [
     usage.input_tokens,
     usage.cache_creation_input_tokens,
     usage.cache_read_input_tokens
-  ].map(num).filter((v) => v !== void 0);
+  ].map(num2).filter((v) => v !== void 0);
   const stats = {};
-  const cost = num(value.total_cost_usd);
+  const cost = num2(value.total_cost_usd);
   if (cost !== void 0) stats.costUsd = cost;
-  const turns = num(value.num_turns);
+  const turns = num2(value.num_turns);
   if (turns !== void 0) stats.turns = turns;
   if (input2.length > 0) stats.inputTokens = input2.reduce((a2, b) => a2 + b, 0);
-  const output2 = num(usage.output_tokens);
+  const output2 = num2(usage.output_tokens);
   if (output2 !== void 0) stats.outputTokens = output2;
   if (typeof value.session_id === "string") stats.sessionId = value.session_id;
   const result = { isError: value.is_error === true, stats };
   if (typeof value.subtype === "string") result.subtype = value.subtype;
-  const status = num(value.api_error_status);
+  const status = num2(value.api_error_status);
   if (status !== void 0) result.apiErrorStatus = status;
   if (typeof value.result === "string") result.text = value.result;
   if (Array.isArray(value.errors)) result.errors = value.errors.map(String);
@@ -18772,8 +18839,8 @@ var disconnect = (anyProcess) => {
 // ../../work/main/node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise2 = new Promise((resolve3, reject) => {
-    Object.assign(methods, { resolve: resolve3, reject });
+  const promise2 = new Promise((resolve4, reject) => {
+    Object.assign(methods, { resolve: resolve4, reject });
   });
   return Object.assign(promise2, methods);
 };
@@ -23416,11 +23483,11 @@ var addConcurrentStream = (concurrentStreams, stream, waitName) => {
   const promises3 = weakMap.get(stream);
   const promise2 = createDeferred();
   promises3.push(promise2);
-  const resolve3 = promise2.resolve.bind(promise2);
-  return { resolve: resolve3, promises: promises3 };
+  const resolve4 = promise2.resolve.bind(promise2);
+  return { resolve: resolve4, promises: promises3 };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve3, promises: promises3 }, subprocess) => {
-  resolve3();
+var waitForConcurrentStreams = async ({ resolve: resolve4, promises: promises3 }, subprocess) => {
+  resolve4();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises3])
@@ -24242,6 +24309,269 @@ async function runClaude(settings, run2) {
   return fail({ kind: "no-result" }, exitDescription(outcome, " without a result"));
 }
 
+// src/adapters/codex-stream.ts
+function codexStreamReader() {
+  const stats = {};
+  let started = false;
+  let ended;
+  let failure2;
+  let lastError;
+  const seen = /* @__PURE__ */ new Set();
+  const addUsage = (usage) => {
+    if (!usage || typeof usage !== "object") return;
+    const u2 = usage;
+    if (isCount(u2.input_tokens)) stats.inputTokens = (stats.inputTokens ?? 0) + u2.input_tokens;
+    if (isCount(u2.output_tokens)) stats.outputTokens = (stats.outputTokens ?? 0) + u2.output_tokens;
+  };
+  return {
+    read(line) {
+      if (!line.startsWith("{")) return [];
+      let event;
+      try {
+        event = JSON.parse(line);
+      } catch {
+        return [];
+      }
+      started = true;
+      switch (event.type) {
+        case "thread.started":
+          if (typeof event.thread_id === "string") stats.sessionId = event.thread_id;
+          return [];
+        case "turn.completed":
+          addUsage(event.usage);
+          ended = "completed";
+          return [];
+        case "turn.failed": {
+          addUsage(event.usage);
+          ended = "failed";
+          const error3 = event.error;
+          failure2 = typeof error3?.message === "string" ? error3.message : lastError;
+          return [];
+        }
+        case "error":
+          if (typeof event.message === "string") lastError = event.message;
+          return [];
+        case "item.started":
+        case "item.completed": {
+          const item = event.item;
+          if (!item) return [];
+          if (typeof item.id === "string") {
+            if (seen.has(item.id)) return [];
+            seen.add(item.id);
+          }
+          return describeItem(item);
+        }
+        default:
+          return [];
+      }
+    },
+    outcome() {
+      const error3 = ended === "failed" ? failure2 ?? "" : ended ? void 0 : lastError;
+      return {
+        started,
+        ...ended ? { ended } : {},
+        ...error3 !== void 0 ? { error: error3 } : {},
+        stats: { ...stats }
+      };
+    }
+  };
+}
+function describeItem(item) {
+  const str = (v) => typeof v === "string" ? v : void 0;
+  switch (item.type) {
+    case "command_execution": {
+      const command = str(item.command);
+      return command === void 0 ? [] : [describeTool("Bash", { command: shellScript(command) })];
+    }
+    case "file_change": {
+      const changes = Array.isArray(item.changes) ? item.changes : [];
+      return changes.flatMap((change) => {
+        const c3 = change ?? {};
+        const path6 = str(c3.path);
+        if (!path6) return [];
+        const verb = c3.kind === "add" ? "Write" : c3.kind === "delete" ? "Delete" : "Edit";
+        return [describeTool(verb, { file_path: path6 })];
+      });
+    }
+    case "mcp_tool_call": {
+      const name = [str(item.server), str(item.tool)].filter(Boolean).join(".");
+      const args = item.arguments;
+      return name ? [
+        describeTool(
+          name,
+          args && typeof args === "object" ? args : {}
+        )
+      ] : [];
+    }
+    case "web_search": {
+      const query = str(item.query);
+      return [query ? describeTool("WebSearch", { pattern: query }) : "WebSearch"];
+    }
+    default:
+      return [];
+  }
+}
+function shellScript(command) {
+  const words = shellWords(command);
+  if (words?.length !== 3) return command;
+  const [program, flag, script] = words;
+  if (!/^(?:\S*\/)?(?:ba|z|da)?sh$/.test(program) || !/^-l?c$/.test(flag)) return command;
+  return script;
+}
+function shellWords(text) {
+  const words = [];
+  let word;
+  for (let i2 = 0; i2 < text.length; i2++) {
+    const ch = text[i2];
+    if (ch === " " || ch === "	") {
+      if (word !== void 0) words.push(word);
+      word = void 0;
+    } else if (ch === "'") {
+      const end = text.indexOf("'", i2 + 1);
+      if (end === -1) return void 0;
+      word = (word ?? "") + text.slice(i2 + 1, end);
+      i2 = end;
+    } else if (ch === '"') {
+      word ??= "";
+      for (i2++; i2 < text.length && text[i2] !== '"'; i2++) {
+        if (text[i2] === "\\" && '"\\$`\n'.includes(text[i2 + 1] ?? "")) i2++;
+        word += text[i2] ?? "";
+      }
+      if (i2 >= text.length) return void 0;
+    } else if (ch === "\\") {
+      word = (word ?? "") + (text[++i2] ?? "");
+    } else {
+      word = (word ?? "") + ch;
+    }
+  }
+  if (word !== void 0) words.push(word);
+  return words;
+}
+function apiStatusOf(message) {
+  const named = /\bstatus:? ([1-5]\d\d)\b/.exec(message);
+  if (named) return Number(named[1]);
+  if (/currently experiencing high demand/i.test(message)) return 500;
+  return void 0;
+}
+function isTransportError(message) {
+  return /stream disconnected|connection failed|error sending request|timed out|reconnecting/i.test(
+    message
+  );
+}
+function errorDetail(message) {
+  try {
+    const body = JSON.parse(message);
+    if (typeof body.error?.message === "string") return body.error.message;
+  } catch {
+  }
+  return message;
+}
+function isCount(v) {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0;
+}
+
+// src/adapters/codex-agent.ts
+var INSTALL = "install the Codex CLI (npm i -g @openai/codex) or set CODEX_PATH to its path";
+function codexArgs(settings, run2) {
+  return [
+    "exec",
+    "--json",
+    // Worktrees are git repositories, but a session may run anywhere; the check only refuses.
+    "--skip-git-repo-check",
+    ...settings.model ? ["--model", settings.model] : [],
+    ...permissionArgs(settings, run2),
+    // Codex has no flag to append to its system prompt; `developer_instructions` becomes a
+    // developer message right after its own instructions, which is where Claude gets the context.
+    // It replaces a developer_instructions set in the user's config.toml (AGENTS.md still applies).
+    "-c",
+    `developer_instructions=${tomlString(run2.context)}`,
+    // Everything after `--` is the prompt, even text that starts with a dash or names a subcommand.
+    "--",
+    run2.prompt
+  ];
+}
+function permissionArgs(settings, run2) {
+  const { approvalMode, sandbox } = settings;
+  if (!approvalMode && !sandbox) return ["--dangerously-bypass-approvals-and-sandbox"];
+  const args = [];
+  let writes;
+  if (approvalMode === "auto-review") {
+    args.push("--approve-for-me");
+    if (sandbox) args.push("--sandbox", sandbox);
+    writes = !sandbox || sandbox === "workspace-write";
+  } else {
+    args.push("--sandbox", sandbox ?? "workspace-write");
+    if (approvalMode) args.push("-c", `approval_policy=${tomlString(approvalMode)}`);
+    writes = (sandbox ?? "workspace-write") === "workspace-write";
+  }
+  const sessionDir = run2.env.SAMOCODE_SESSION_DIR;
+  if (writes && sessionDir) args.push("--add-dir", sessionDir);
+  return args;
+}
+function tomlString(text) {
+  const wellFormed = text.replace(
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    "�"
+  );
+  return JSON.stringify(wellFormed).replace(/\u007f/g, "\\u007f");
+}
+function codexAgent(settings) {
+  return {
+    name: "codex",
+    run: (run2) => runCodex(settings, run2)
+  };
+}
+async function runCodex(settings, run2) {
+  const reader = codexStreamReader();
+  const outcome = await runAgentProcess(
+    settings.command,
+    codexArgs(settings, run2),
+    { ...settings.baseEnv, ...run2.env },
+    run2,
+    (line) => {
+      for (const activity of reader.read(line)) run2.onActivity?.(activity);
+    },
+    settings.killGraceMs
+  );
+  const read = reader.outcome();
+  const { durationMs } = outcome;
+  const { stats } = read;
+  const fail = (failure2, message) => ({
+    ok: false,
+    durationMs,
+    stats,
+    failure: failure2,
+    message
+  });
+  const common2 = commonFailure(
+    outcome,
+    run2,
+    { command: settings.command, install: INSTALL },
+    stats
+  );
+  if (common2) return common2;
+  if (outcome.spawnError && !read.started)
+    return fail({ kind: "spawn" }, `could not start "${settings.command}": ${outcome.spawnError}`);
+  if (read.ended === "completed") return { ok: true, durationMs, stats };
+  if (read.error !== void 0) {
+    const detail = (errorDetail(read.error) || "no message").slice(0, 500);
+    const status = apiStatusOf(read.error);
+    if (status !== void 0)
+      return fail({ kind: "api", apiStatus: status }, `API error ${status}: ${detail}`);
+    if (isTransportError(read.error))
+      return fail({ kind: "no-result" }, `the agent lost its connection to the API: ${detail}`);
+    return fail({ kind: "other" }, `the agent reported an error: ${detail}`);
+  }
+  if (!read.started && !outcome.signal && outcome.exitCode !== void 0 && outcome.exitCode !== 0) {
+    const why = outcome.stderrTail.split("\n").map((line) => line.trim()).find((line) => /^error:/i.test(line));
+    return fail(
+      { kind: "other" },
+      why ? `the agent exited with code ${outcome.exitCode} before starting: ${why.slice(0, 500)}` : exitDescription(outcome, " before starting")
+    );
+  }
+  return fail({ kind: "no-result" }, exitDescription(outcome, " without finishing its turn"));
+}
+
 // src/adapters/command-agent.ts
 function splitTemplate(template) {
   const args = [];
@@ -24297,31 +24627,299 @@ function commandAgent(settings) {
   };
 }
 
-// src/adapters/agents.ts
-function makeAgent(choice) {
-  if (choice.kind === "command") {
-    return commandAgent({ template: choice.command ?? "", baseEnv: choice.claude.baseEnv });
+// src/adapters/gemini-agent.ts
+import { existsSync as existsSync2 } from "node:fs";
+
+// src/adapters/gemini-stream.ts
+function readGeminiLine(line) {
+  const head = line.slice(0, 24);
+  if (!head.includes('"type":"result"') && !head.includes('"type":"tool_use"') && !head.includes('"type":"init"') && !head.includes('"type":"error"'))
+    return {};
+  let value;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return {};
   }
-  return claudeCodeAgent(choice.claude);
+  switch (value.type) {
+    case "init":
+      return typeof value.session_id === "string" ? { sessionId: value.session_id } : {};
+    case "tool_use":
+      if (typeof value.tool_name !== "string") return {};
+      return {
+        activities: [describeGeminiTool(value.tool_name, asRecord(value.parameters))]
+      };
+    case "error":
+      return typeof value.message === "string" ? { error: value.message } : {};
+    case "result":
+      return { result: toResult2(value) };
+    default:
+      return {};
+  }
+}
+function toResult2(value) {
+  const stats = {};
+  const raw = asRecord(value.stats);
+  const input2 = num(raw.input_tokens);
+  if (input2 !== void 0) stats.inputTokens = input2;
+  const output2 = num(raw.output_tokens);
+  if (output2 !== void 0) stats.outputTokens = output2;
+  const result = { isError: value.status !== "success", stats };
+  const error3 = asRecord(value.error);
+  if (typeof error3.type === "string") result.errorType = error3.type;
+  if (typeof error3.message === "string") result.errorMessage = error3.message;
+  return result;
+}
+var TOOL_NAMES = {
+  run_shell_command: "Shell",
+  write_file: "WriteFile",
+  replace: "Edit",
+  read_file: "ReadFile",
+  read_many_files: "ReadManyFiles",
+  list_directory: "ReadFolder",
+  glob: "FindFiles",
+  grep_search: "SearchText",
+  web_fetch: "WebFetch",
+  google_web_search: "GoogleSearch",
+  save_memory: "SaveMemory"
+};
+function describeGeminiTool(name, params) {
+  const shown = TOOL_NAMES[name] ?? name;
+  return describeTool(shown, {
+    file_path: params.file_path,
+    path: params.dir_path,
+    command: params.command,
+    pattern: params.pattern ?? params.query
+  });
+}
+var RPC_STATUS = {
+  INVALID_ARGUMENT: 400,
+  FAILED_PRECONDITION: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  RESOURCE_EXHAUSTED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504
+};
+function apiErrorStatus(message, exitCode) {
+  if (!message.startsWith("[API Error")) return void 0;
+  const code = /"code":\s*(\d{3})\b/.exec(message)?.[1];
+  if (code) return Number(code);
+  const name = /"status":\s*"([A-Z_]+)"|\(Status: ([A-Z_]+)\)/.exec(message);
+  const fromName = RPC_STATUS[name?.[1] ?? name?.[2] ?? ""];
+  if (fromName) return fromName;
+  if (exitCode !== void 0 && exitCode >= 144 && exitCode <= 255) return exitCode + 256;
+  if (/Please wait and try again later|quota/i.test(message)) return 429;
+  return void 0;
+}
+function asRecord(v) {
+  return typeof v === "object" && v !== null ? v : {};
+}
+function num(v) {
+  return typeof v === "number" && Number.isFinite(v) ? v : void 0;
+}
+
+// src/adapters/gemini-agent.ts
+var GEMINI_INSTALL = "install the Gemini CLI (npm i -g @google/gemini-cli) or set GEMINI_PATH to its path";
+var SETUP_EXIT_CODES = /* @__PURE__ */ new Set([41, 42, 44, 52, 55]);
+function geminiArgs(settings, run2) {
+  const prompt = run2.context.trim() ? `${run2.context.trim()}
+
+---
+
+${run2.prompt}` : run2.prompt;
+  const sessionDir = run2.env?.SAMOCODE_SESSION_DIR;
+  const include = sessionDir && existsSync2(sessionDir) ? ["--include-directories", sessionDir] : [];
+  return [
+    // `=` keeps a prompt that starts with `-` from being read as an option.
+    `--prompt=${prompt}`,
+    "--output-format",
+    "stream-json",
+    ...settings.model ? ["--model", settings.model] : [],
+    `--approval-mode=${settings.approvalMode || "yolo"}`,
+    // Without trust the CLI silently drops yolo back to asking, or exits in a folder it has not
+    // seen; the run is unattended either way.
+    "--skip-trust",
+    ...include
+  ];
+}
+function geminiAgent(settings) {
+  return {
+    name: "gemini",
+    run: (run2) => runGemini(settings, run2)
+  };
+}
+async function runGemini(settings, run2) {
+  let result;
+  let sessionId;
+  let lastError;
+  const outcome = await runAgentProcess(
+    settings.command,
+    geminiArgs(settings, run2),
+    { ...settings.baseEnv, ...run2.env },
+    run2,
+    (line) => {
+      const read = readGeminiLine(line);
+      if (read.sessionId) sessionId = read.sessionId;
+      if (read.error) lastError = read.error;
+      if (read.result) result = read.result;
+      for (const activity of read.activities ?? []) run2.onActivity?.(activity);
+    },
+    settings.killGraceMs
+  );
+  const { durationMs } = outcome;
+  const stats = { ...result?.stats, ...sessionId ? { sessionId } : {} };
+  const fail = (failure2, message) => ({
+    ok: false,
+    durationMs,
+    stats,
+    failure: failure2,
+    message
+  });
+  const common2 = commonFailure(
+    outcome,
+    run2,
+    { command: settings.command, install: GEMINI_INSTALL },
+    stats
+  );
+  if (common2) return common2;
+  if (outcome.spawnError && !result)
+    return fail({ kind: "spawn" }, `could not start "${settings.command}": ${outcome.spawnError}`);
+  if (result && !result.isError) return { ok: true, durationMs, stats };
+  if (result) {
+    const detail = (result.errorMessage ?? lastError ?? "error").slice(0, 500);
+    if (result.errorType === "FatalTurnLimitedError") {
+      return fail(
+        { kind: "max-turns" },
+        `the agent used all its turns (model.maxSessionTurns in the Gemini settings) without finishing the iteration: ${detail}`
+      );
+    }
+    const status = apiErrorStatus(detail, outcome.exitCode);
+    if (status !== void 0)
+      return fail({ kind: "api", apiStatus: status }, `API error ${status}: ${detail}`);
+    if (detail.startsWith("[API Error")) return fail({ kind: "api" }, detail);
+    return fail({ kind: "other" }, `the agent reported an error: ${detail}`);
+  }
+  if (outcome.exitCode !== void 0 && SETUP_EXIT_CODES.has(outcome.exitCode))
+    return fail({ kind: "other" }, exitDescription(outcome, " before it started"));
+  return fail({ kind: "no-result" }, exitDescription(outcome, " without a result"));
+}
+
+// src/core/phase-agents.ts
+var AGENT_KINDS = ["claude", "codex", "gemini", "command"];
+function isAgentKind(value) {
+  return AGENT_KINDS.includes(value);
+}
+var EXAMPLE = 'e.g. "implementation: claude model=claude-opus-4-5" or "quality: codex max-turns=30"';
+function parsePhaseAgents(text) {
+  const agents = {};
+  const entries = text.split(/[\n;]/).map((line) => line.replace(/#.*$/, "").trim()).filter(Boolean);
+  for (const entry of entries) {
+    const match = /^([a-z]+)\s*:\s*(\S+)(.*)$/i.exec(entry);
+    if (!match)
+      return { ok: false, error: `"${entry}" is not "<phase>: <agent> [options]" (${EXAMPLE})` };
+    const phase = (match[1] ?? "").toLowerCase();
+    const kind = (match[2] ?? "").toLowerCase();
+    if (!isPhase(phase))
+      return { ok: false, error: `"${phase}" is not a phase (phases: ${PHASES.join(", ")})` };
+    if (!isAgentKind(kind))
+      return {
+        ok: false,
+        error: `"${kind}" for phase ${phase} is not an agent (agents: ${AGENT_KINDS.join(", ")})`
+      };
+    if (agents[phase]) return { ok: false, error: `phase ${phase} is given an agent twice` };
+    const spec = { kind };
+    for (const option of (match[3] ?? "").trim().split(/\s+/).filter(Boolean)) {
+      const [key, value] = option.split("=", 2);
+      if (key === "model" && value) spec.model = value;
+      else if (key === "max-turns" && kind !== "claude")
+        return {
+          ok: false,
+          error: `max-turns for phase ${phase}: only claude has a turn limit (${kind} has none)`
+        };
+      else if (key === "max-turns" && value && /^\d+$/.test(value) && Number(value) > 0)
+        spec.maxTurns = Number(value);
+      else
+        return {
+          ok: false,
+          error: `"${option}" for phase ${phase} is not an option: use model=<name> or max-turns=<whole number>`
+        };
+    }
+    agents[phase] = spec;
+  }
+  return { ok: true, agents };
+}
+
+// src/adapters/agents.ts
+function makeAgent(settings) {
+  const fallback = oneAgent(settings, { kind: settings.kind });
+  const byPhase = new Map(
+    PHASES.flatMap((phase) => {
+      const spec = settings.phases?.[phase];
+      return spec ? [[phase, oneAgent(settings, spec)]] : [];
+    })
+  );
+  if (byPhase.size === 0) return fallback;
+  return {
+    name: fallback.name,
+    run: (run2) => (run2.phase ? byPhase.get(run2.phase) : void 0)?.run(run2) ?? fallback.run(run2)
+  };
+}
+function oneAgent(settings, spec) {
+  const model = spec.model ?? (spec.kind === "command" ? void 0 : settings.models[spec.kind]);
+  const maxTurns = spec.maxTurns ?? settings.maxTurns;
+  const common2 = {
+    baseEnv: settings.baseEnv,
+    ...settings.killGraceMs !== void 0 ? { killGraceMs: settings.killGraceMs } : {},
+    ...model ? { model } : {}
+  };
+  const agent = (() => {
+    switch (spec.kind) {
+      case "claude":
+        return claudeCodeAgent({
+          ...common2,
+          command: settings.paths.claude,
+          ...maxTurns ? { maxTurns } : {}
+        });
+      case "codex":
+        return codexAgent({ ...common2, ...settings.codex, command: settings.paths.codex });
+      case "gemini":
+        return geminiAgent({ ...common2, ...settings.gemini, command: settings.paths.gemini });
+      case "command":
+        return commandAgent({ ...common2, template: settings.command ?? "" });
+    }
+  })();
+  return {
+    name: agent.name,
+    async run(run2) {
+      const result = await agent.run(run2);
+      return {
+        ...result,
+        stats: { agent: agent.name, ...model ? { model } : {}, ...result.stats }
+      };
+    }
+  };
 }
 
 // src/adapters/fs-session-store.ts
 import { randomBytes } from "node:crypto";
-import { appendFile as appendFile2, mkdir as mkdir3, readFile, readdir as readdir2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname2, join, resolve } from "node:path";
+import { appendFile as appendFile2, mkdir as mkdir3, readFile as readFile2, readdir as readdir3, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname as dirname2, join as join2, resolve } from "node:path";
 function fsSessionStore(root) {
   const base = resolve(root);
-  const dir = (name) => join(base, name);
-  const file2 = (name, relative) => {
-    const path6 = resolve(dir(name), relative);
+  const dir = (name) => join2(base, name);
+  const file2 = (name, relative2) => {
+    const path6 = resolve(dir(name), relative2);
     if (!path6.startsWith(dir(name)))
-      throw new Error(`refusing to touch ${relative}: outside the session folder`);
+      throw new Error(`refusing to touch ${relative2}: outside the session folder`);
     return path6;
   };
   return {
     async list() {
       try {
-        const entries = await readdir2(base, { withFileTypes: true });
+        const entries = await readdir3(base, { withFileTypes: true });
         return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
       } catch (error3) {
         if (isMissing(error3)) return [];
@@ -24332,34 +24930,34 @@ function fsSessionStore(root) {
     async create(name, files) {
       await mkdir3(base, { recursive: true });
       await mkdir3(dir(name));
-      for (const [relative, content] of Object.entries(files))
-        await writeAtomic(file2(name, relative), content);
+      for (const [relative2, content] of Object.entries(files))
+        await writeAtomic(file2(name, relative2), content);
     },
-    async read(name, relative) {
+    async read(name, relative2) {
       try {
-        return await readFile(file2(name, relative), "utf8");
+        return await readFile2(file2(name, relative2), "utf8");
       } catch (error3) {
         if (isMissing(error3)) return null;
         throw error3;
       }
     },
-    async write(name, relative, content) {
-      await writeAtomic(file2(name, relative), content);
+    async write(name, relative2, content) {
+      await writeAtomic(file2(name, relative2), content);
     },
-    async remove(name, relative) {
-      await rm2(file2(name, relative), { force: true });
+    async remove(name, relative2) {
+      await rm2(file2(name, relative2), { force: true });
     },
     async listFiles(name) {
       try {
-        const entries = await readdir2(dir(name), { withFileTypes: true });
+        const entries = await readdir3(dir(name), { withFileTypes: true });
         return entries.filter((e) => e.isFile()).map((e) => e.name).sort();
       } catch (error3) {
         if (isMissing(error3)) return [];
         throw error3;
       }
     },
-    async append(name, relative, text) {
-      const path6 = file2(name, relative);
+    async append(name, relative2, text) {
+      const path6 = file2(name, relative2);
       await mkdir3(dirname2(path6), { recursive: true });
       await appendFile2(path6, text, "utf8");
     }
@@ -24377,7 +24975,7 @@ function isMissing(error3) {
 }
 
 // src/adapters/git-cli.ts
-import { existsSync as existsSync2 } from "node:fs";
+import { existsSync as existsSync3 } from "node:fs";
 import { mkdir as mkdir4 } from "node:fs/promises";
 import { dirname as dirname3 } from "node:path";
 var FALLBACK_IDENTITY = {
@@ -24481,7 +25079,7 @@ function createGit(options = {}) {
   };
   return {
     async prepareWorktree({ repo, path: path6, branch }) {
-      if (existsSync2(path6)) {
+      if (existsSync3(path6)) {
         const top = await tryGit(path6, ["rev-parse", "--show-toplevel"]);
         if (!top) {
           throw new Error(
@@ -24606,7 +25204,7 @@ function createGit(options = {}) {
             `git push to ${branch} failed: ${pushed.stderr.trim().split("\n").slice(-2).join(" ")}`
           );
         }
-        const shallow = existsSync2(`${cwd}/.git/shallow`);
+        const shallow = existsSync3(`${cwd}/.git/shallow`);
         await git(cwd, [
           "fetch",
           "--no-tags",
@@ -29279,6 +29877,358 @@ var gitLock = {
   }
 };
 
+// src/adapters/workspace-guard.ts
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { readFile as readFile5, rm as rm4, writeFile as writeFile4 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join5 } from "node:path";
+
+// src/adapters/workspace-restore.ts
+import { chmod as chmod2, readFile as readFile4, readdir as readdir5, rename as rename3, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join4, relative, resolve as resolve2 } from "node:path";
+
+// src/adapters/workspace-snapshot.ts
+import { spawn as spawn2 } from "node:child_process";
+import { lstat as lstat2, readFile as readFile3, readdir as readdir4 } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join as join3 } from "node:path";
+function runGit(cwd, args, input2) {
+  return new Promise((done) => {
+    const child = spawn2("git", args, {
+      cwd,
+      // Nobody is there to type a password: a push without credentials fails instead of waiting.
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+      stdio: [input2 === void 0 ? "ignore" : "pipe", "pipe", "pipe"]
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.setEncoding("utf8").on("data", (c3) => stdout += c3);
+    child.stderr?.setEncoding("utf8").on("data", (c3) => stderr += c3);
+    child.on("error", (error3) => done({ code: -1, stdout, stderr: error3.message }));
+    child.on("close", (code) => done({ code: code ?? -1, stdout, stderr }));
+    child.stdin?.on("error", () => void 0);
+    if (input2 !== void 0) child.stdin?.end(input2);
+  });
+}
+async function git2(cwd, args, input2) {
+  const result = await runGit(cwd, args, input2);
+  if (result.code !== 0) {
+    const detail = result.stderr.trim().split("\n").slice(-2).join(" ");
+    throw new Error(`git ${args.join(" ")} failed (exit ${result.code}): ${detail}`);
+  }
+  return result.stdout;
+}
+async function listRefs(cwd) {
+  const out = await git2(cwd, ["for-each-ref", "--format=%(refname)%00%(objectname)%00%(symref)"]);
+  const refs = {};
+  for (const line of out.split("\n").filter(Boolean)) {
+    const [name = "", oid = "", symref = ""] = line.split("\0");
+    refs[name] = symref ? `ref: ${symref}` : oid;
+  }
+  return refs;
+}
+async function listUntracked(cwd) {
+  const out = await git2(cwd, ["ls-files", "--others", "--directory", "-z"]);
+  return out.split("\0").filter(Boolean);
+}
+async function copyFile2(path6) {
+  try {
+    const stat2 = await lstat2(path6);
+    if (!stat2.isFile()) return void 0;
+    return { data: (await readFile3(path6)).toString("base64"), mode: stat2.mode & 4095 };
+  } catch (error3) {
+    return error3.code === "ENOENT" ? null : void 0;
+  }
+}
+function userGitFiles(env = process.env) {
+  const home = env.HOME ?? homedir();
+  const xdg = env.XDG_CONFIG_HOME || join3(home, ".config");
+  const config2 = env.GIT_CONFIG_GLOBAL ? [env.GIT_CONFIG_GLOBAL] : [join3(home, ".gitconfig"), join3(xdg, "git", "config")];
+  return [...config2, join3(home, ".git-credentials"), join3(xdg, "git", "credentials")];
+}
+var IN_PROGRESS = [
+  "rebase-merge",
+  "rebase-apply",
+  "MERGE_HEAD",
+  "CHERRY_PICK_HEAD",
+  "REVERT_HEAD",
+  "BISECT_LOG",
+  "index.lock"
+];
+async function controlFiles(gitDir, commonDir) {
+  const hooks = join3(commonDir, "hooks");
+  const hookNames = await readdir4(hooks).catch(() => void 0);
+  const paths = [
+    join3(commonDir, "config"),
+    join3(commonDir, "config.worktree"),
+    ...gitDir === commonDir ? [] : [join3(gitDir, "config.worktree")],
+    join3(commonDir, "info", "exclude"),
+    join3(commonDir, "info", "attributes"),
+    ...(hookNames ?? []).map((name) => join3(hooks, name)),
+    ...userGitFiles()
+  ];
+  const files = {};
+  const copies = await Promise.all(paths.map(copyFile2));
+  paths.forEach((path6, i2) => {
+    const copy = copies[i2];
+    if (copy !== void 0) files[path6] = copy;
+  });
+  return { files, folders: { [hooks]: hookNames ?? null } };
+}
+var IDENTITY = ["-c", "user.name=samocode", "-c", "user.email=samocode@users.noreply.github.com"];
+async function uncommitted(workspace) {
+  const changed = await runGit(workspace, ["diff-index", "--quiet", "HEAD", "--"]);
+  if (changed.code === 0) return "";
+  return git2(workspace, [...IDENTITY, "stash", "create"]);
+}
+async function takeSnapshot(workspace, branchPrefix) {
+  const [where, refs, untracked, dirty] = await Promise.all([
+    git2(workspace, [
+      "rev-parse",
+      "--path-format=absolute",
+      "--git-dir",
+      "--git-common-dir",
+      "HEAD",
+      "--symbolic-full-name",
+      "HEAD"
+    ]),
+    listRefs(workspace),
+    listUntracked(workspace),
+    uncommitted(workspace)
+  ]);
+  const [gitDir = "", commonDir = "", sha = "", ref2 = ""] = where.split("\n");
+  const [worktrees, control, inProgress] = await Promise.all([
+    readdir4(join3(commonDir, "worktrees")).catch(() => []),
+    controlFiles(gitDir, commonDir),
+    Promise.all(
+      IN_PROGRESS.map(
+        (name) => lstat2(join3(gitDir, name)).then(
+          () => name,
+          () => ""
+        )
+      )
+    )
+  ]);
+  return {
+    version: 1,
+    workspace,
+    gitDir,
+    commonDir,
+    head: { sha, ...ref2.startsWith("refs/heads/") ? { ref: ref2 } : {} },
+    refs,
+    ...dirty.trim() ? { dirty: dirty.trim() } : {},
+    untracked,
+    worktrees,
+    ...control,
+    inProgress: inProgress.filter(Boolean),
+    branchPrefix
+  };
+}
+
+// src/adapters/workspace-restore.ts
+var SAFE = ["-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"];
+async function restoreWorkspace(snap, log) {
+  const step = async (what, action) => {
+    try {
+      await action();
+    } catch (error3) {
+      log.warn(`cleaning the workspace: could not ${what}: ${error3.message}`);
+    }
+  };
+  const cwd = snap.workspace;
+  await step("restore the git config and hooks", () => restoreFiles(snap));
+  await step("clear interrupted git operations", () => clearInProgress(snap));
+  await step("remove the worktrees the run added", () => removeWorktrees(snap));
+  await step(`check out ${snap.head.sha}`, async () => {
+    await git2(cwd, [...SAFE, "checkout", "--force", "--quiet", "--detach", snap.head.sha]);
+  });
+  await step("put the refs back", () => restoreRefs(snap, log));
+  const { ref: ref2, sha } = snap.head;
+  if (ref2) {
+    await step(`switch back to ${ref2}`, async () => {
+      await git2(cwd, ["symbolic-ref", "HEAD", ref2]);
+      const at = (await git2(cwd, ["rev-parse", "HEAD"])).trim();
+      if (at !== sha) await git2(cwd, [...SAFE, "reset", "--hard", "--quiet"]);
+    });
+  }
+  const { dirty } = snap;
+  if (dirty) {
+    await step("reapply the uncommitted changes found before the run", async () => {
+      await git2(cwd, [...SAFE, "stash", "apply", "--index", "--quiet", dirty]);
+    });
+  }
+  await step("remove the files the run left", () => removeNewFiles(snap));
+}
+async function restoreFiles(snap) {
+  for (const [path6, copy] of Object.entries(snap.files)) await restoreFile(path6, copy);
+  for (const [folder, names] of Object.entries(snap.folders)) {
+    if (names === null) {
+      await rm3(folder, { recursive: true, force: true });
+      continue;
+    }
+    for (const name of await readdir5(folder).catch(() => [])) {
+      if (!names.includes(name)) await rm3(join4(folder, name), { recursive: true, force: true });
+    }
+  }
+}
+async function restoreFile(path6, copy) {
+  if (copy === null) {
+    await rm3(path6, { force: true });
+    return;
+  }
+  const current = await copyFile2(path6);
+  if (current && current.data === copy.data && current.mode === copy.mode) return;
+  const temp = `${path6}.samocode-restore`;
+  await writeFile3(temp, Buffer.from(copy.data, "base64"), { mode: copy.mode });
+  await chmod2(temp, copy.mode);
+  await rename3(temp, path6);
+}
+async function clearInProgress(snap) {
+  for (const name of IN_PROGRESS) {
+    if (!snap.inProgress.includes(name))
+      await rm3(join4(snap.gitDir, name), { recursive: true, force: true });
+  }
+}
+async function removeWorktrees(snap) {
+  const names = await readdir5(join4(snap.commonDir, "worktrees")).catch(() => []);
+  for (const name of names.filter((n2) => !snap.worktrees.includes(n2))) {
+    const admin = join4(snap.commonDir, "worktrees", name);
+    const gitdir = await readFile4(join4(admin, "gitdir"), "utf8").catch(() => "");
+    const path6 = gitdir.trim().replace(/\/\.git$/, "");
+    const removed = path6 ? await runGit(snap.workspace, ["worktree", "remove", "--force", "--force", path6]) : { code: 1 };
+    if (removed.code !== 0) {
+      if (path6) await rm3(path6, { recursive: true, force: true });
+      await rm3(admin, { recursive: true, force: true });
+    }
+  }
+  await runGit(snap.workspace, ["worktree", "prune"]);
+}
+async function restoreRefs(snap, log) {
+  const cwd = snap.workspace;
+  const now = await listRefs(cwd);
+  const known = [...new Set(Object.values(snap.refs).filter((v) => !v.startsWith("ref: ")))];
+  let remote;
+  const kept = /* @__PURE__ */ new Set();
+  for (const [name, oid] of Object.entries(now)) {
+    if (!name.startsWith("refs/heads/") || oid.startsWith("ref: ") || snap.refs[name] === oid)
+      continue;
+    remote ??= remoteHeads(cwd);
+    if (await isSaved(cwd, oid, name, known, await remote)) continue;
+    const branch = name.slice("refs/heads/".length);
+    if (branch.startsWith(snap.branchPrefix)) {
+      const push = ["push", "--quiet", "--no-verify", "origin", `${oid}:${name}`];
+      if ((await runGit(cwd, [...SAFE, ...push])).code === 0) {
+        log.info(`pushed the unpushed commits of ${branch} (${oid.slice(0, 12)}) to origin`);
+        known.push(oid);
+        continue;
+      }
+    }
+    kept.add(name);
+    log.warn(
+      `kept the local branch ${branch} at ${oid}: it has commits that are on no branch of origin (push them by hand, or delete the branch once they are not needed)`
+    );
+  }
+  const lines = [];
+  const symrefs = [];
+  for (const name of /* @__PURE__ */ new Set([...Object.keys(now), ...Object.keys(snap.refs)])) {
+    const before = snap.refs[name];
+    if (before === now[name] || kept.has(name)) continue;
+    if (before === void 0) lines.push(`delete ${name}`);
+    else if (before.startsWith("ref: ")) symrefs.push([name, before.slice("ref: ".length)]);
+    else lines.push(`update ${name} ${before}`);
+  }
+  if (lines.length > 0)
+    await git2(cwd, ["update-ref", "--no-deref", "--stdin"], `${lines.join("\n")}
+`);
+  for (const [name, target] of symrefs) await git2(cwd, ["symbolic-ref", name, target]);
+}
+async function remoteHeads(cwd) {
+  const listed = await runGit(cwd, [...SAFE, "ls-remote", "--heads", "origin"]);
+  const heads = /* @__PURE__ */ new Map();
+  for (const line of listed.stdout.split("\n").filter(Boolean)) {
+    const [oid = "", name = ""] = line.split("	");
+    heads.set(name, oid);
+  }
+  return heads;
+}
+async function isSaved(cwd, oid, name, known, remote) {
+  const theirs = remote.get(name);
+  if (theirs === oid) return true;
+  if (theirs && (await runGit(cwd, ["cat-file", "-e", `${theirs}^{commit}`])).code !== 0) {
+    await runGit(cwd, [...SAFE, "fetch", "--no-tags", "--quiet", "origin", name]);
+  }
+  const tips = [oid, ...[...known, ...remote.values()].map((o2) => `^${o2}`)];
+  const counted = await runGit(
+    cwd,
+    ["rev-list", "--count", "--ignore-missing", "--stdin"],
+    `${tips.join("\n")}
+`
+  );
+  return counted.code === 0 && counted.stdout.trim() === "0";
+}
+async function removeNewFiles(snap) {
+  const before = new Set(snap.untracked);
+  for (const entry of await listUntracked(snap.workspace)) {
+    if (before.has(entry)) continue;
+    const path6 = resolve2(snap.workspace, entry);
+    if (relative(snap.workspace, path6).startsWith("..")) continue;
+    await rm3(path6, { recursive: true, force: true });
+  }
+}
+
+// src/adapters/workspace-guard.ts
+var GUARD_STATE = "workspaceGuard";
+var SNAPSHOT = "snapshot.json";
+var tempEnv = (dir) => {
+  const tmp = join5(dir, "tmp");
+  return { TMPDIR: tmp, TMP: tmp, TEMP: tmp };
+};
+function guardWorkspace(options) {
+  let dir;
+  try {
+    dir = mkdtempSync(join5(options.tempRoot || tmpdir(), "samocode-"));
+    mkdirSync(join5(dir, "tmp"));
+    options.saveState(GUARD_STATE, dir);
+  } catch (error3) {
+    options.warn(`no private temp folder: ${error3.message}`);
+    dir = void 0;
+  }
+  let snapshot;
+  const ready = takeSnapshot(options.workspace, options.branchPrefix).then(async (taken) => {
+    snapshot = taken;
+    if (dir) await writeFile4(join5(dir, SNAPSHOT), JSON.stringify(taken), { mode: 384 });
+  }).catch((error3) => {
+    options.warn(`the workspace will not be cleaned after this run: ${error3.message}`);
+  });
+  let restored;
+  return {
+    agentEnv: dir ? tempEnv(dir) : {},
+    ready,
+    gate(port, free = []) {
+      const gated = {};
+      for (const [name, value] of Object.entries(port)) {
+        gated[name] = typeof value === "function" && !free.includes(name) ? async (...args) => {
+          await ready;
+          return value.apply(port, args);
+        } : value;
+      }
+      return gated;
+    },
+    restore() {
+      restored ??= ready.then(async () => {
+        if (snapshot) await restoreWorkspace(snapshot, options);
+        if (dir) await removeFolder(dir, options);
+      });
+      return restored;
+    }
+  };
+}
+async function removeFolder(dir, log) {
+  await rm4(dir, { recursive: true, force: true, maxRetries: 2 }).catch(
+    (error3) => log.warn(`could not delete ${dir}: ${error3.message}`)
+  );
+}
+
 // src/adapters/system-clock.ts
 import { setTimeout as delay } from "node:timers/promises";
 var systemClock = {
@@ -29371,13 +30321,15 @@ function readActionInputs(getInput2) {
   }
   const permissions = parsePermissionList(raw("allowed-permissions", "write,maintain,admin"));
   if ("error" in permissions) throw new Error(`input "allowed-permissions": ${permissions.error}`);
-  const agentInput = raw("agent", "claude");
-  if (agentInput !== "claude" && agentInput !== "command") {
-    throw new Error(`input "agent" must be "claude" or "command" (got "${agentInput}")`);
+  const agent = raw("agent", "claude");
+  if (!isAgentKind(agent)) {
+    throw new Error(`input "agent" must be one of ${AGENT_KINDS.join(", ")} (got "${agent}")`);
   }
-  const agent = agentInput;
+  const phaseAgents = parsePhaseAgents(raw("agents"));
+  if (!phaseAgents.ok) throw new Error(`input "agents": ${phaseAgents.error}`);
   const agentCommand = raw("agent-command");
-  if (agent === "command" && !agentCommand) {
+  const usesCommand = agent === "command" || Object.values(phaseAgents.agents).some((a2) => a2.kind === "command");
+  if (usesCommand && !agentCommand) {
     throw new Error(
       'input "agent-command" is needed with agent: command, e.g. "mytool run --system {context} {prompt}"'
     );
@@ -29385,9 +30337,31 @@ function readActionInputs(getInput2) {
   const mode = raw("mode", "event");
   if (mode !== "event" && mode !== "sweep")
     throw new Error(`input "mode" must be "event" or "sweep" (got "${mode}")`);
+  const geminiApproval = raw("gemini-approval-mode");
+  if (geminiApproval && !["default", "auto_edit", "yolo", "plan"].includes(geminiApproval))
+    throw new Error(
+      `input "gemini-approval-mode" must be default, auto_edit, yolo or plan (got "${geminiApproval}")`
+    );
+  const codexSandbox = raw("codex-sandbox");
+  if (codexSandbox && !["read-only", "workspace-write", "danger-full-access"].includes(codexSandbox))
+    throw new Error(
+      `input "codex-sandbox" must be read-only, workspace-write or danger-full-access (got "${codexSandbox}")`
+    );
+  const promptsDir = raw("prompts-dir", PROMPT_DIR);
+  if (promptsDir.startsWith("/") || promptsDir.split("/").includes(".."))
+    throw new Error(
+      `input "prompts-dir" must be a folder inside the repository, like "${PROMPT_DIR}" (got "${promptsDir}")`
+    );
   return {
     agent,
     agentCommand,
+    phaseAgents: phaseAgents.agents,
+    codexPath: raw("codex-path", "codex"),
+    geminiPath: raw("gemini-path", "gemini"),
+    codexApprovalMode: raw("codex-approval-mode"),
+    codexSandbox,
+    geminiApprovalMode: geminiApproval,
+    promptsDir,
     slackWebhookUrl: raw("slack-webhook-url"),
     webhookUrl: raw("webhook-url"),
     mode,
@@ -29496,12 +30470,15 @@ var BOT = {
   email: "41898282+github-actions[bot]@users.noreply.github.com"
 };
 async function run() {
+  let guard;
   try {
     const inputs = readActionInputs(getInput);
     setSecret(inputs.githubToken);
     const env = runnerEnv();
     const payload = JSON.parse(readFileSync3(env.eventPath, "utf8"));
     if (inputs.mode === "sweep") {
+      guard = startGuard(inputs, env);
+      await guard.ready;
       await runSweep(inputs, env);
       return;
     }
@@ -29524,6 +30501,7 @@ async function run() {
       setOutput("status", "ignored");
       return;
     }
+    guard = startGuard(inputs, env);
     const { gh, client } = github(inputs, env);
     const secrets = { "github-token": inputs.githubToken };
     if (inputs.agentGithubToken) secrets["agent-github-token"] = inputs.agentGithubToken;
@@ -29536,7 +30514,7 @@ async function run() {
     }
     if (inputs.agentGithubToken) setSecret(inputs.agentGithubToken);
     for (const url2 of [inputs.slackWebhookUrl, inputs.webhookUrl]) if (url2) setSecret(url2);
-    const git2 = createGit({ identity: BOT, secrets });
+    const git3 = createGit({ identity: BOT, secrets });
     const defaultBranch2 = payload.repository?.default_branch;
     const settings = {
       workspace: env.workspace,
@@ -29559,25 +30537,33 @@ async function run() {
       agent: makeAgent({
         kind: inputs.agent,
         ...inputs.agentCommand ? { command: inputs.agentCommand } : {},
-        claude: {
-          command: inputs.claudePath,
-          ...inputs.model ? { model: inputs.model } : {},
-          ...inputs.maxTurns ? { maxTurns: inputs.maxTurns } : {},
-          baseEnv: {
-            ...agentBaseEnv(process.env),
-            ...inputs.agentGithubToken ? { GITHUB_TOKEN: inputs.agentGithubToken, GH_TOKEN: inputs.agentGithubToken } : {}
-          }
+        phases: inputs.phaseAgents,
+        paths: { claude: inputs.claudePath, codex: inputs.codexPath, gemini: inputs.geminiPath },
+        // The model input is the main agent's; the phase map names models of the others.
+        models: inputs.model && inputs.agent !== "command" ? { [inputs.agent]: inputs.model } : {},
+        ...inputs.maxTurns ? { maxTurns: inputs.maxTurns } : {},
+        codex: {
+          ...inputs.codexApprovalMode ? { approvalMode: inputs.codexApprovalMode } : {},
+          ...inputs.codexSandbox ? { sandbox: inputs.codexSandbox } : {}
+        },
+        gemini: inputs.geminiApprovalMode ? { approvalMode: inputs.geminiApprovalMode } : {},
+        baseEnv: {
+          ...agentBaseEnv(process.env),
+          ...guard.agentEnv,
+          ...inputs.agentGithubToken ? { GITHUB_TOKEN: inputs.agentGithubToken, GH_TOKEN: inputs.agentGithubToken } : {}
         }
       }),
-      store: fsSessionStore(join2(env.workspace, inputs.sessionsDir)),
-      git: git2,
-      branches: git2,
+      store: fsSessionStore(join6(env.workspace, inputs.sessionsDir)),
+      // What changes the workspace waits for the snapshot; looking up branches on origin does not.
+      git: guard.gate(git3),
+      branches: guard.gate(git3, ["remoteBranches"]),
       clock: systemClock,
       notifier: fanOut([
         ...inputs.slackWebhookUrl ? [slackNotifier(inputs.slackWebhookUrl)] : [],
         ...inputs.webhookUrl ? [webhookNotifier(inputs.webhookUrl)] : []
       ]),
-      prompts: bundledPrompts,
+      // Read from the checkout before the session branch is: the project's prompts, not the agent's.
+      prompts: await actionPrompts(join6(env.workspace, inputs.promptsDir), inputs.promptsDir),
       access: githubAccess(client, gh),
       lock: gitLock,
       runs: githubRuns(client, gh),
@@ -29636,7 +30622,25 @@ async function run() {
     }
   } catch (error3) {
     setFailed(error3.message);
+  } finally {
+    await guard?.restore();
   }
+}
+async function actionPrompts(folder, input2) {
+  const found = withOverrides(bundledPrompts, await readPromptFiles(folder), input2);
+  if (found.applied.length > 0)
+    info(`project prompts from ${input2}: ${found.applied.join(", ")}`);
+  return found.prompts;
+}
+function startGuard(inputs, env) {
+  return guardWorkspace({
+    workspace: env.workspace,
+    branchPrefix: inputs.branchPrefix,
+    tempRoot: process.env.RUNNER_TEMP,
+    saveState: (name, value) => saveState(name, value),
+    info: (line) => info(line),
+    warn: (line) => warning(line)
+  });
 }
 async function runSweep(inputs, env) {
   const { gh, client } = github(inputs, env);
@@ -29686,7 +30690,7 @@ function runnerEnv() {
     eventName: need("GITHUB_EVENT_NAME"),
     eventPath: need("GITHUB_EVENT_PATH"),
     repository: need("GITHUB_REPOSITORY"),
-    workspace: resolve2(process.env.GITHUB_WORKSPACE ?? process.cwd()),
+    workspace: resolve3(process.env.GITHUB_WORKSPACE ?? process.cwd()),
     apiUrl: process.env.GITHUB_API_URL ?? "https://api.github.com",
     serverUrl: process.env.GITHUB_SERVER_URL ?? "https://github.com",
     runId: process.env.GITHUB_RUN_ID

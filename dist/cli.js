@@ -542,7 +542,7 @@ import { spawnSync as spawnSync2 } from "node:child_process";
 
 // src/entrypoints/cli.ts
 import { readFileSync as readFileSync4 } from "node:fs";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/core/history.ts
@@ -693,8 +693,92 @@ var PHASE_ITERATION_CAPS = {
   done: 3
 };
 var FIRST_PHASE = "init";
+function isPhase(value) {
+  return PHASES.includes(value);
+}
 function canMove(from, to) {
   return from === to || NEXT_PHASES[from].includes(to);
+}
+
+// src/core/money.ts
+function formatUsd(amount) {
+  return `$${amount >= 1 || amount === 0 ? amount.toFixed(2) : amount.toFixed(4)}`;
+}
+
+// src/core/steering.ts
+function unblocked(state) {
+  const { waitingFor: _w, blocked: _b, ...rest } = state;
+  return rest;
+}
+function rewindSession(state, to, now) {
+  const from = PHASES.indexOf(state.phase);
+  const target = PHASES.indexOf(to);
+  if (target >= from) {
+    const earlier = PHASES.slice(0, Math.max(from, 1)).join(", ");
+    return {
+      ok: false,
+      error: `cannot rewind from "${state.phase}" to "${to}": rewind goes back to an earlier phase (${earlier})`
+    };
+  }
+  const gates = { ...state.gates };
+  if (target <= PHASES.indexOf("requirements")) gates.requirements = "closed";
+  if (target <= PHASES.indexOf("planning")) gates.planning = "closed";
+  return {
+    ok: true,
+    state: {
+      ...unblocked(state),
+      status: "running",
+      phase: to,
+      phaseIterations: { ...state.phaseIterations, [to]: 0 },
+      gates,
+      missingSignals: 0,
+      updatedAt: now
+    },
+    message: `rewound from ${state.phase} to ${to}`
+  };
+}
+function skipPhase(state, now) {
+  const next = NEXT_PHASES[state.phase][0];
+  if (state.status === "done" || !next) {
+    return {
+      ok: false,
+      error: `session "${state.name}" is in phase "${state.phase}", which has no next phase to skip to`
+    };
+  }
+  const gates = { ...state.gates };
+  if (state.phase === "requirements") gates.requirements = "passed";
+  if (state.phase === "planning") gates.planning = "passed";
+  return {
+    ok: true,
+    state: {
+      ...unblocked(state),
+      status: "running",
+      phase: next,
+      gates,
+      missingSignals: 0,
+      updatedAt: now
+    },
+    message: `skipped ${state.phase}; ${next} starts`
+  };
+}
+function setBudget(state, usd, now) {
+  if (!Number.isFinite(usd) || usd <= 0) {
+    return { ok: false, error: `the budget must be a positive amount in USD, like 25 or 7.50` };
+  }
+  const spent = state.totals.costUsd;
+  const freed = state.status === "blocked" && state.blocked?.kind === "budget" && usd > spent;
+  const next = freed ? { ...unblocked(state), status: "running", budgetUsd: usd, updatedAt: now } : { ...state, budgetUsd: usd, updatedAt: now };
+  const room = usd > spent ? `${formatUsd(usd - spent)} left` : `already spent ${formatUsd(spent)}: the next iteration blocks`;
+  return {
+    ok: true,
+    state: next,
+    message: `budget set to ${formatUsd(usd)} (${room})${freed ? "; the session continues" : ""}`
+  };
+}
+function parseUsd(text) {
+  const match = /^\$?\s*(\d+(?:[.,]\d{1,4})?)\s*(?:usd)?$/i.exec(text.trim());
+  if (!match?.[1]) return void 0;
+  return Number(match[1].replace(",", "."));
 }
 
 // raw-text:prompts/workflow.md
@@ -738,6 +822,58 @@ ${notes.map((n2) => `- ${n2}`).join("\n")}`);
     "Begin: read `_overview.md` in the session folder, do the next piece of work for this phase, update the overview, and write `_signal.json`."
   );
   return parts.join("\n\n");
+}
+var PROMPT_DIR = ".github/samocode/prompts";
+function withOverrides(base, files, folder) {
+  const names = ["workflow", ...Object.keys(base.phases)];
+  const replaced = /* @__PURE__ */ new Map();
+  const appended = /* @__PURE__ */ new Map();
+  for (const [file2, text] of Object.entries(files)) {
+    const match = /^([a-z]+)(\.append)?\.md$/.exec(file2);
+    const name = match?.[1];
+    if (!name || !names.includes(name)) {
+      throw new Error(
+        `${folder}/${file2} is not a prompt: name files ${names.map((n2) => `${n2}.md`).join(", ")} (to replace) or <name>.append.md (to add)`
+      );
+    }
+    if (!text.trim()) throw new Error(`${folder}/${file2} is empty`);
+    (match?.[2] ? appended : replaced).set(name, text.trim());
+  }
+  const pick2 = (name, bundled) => {
+    const own2 = replaced.get(name) ?? bundled.trim();
+    const more = appended.get(name);
+    return more ? `${own2}
+
+## Project instructions
+${more}` : own2;
+  };
+  const phases = Object.fromEntries(
+    Object.entries(base.phases).map(([phase, text]) => [phase, pick2(phase, text)])
+  );
+  return {
+    prompts: { workflow: pick2("workflow", base.workflow), phases },
+    applied: Object.keys(files).sort()
+  };
+}
+
+// src/adapters/prompt-files.ts
+import { readFile, readdir } from "node:fs/promises";
+import { join } from "node:path";
+async function readPromptFiles(folder) {
+  let entries;
+  try {
+    entries = await readdir(folder);
+  } catch (error2) {
+    if (error2.code === "ENOENT") return {};
+    throw new Error(`cannot read the prompts folder ${folder}: ${error2.message}`, {
+      cause: error2
+    });
+  }
+  const files = {};
+  for (const name of entries.filter((n2) => n2.endsWith(".md")).sort()) {
+    files[name] = await readFile(join(folder, name), "utf8");
+  }
+  return files;
 }
 
 // src/core/agent-retry.ts
@@ -793,11 +929,6 @@ function contextEnv(ctx) {
     SAMOCODE_ITERATION: String(ctx.iteration),
     SAMOCODE_PHASE_ITERATION: String(ctx.phaseIteration)
   };
-}
-
-// src/core/money.ts
-function formatUsd(amount) {
-  return `$${amount >= 1 || amount === 0 ? amount.toFixed(2) : amount.toFixed(4)}`;
 }
 
 // ../../work/main/node_modules/zod/v4/classic/external.js
@@ -13230,10 +13361,10 @@ function planNextIteration(state, limits, now) {
     const reason = `phase "${state.phase}" used its cap of ${caps[state.phase]} iterations without moving on; check _overview.md for a loop, then resume to grant the phase another ${caps[state.phase]}`;
     return { kind: "block", state: block(state, "cap", reason, now) };
   }
-  const budget = state.budgetUsd ?? limits.maxCostUsd;
-  if (budget !== void 0 && state.totals.costUsd >= budget) {
+  const budget2 = state.budgetUsd ?? limits.maxCostUsd;
+  if (budget2 !== void 0 && state.totals.costUsd >= budget2) {
     const raise = state.budgetUsd !== void 0 ? "raise it with `/samocode budget <usd>` (or `samocode budget`)" : "raise the budget (--max-cost-usd / SAMOCODE_MAX_COST_USD, or `/samocode budget <usd>`) and resume";
-    const reason = `session cost ${formatUsd(state.totals.costUsd)} reached the budget of ${formatUsd(budget)}; ${raise}`;
+    const reason = `session cost ${formatUsd(state.totals.costUsd)} reached the budget of ${formatUsd(budget2)}; ${raise}`;
     return { kind: "block", state: block(state, "budget", reason, now) };
   }
   return { kind: "run" };
@@ -13628,6 +13759,7 @@ async function runAgent(deps, options, state, progress) {
     };
     const logFile = `${dir}/${FILES.logs}/${logFileName(now, state.iteration, state.phase, attempt)}`;
     const result = await agent.run({
+      phase: state.phase,
       prompt: iterationPrompt(prompts, state.phase, notes),
       context: sessionContext(ctx),
       cwd: options.workDir,
@@ -13671,7 +13803,9 @@ function iterationRecord(state, phase, signal, outcome, message, result, attempt
     durationMs: result.durationMs,
     log: logFile.slice(logFile.lastIndexOf("/") + 1),
     ...numbers(result),
-    ...result.stats.sessionId ? { agentSessionId: result.stats.sessionId } : {}
+    ...result.stats.sessionId ? { agentSessionId: result.stats.sessionId } : {},
+    ...result.stats.agent ? { agent: result.stats.agent } : {},
+    ...result.stats.model ? { model: result.stats.model } : {}
   };
 }
 async function commitIteration(deps, options, state, phase, verdict) {
@@ -14048,6 +14182,15 @@ async function answerQuestions(deps, name, reply, by) {
 async function approve(deps, name, by) {
   return applyGate(deps, name, "approve", approvePlan, void 0, by);
 }
+async function rewind(deps, name, to, by) {
+  return applyGate(deps, name, "rewind", (s, now) => rewindSession(s, to, now), void 0, by);
+}
+async function skip(deps, name, by) {
+  return applyGate(deps, name, "skip", skipPhase, void 0, by);
+}
+async function budget(deps, name, usd, by) {
+  return applyGate(deps, name, "budget", (s, now) => setBudget(s, usd, now), void 0, by);
+}
 async function requestChanges(deps, name, feedback, by) {
   if (!feedback.trim())
     throw new SessionError("the review is empty: say what should change in the plan");
@@ -14112,7 +14255,8 @@ var HIDDEN = [
   /^INPUT_/,
   /^ACTIONS_(RUNTIME|ID_TOKEN_REQUEST|CACHE)/,
   /^TELEGRAM_BOT_TOKEN$/,
-  /^SAMOCODE_/
+  /^SAMOCODE_/,
+  /^SLACK_WEBHOOK_URL$/
 ];
 function agentBaseEnv(env, allow = []) {
   const out = {};
@@ -14142,24 +14286,24 @@ function readStreamLine(line) {
 }
 function toResult(value) {
   const usage = value.usage ?? {};
-  const num = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
+  const num2 = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
   const input2 = [
     usage.input_tokens,
     usage.cache_creation_input_tokens,
     usage.cache_read_input_tokens
-  ].map(num).filter((v) => v !== void 0);
+  ].map(num2).filter((v) => v !== void 0);
   const stats = {};
-  const cost = num(value.total_cost_usd);
+  const cost = num2(value.total_cost_usd);
   if (cost !== void 0) stats.costUsd = cost;
-  const turns = num(value.num_turns);
+  const turns = num2(value.num_turns);
   if (turns !== void 0) stats.turns = turns;
   if (input2.length > 0) stats.inputTokens = input2.reduce((a2, b) => a2 + b, 0);
-  const output2 = num(usage.output_tokens);
+  const output2 = num2(usage.output_tokens);
   if (output2 !== void 0) stats.outputTokens = output2;
   if (typeof value.session_id === "string") stats.sessionId = value.session_id;
   const result = { isError: value.is_error === true, stats };
   if (typeof value.subtype === "string") result.subtype = value.subtype;
-  const status = num(value.api_error_status);
+  const status = num2(value.api_error_status);
   if (status !== void 0) result.apiErrorStatus = status;
   if (typeof value.result === "string") result.text = value.result;
   if (Array.isArray(value.errors)) result.errors = value.errors.map(String);
@@ -21229,6 +21373,269 @@ async function runClaude(settings, run) {
   return fail({ kind: "no-result" }, exitDescription(outcome, " without a result"));
 }
 
+// src/adapters/codex-stream.ts
+function codexStreamReader() {
+  const stats = {};
+  let started = false;
+  let ended;
+  let failure2;
+  let lastError;
+  const seen = /* @__PURE__ */ new Set();
+  const addUsage = (usage) => {
+    if (!usage || typeof usage !== "object") return;
+    const u2 = usage;
+    if (isCount(u2.input_tokens)) stats.inputTokens = (stats.inputTokens ?? 0) + u2.input_tokens;
+    if (isCount(u2.output_tokens)) stats.outputTokens = (stats.outputTokens ?? 0) + u2.output_tokens;
+  };
+  return {
+    read(line) {
+      if (!line.startsWith("{")) return [];
+      let event;
+      try {
+        event = JSON.parse(line);
+      } catch {
+        return [];
+      }
+      started = true;
+      switch (event.type) {
+        case "thread.started":
+          if (typeof event.thread_id === "string") stats.sessionId = event.thread_id;
+          return [];
+        case "turn.completed":
+          addUsage(event.usage);
+          ended = "completed";
+          return [];
+        case "turn.failed": {
+          addUsage(event.usage);
+          ended = "failed";
+          const error2 = event.error;
+          failure2 = typeof error2?.message === "string" ? error2.message : lastError;
+          return [];
+        }
+        case "error":
+          if (typeof event.message === "string") lastError = event.message;
+          return [];
+        case "item.started":
+        case "item.completed": {
+          const item = event.item;
+          if (!item) return [];
+          if (typeof item.id === "string") {
+            if (seen.has(item.id)) return [];
+            seen.add(item.id);
+          }
+          return describeItem(item);
+        }
+        default:
+          return [];
+      }
+    },
+    outcome() {
+      const error2 = ended === "failed" ? failure2 ?? "" : ended ? void 0 : lastError;
+      return {
+        started,
+        ...ended ? { ended } : {},
+        ...error2 !== void 0 ? { error: error2 } : {},
+        stats: { ...stats }
+      };
+    }
+  };
+}
+function describeItem(item) {
+  const str = (v) => typeof v === "string" ? v : void 0;
+  switch (item.type) {
+    case "command_execution": {
+      const command = str(item.command);
+      return command === void 0 ? [] : [describeTool("Bash", { command: shellScript(command) })];
+    }
+    case "file_change": {
+      const changes = Array.isArray(item.changes) ? item.changes : [];
+      return changes.flatMap((change) => {
+        const c3 = change ?? {};
+        const path6 = str(c3.path);
+        if (!path6) return [];
+        const verb = c3.kind === "add" ? "Write" : c3.kind === "delete" ? "Delete" : "Edit";
+        return [describeTool(verb, { file_path: path6 })];
+      });
+    }
+    case "mcp_tool_call": {
+      const name = [str(item.server), str(item.tool)].filter(Boolean).join(".");
+      const args = item.arguments;
+      return name ? [
+        describeTool(
+          name,
+          args && typeof args === "object" ? args : {}
+        )
+      ] : [];
+    }
+    case "web_search": {
+      const query = str(item.query);
+      return [query ? describeTool("WebSearch", { pattern: query }) : "WebSearch"];
+    }
+    default:
+      return [];
+  }
+}
+function shellScript(command) {
+  const words = shellWords(command);
+  if (words?.length !== 3) return command;
+  const [program, flag, script] = words;
+  if (!/^(?:\S*\/)?(?:ba|z|da)?sh$/.test(program) || !/^-l?c$/.test(flag)) return command;
+  return script;
+}
+function shellWords(text) {
+  const words = [];
+  let word;
+  for (let i2 = 0; i2 < text.length; i2++) {
+    const ch = text[i2];
+    if (ch === " " || ch === "	") {
+      if (word !== void 0) words.push(word);
+      word = void 0;
+    } else if (ch === "'") {
+      const end = text.indexOf("'", i2 + 1);
+      if (end === -1) return void 0;
+      word = (word ?? "") + text.slice(i2 + 1, end);
+      i2 = end;
+    } else if (ch === '"') {
+      word ??= "";
+      for (i2++; i2 < text.length && text[i2] !== '"'; i2++) {
+        if (text[i2] === "\\" && '"\\$`\n'.includes(text[i2 + 1] ?? "")) i2++;
+        word += text[i2] ?? "";
+      }
+      if (i2 >= text.length) return void 0;
+    } else if (ch === "\\") {
+      word = (word ?? "") + (text[++i2] ?? "");
+    } else {
+      word = (word ?? "") + ch;
+    }
+  }
+  if (word !== void 0) words.push(word);
+  return words;
+}
+function apiStatusOf(message) {
+  const named = /\bstatus:? ([1-5]\d\d)\b/.exec(message);
+  if (named) return Number(named[1]);
+  if (/currently experiencing high demand/i.test(message)) return 500;
+  return void 0;
+}
+function isTransportError(message) {
+  return /stream disconnected|connection failed|error sending request|timed out|reconnecting/i.test(
+    message
+  );
+}
+function errorDetail(message) {
+  try {
+    const body = JSON.parse(message);
+    if (typeof body.error?.message === "string") return body.error.message;
+  } catch {
+  }
+  return message;
+}
+function isCount(v) {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0;
+}
+
+// src/adapters/codex-agent.ts
+var INSTALL = "install the Codex CLI (npm i -g @openai/codex) or set CODEX_PATH to its path";
+function codexArgs(settings, run) {
+  return [
+    "exec",
+    "--json",
+    // Worktrees are git repositories, but a session may run anywhere; the check only refuses.
+    "--skip-git-repo-check",
+    ...settings.model ? ["--model", settings.model] : [],
+    ...permissionArgs(settings, run),
+    // Codex has no flag to append to its system prompt; `developer_instructions` becomes a
+    // developer message right after its own instructions, which is where Claude gets the context.
+    // It replaces a developer_instructions set in the user's config.toml (AGENTS.md still applies).
+    "-c",
+    `developer_instructions=${tomlString(run.context)}`,
+    // Everything after `--` is the prompt, even text that starts with a dash or names a subcommand.
+    "--",
+    run.prompt
+  ];
+}
+function permissionArgs(settings, run) {
+  const { approvalMode, sandbox } = settings;
+  if (!approvalMode && !sandbox) return ["--dangerously-bypass-approvals-and-sandbox"];
+  const args = [];
+  let writes;
+  if (approvalMode === "auto-review") {
+    args.push("--approve-for-me");
+    if (sandbox) args.push("--sandbox", sandbox);
+    writes = !sandbox || sandbox === "workspace-write";
+  } else {
+    args.push("--sandbox", sandbox ?? "workspace-write");
+    if (approvalMode) args.push("-c", `approval_policy=${tomlString(approvalMode)}`);
+    writes = (sandbox ?? "workspace-write") === "workspace-write";
+  }
+  const sessionDir = run.env.SAMOCODE_SESSION_DIR;
+  if (writes && sessionDir) args.push("--add-dir", sessionDir);
+  return args;
+}
+function tomlString(text) {
+  const wellFormed = text.replace(
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    "�"
+  );
+  return JSON.stringify(wellFormed).replace(/\u007f/g, "\\u007f");
+}
+function codexAgent(settings) {
+  return {
+    name: "codex",
+    run: (run) => runCodex(settings, run)
+  };
+}
+async function runCodex(settings, run) {
+  const reader = codexStreamReader();
+  const outcome = await runAgentProcess(
+    settings.command,
+    codexArgs(settings, run),
+    { ...settings.baseEnv, ...run.env },
+    run,
+    (line) => {
+      for (const activity of reader.read(line)) run.onActivity?.(activity);
+    },
+    settings.killGraceMs
+  );
+  const read = reader.outcome();
+  const { durationMs } = outcome;
+  const { stats } = read;
+  const fail = (failure2, message) => ({
+    ok: false,
+    durationMs,
+    stats,
+    failure: failure2,
+    message
+  });
+  const common2 = commonFailure(
+    outcome,
+    run,
+    { command: settings.command, install: INSTALL },
+    stats
+  );
+  if (common2) return common2;
+  if (outcome.spawnError && !read.started)
+    return fail({ kind: "spawn" }, `could not start "${settings.command}": ${outcome.spawnError}`);
+  if (read.ended === "completed") return { ok: true, durationMs, stats };
+  if (read.error !== void 0) {
+    const detail = (errorDetail(read.error) || "no message").slice(0, 500);
+    const status = apiStatusOf(read.error);
+    if (status !== void 0)
+      return fail({ kind: "api", apiStatus: status }, `API error ${status}: ${detail}`);
+    if (isTransportError(read.error))
+      return fail({ kind: "no-result" }, `the agent lost its connection to the API: ${detail}`);
+    return fail({ kind: "other" }, `the agent reported an error: ${detail}`);
+  }
+  if (!read.started && !outcome.signal && outcome.exitCode !== void 0 && outcome.exitCode !== 0) {
+    const why = outcome.stderrTail.split("\n").map((line) => line.trim()).find((line) => /^error:/i.test(line));
+    return fail(
+      { kind: "other" },
+      why ? `the agent exited with code ${outcome.exitCode} before starting: ${why.slice(0, 500)}` : exitDescription(outcome, " before starting")
+    );
+  }
+  return fail({ kind: "no-result" }, exitDescription(outcome, " without finishing its turn"));
+}
+
 // src/adapters/command-agent.ts
 function splitTemplate(template) {
   const args = [];
@@ -21284,21 +21691,300 @@ function commandAgent(settings) {
   };
 }
 
-// src/adapters/agents.ts
-function makeAgent(choice) {
-  if (choice.kind === "command") {
-    return commandAgent({ template: choice.command ?? "", baseEnv: choice.claude.baseEnv });
+// src/adapters/gemini-agent.ts
+import { existsSync } from "node:fs";
+
+// src/adapters/gemini-stream.ts
+function readGeminiLine(line) {
+  const head = line.slice(0, 24);
+  if (!head.includes('"type":"result"') && !head.includes('"type":"tool_use"') && !head.includes('"type":"init"') && !head.includes('"type":"error"'))
+    return {};
+  let value;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return {};
   }
-  return claudeCodeAgent(choice.claude);
+  switch (value.type) {
+    case "init":
+      return typeof value.session_id === "string" ? { sessionId: value.session_id } : {};
+    case "tool_use":
+      if (typeof value.tool_name !== "string") return {};
+      return {
+        activities: [describeGeminiTool(value.tool_name, asRecord(value.parameters))]
+      };
+    case "error":
+      return typeof value.message === "string" ? { error: value.message } : {};
+    case "result":
+      return { result: toResult2(value) };
+    default:
+      return {};
+  }
 }
-function agentProgram(choice) {
-  return choice.kind === "command" ? splitTemplate(choice.command ?? "")[0] ?? "" : choice.claude.command;
+function toResult2(value) {
+  const stats = {};
+  const raw = asRecord(value.stats);
+  const input2 = num(raw.input_tokens);
+  if (input2 !== void 0) stats.inputTokens = input2;
+  const output2 = num(raw.output_tokens);
+  if (output2 !== void 0) stats.outputTokens = output2;
+  const result = { isError: value.status !== "success", stats };
+  const error2 = asRecord(value.error);
+  if (typeof error2.type === "string") result.errorType = error2.type;
+  if (typeof error2.message === "string") result.errorMessage = error2.message;
+  return result;
+}
+var TOOL_NAMES = {
+  run_shell_command: "Shell",
+  write_file: "WriteFile",
+  replace: "Edit",
+  read_file: "ReadFile",
+  read_many_files: "ReadManyFiles",
+  list_directory: "ReadFolder",
+  glob: "FindFiles",
+  grep_search: "SearchText",
+  web_fetch: "WebFetch",
+  google_web_search: "GoogleSearch",
+  save_memory: "SaveMemory"
+};
+function describeGeminiTool(name, params) {
+  const shown = TOOL_NAMES[name] ?? name;
+  return describeTool(shown, {
+    file_path: params.file_path,
+    path: params.dir_path,
+    command: params.command,
+    pattern: params.pattern ?? params.query
+  });
+}
+var RPC_STATUS = {
+  INVALID_ARGUMENT: 400,
+  FAILED_PRECONDITION: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  RESOURCE_EXHAUSTED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504
+};
+function apiErrorStatus(message, exitCode) {
+  if (!message.startsWith("[API Error")) return void 0;
+  const code2 = /"code":\s*(\d{3})\b/.exec(message)?.[1];
+  if (code2) return Number(code2);
+  const name = /"status":\s*"([A-Z_]+)"|\(Status: ([A-Z_]+)\)/.exec(message);
+  const fromName = RPC_STATUS[name?.[1] ?? name?.[2] ?? ""];
+  if (fromName) return fromName;
+  if (exitCode !== void 0 && exitCode >= 144 && exitCode <= 255) return exitCode + 256;
+  if (/Please wait and try again later|quota/i.test(message)) return 429;
+  return void 0;
+}
+function asRecord(v) {
+  return typeof v === "object" && v !== null ? v : {};
+}
+function num(v) {
+  return typeof v === "number" && Number.isFinite(v) ? v : void 0;
 }
 
+// src/adapters/gemini-agent.ts
+var GEMINI_INSTALL = "install the Gemini CLI (npm i -g @google/gemini-cli) or set GEMINI_PATH to its path";
+var SETUP_EXIT_CODES = /* @__PURE__ */ new Set([41, 42, 44, 52, 55]);
+function geminiArgs(settings, run) {
+  const prompt = run.context.trim() ? `${run.context.trim()}
+
+---
+
+${run.prompt}` : run.prompt;
+  const sessionDir = run.env?.SAMOCODE_SESSION_DIR;
+  const include = sessionDir && existsSync(sessionDir) ? ["--include-directories", sessionDir] : [];
+  return [
+    // `=` keeps a prompt that starts with `-` from being read as an option.
+    `--prompt=${prompt}`,
+    "--output-format",
+    "stream-json",
+    ...settings.model ? ["--model", settings.model] : [],
+    `--approval-mode=${settings.approvalMode || "yolo"}`,
+    // Without trust the CLI silently drops yolo back to asking, or exits in a folder it has not
+    // seen; the run is unattended either way.
+    "--skip-trust",
+    ...include
+  ];
+}
+function geminiAgent(settings) {
+  return {
+    name: "gemini",
+    run: (run) => runGemini(settings, run)
+  };
+}
+async function runGemini(settings, run) {
+  let result;
+  let sessionId;
+  let lastError;
+  const outcome = await runAgentProcess(
+    settings.command,
+    geminiArgs(settings, run),
+    { ...settings.baseEnv, ...run.env },
+    run,
+    (line) => {
+      const read = readGeminiLine(line);
+      if (read.sessionId) sessionId = read.sessionId;
+      if (read.error) lastError = read.error;
+      if (read.result) result = read.result;
+      for (const activity of read.activities ?? []) run.onActivity?.(activity);
+    },
+    settings.killGraceMs
+  );
+  const { durationMs } = outcome;
+  const stats = { ...result?.stats, ...sessionId ? { sessionId } : {} };
+  const fail = (failure2, message) => ({
+    ok: false,
+    durationMs,
+    stats,
+    failure: failure2,
+    message
+  });
+  const common2 = commonFailure(
+    outcome,
+    run,
+    { command: settings.command, install: GEMINI_INSTALL },
+    stats
+  );
+  if (common2) return common2;
+  if (outcome.spawnError && !result)
+    return fail({ kind: "spawn" }, `could not start "${settings.command}": ${outcome.spawnError}`);
+  if (result && !result.isError) return { ok: true, durationMs, stats };
+  if (result) {
+    const detail = (result.errorMessage ?? lastError ?? "error").slice(0, 500);
+    if (result.errorType === "FatalTurnLimitedError") {
+      return fail(
+        { kind: "max-turns" },
+        `the agent used all its turns (model.maxSessionTurns in the Gemini settings) without finishing the iteration: ${detail}`
+      );
+    }
+    const status = apiErrorStatus(detail, outcome.exitCode);
+    if (status !== void 0)
+      return fail({ kind: "api", apiStatus: status }, `API error ${status}: ${detail}`);
+    if (detail.startsWith("[API Error")) return fail({ kind: "api" }, detail);
+    return fail({ kind: "other" }, `the agent reported an error: ${detail}`);
+  }
+  if (outcome.exitCode !== void 0 && SETUP_EXIT_CODES.has(outcome.exitCode))
+    return fail({ kind: "other" }, exitDescription(outcome, " before it started"));
+  return fail({ kind: "no-result" }, exitDescription(outcome, " without a result"));
+}
+
+// src/core/phase-agents.ts
+var AGENT_KINDS = ["claude", "codex", "gemini", "command"];
+function isAgentKind(value) {
+  return AGENT_KINDS.includes(value);
+}
+var EXAMPLE = 'e.g. "implementation: claude model=claude-opus-4-5" or "quality: codex max-turns=30"';
+function parsePhaseAgents(text) {
+  const agents = {};
+  const entries = text.split(/[\n;]/).map((line) => line.replace(/#.*$/, "").trim()).filter(Boolean);
+  for (const entry of entries) {
+    const match = /^([a-z]+)\s*:\s*(\S+)(.*)$/i.exec(entry);
+    if (!match)
+      return { ok: false, error: `"${entry}" is not "<phase>: <agent> [options]" (${EXAMPLE})` };
+    const phase = (match[1] ?? "").toLowerCase();
+    const kind = (match[2] ?? "").toLowerCase();
+    if (!isPhase(phase))
+      return { ok: false, error: `"${phase}" is not a phase (phases: ${PHASES.join(", ")})` };
+    if (!isAgentKind(kind))
+      return {
+        ok: false,
+        error: `"${kind}" for phase ${phase} is not an agent (agents: ${AGENT_KINDS.join(", ")})`
+      };
+    if (agents[phase]) return { ok: false, error: `phase ${phase} is given an agent twice` };
+    const spec = { kind };
+    for (const option of (match[3] ?? "").trim().split(/\s+/).filter(Boolean)) {
+      const [key, value] = option.split("=", 2);
+      if (key === "model" && value) spec.model = value;
+      else if (key === "max-turns" && kind !== "claude")
+        return {
+          ok: false,
+          error: `max-turns for phase ${phase}: only claude has a turn limit (${kind} has none)`
+        };
+      else if (key === "max-turns" && value && /^\d+$/.test(value) && Number(value) > 0)
+        spec.maxTurns = Number(value);
+      else
+        return {
+          ok: false,
+          error: `"${option}" for phase ${phase} is not an option: use model=<name> or max-turns=<whole number>`
+        };
+    }
+    agents[phase] = spec;
+  }
+  return { ok: true, agents };
+}
+
+// src/adapters/agents.ts
+function makeAgent(settings) {
+  const fallback = oneAgent(settings, { kind: settings.kind });
+  const byPhase = new Map(
+    PHASES.flatMap((phase) => {
+      const spec = settings.phases?.[phase];
+      return spec ? [[phase, oneAgent(settings, spec)]] : [];
+    })
+  );
+  if (byPhase.size === 0) return fallback;
+  return {
+    name: fallback.name,
+    run: (run) => (run.phase ? byPhase.get(run.phase) : void 0)?.run(run) ?? fallback.run(run)
+  };
+}
+function oneAgent(settings, spec) {
+  const model = spec.model ?? (spec.kind === "command" ? void 0 : settings.models[spec.kind]);
+  const maxTurns = spec.maxTurns ?? settings.maxTurns;
+  const common2 = {
+    baseEnv: settings.baseEnv,
+    ...settings.killGraceMs !== void 0 ? { killGraceMs: settings.killGraceMs } : {},
+    ...model ? { model } : {}
+  };
+  const agent = (() => {
+    switch (spec.kind) {
+      case "claude":
+        return claudeCodeAgent({
+          ...common2,
+          command: settings.paths.claude,
+          ...maxTurns ? { maxTurns } : {}
+        });
+      case "codex":
+        return codexAgent({ ...common2, ...settings.codex, command: settings.paths.codex });
+      case "gemini":
+        return geminiAgent({ ...common2, ...settings.gemini, command: settings.paths.gemini });
+      case "command":
+        return commandAgent({ ...common2, template: settings.command ?? "" });
+    }
+  })();
+  return {
+    name: agent.name,
+    async run(run) {
+      const result = await agent.run(run);
+      return {
+        ...result,
+        stats: { agent: agent.name, ...model ? { model } : {}, ...result.stats }
+      };
+    }
+  };
+}
+function agentPrograms(settings) {
+  const kinds = /* @__PURE__ */ new Set([settings.kind]);
+  for (const spec of Object.values(settings.phases ?? {})) kinds.add(spec.kind);
+  return [...kinds].map((kind) => ({
+    kind,
+    program: kind === "command" ? splitTemplate(settings.command ?? "")[0] ?? "" : settings.paths[kind]
+  }));
+}
+var PROGRAM_SETTING = {
+  claude: "CLAUDE_PATH",
+  codex: "CODEX_PATH",
+  gemini: "GEMINI_PATH",
+  command: "SAMOCODE_AGENT_COMMAND"
+};
+
 // src/adapters/cli-settings.ts
-import { existsSync, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
 import { homedir } from "node:os";
-import { basename, dirname as dirname2, isAbsolute, join, resolve } from "node:path";
+import { basename, dirname as dirname2, isAbsolute, join as join2, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
 
 // src/core/dotenv.ts
@@ -21337,8 +22023,17 @@ var LAYOUT_KEYS = ["MAIN_REPO", "WORKTREES", "SESSIONS"];
 var ENV_KEYS = [
   "SAMOCODE_AGENT",
   "SAMOCODE_AGENT_COMMAND",
+  "SAMOCODE_AGENTS",
+  "SAMOCODE_PROMPTS",
   "CLAUDE_PATH",
   "CLAUDE_MODEL",
+  "CODEX_PATH",
+  "CODEX_MODEL",
+  "CODEX_SANDBOX",
+  "CODEX_APPROVAL_MODE",
+  "GEMINI_APPROVAL_MODE",
+  "GEMINI_PATH",
+  "GEMINI_MODEL",
   "CLAUDE_TIMEOUT",
   "CLAUDE_MAX_TURNS",
   "SAMOCODE_MAX_RETRIES",
@@ -21354,10 +22049,19 @@ var ENV_KEYS = [
 var wholeNumber = (what, min) => external_exports.string().trim().regex(/^\d+$/, `${what} must be a whole number`).transform(Number).refine((n2) => n2 >= min, `${what} must be at least ${min}`);
 var money = external_exports.string().trim().regex(/^\d+(\.\d+)?$/, "must be an amount in US dollars, like 5 or 12.50").transform(Number);
 var envSchema = external_exports.object({
-  SAMOCODE_AGENT: external_exports.enum(["claude", "command"]).default("claude"),
+  SAMOCODE_AGENT: external_exports.enum(AGENT_KINDS).default("claude"),
   SAMOCODE_AGENT_COMMAND: external_exports.string().min(1).optional(),
+  SAMOCODE_AGENTS: external_exports.string().optional(),
+  SAMOCODE_PROMPTS: external_exports.string().min(1).optional(),
   CLAUDE_PATH: external_exports.string().min(1).default("claude"),
   CLAUDE_MODEL: external_exports.string().min(1).optional(),
+  CODEX_PATH: external_exports.string().min(1).default("codex"),
+  CODEX_MODEL: external_exports.string().min(1).optional(),
+  CODEX_SANDBOX: external_exports.enum(["read-only", "workspace-write", "danger-full-access"]).optional(),
+  GEMINI_PATH: external_exports.string().min(1).default("gemini"),
+  GEMINI_MODEL: external_exports.string().min(1).optional(),
+  CODEX_APPROVAL_MODE: external_exports.string().min(1).optional(),
+  GEMINI_APPROVAL_MODE: external_exports.enum(["default", "auto_edit", "yolo", "plan"]).optional(),
   CLAUDE_TIMEOUT: wholeNumber("seconds", 1).default(1800),
   CLAUDE_MAX_TURNS: wholeNumber("turns", 1).optional(),
   SAMOCODE_MAX_RETRIES: wholeNumber("retries", 0).default(2),
@@ -21377,8 +22081,8 @@ function loadCliSettings(input2) {
   const layout = configFile ? readConfig(configFile) : {};
   const configDir = configFile ? dirname2(configFile) : cwd;
   const env = {};
-  for (const file2 of /* @__PURE__ */ new Set([join(cwd, ".env"), join(configDir, ".env")])) {
-    if (existsSync(file2)) Object.assign(env, { ...readEnvFile(file2), ...env });
+  for (const file2 of /* @__PURE__ */ new Set([join2(cwd, ".env"), join2(configDir, ".env")])) {
+    if (existsSync2(file2)) Object.assign(env, { ...readEnvFile(file2), ...env });
   }
   for (const key of ENV_KEYS) {
     const fromConfig = layout[key];
@@ -21386,7 +22090,6 @@ function loadCliSettings(input2) {
     if (input2.env[key] !== void 0 && input2.env[key] !== "") env[key] = input2.env[key];
   }
   if (flags.timeout !== void 0) env.CLAUDE_TIMEOUT = flags.timeout;
-  if (flags.model !== void 0) env.CLAUDE_MODEL = flags.model;
   if (flags.agent !== void 0) env.SAMOCODE_AGENT = flags.agent;
   if (flags.maxCostUsd !== void 0) env.SAMOCODE_MAX_COST_USD = flags.maxCostUsd;
   const parsed = envSchema.safeParse(env);
@@ -21405,9 +22108,12 @@ function loadCliSettings(input2) {
     );
   }
   const e = parsed.data;
-  if (e.SAMOCODE_AGENT === "command" && !e.SAMOCODE_AGENT_COMMAND) {
+  const phaseAgents = parsePhaseAgents(e.SAMOCODE_AGENTS ?? "");
+  if (!phaseAgents.ok) throw new ConfigError(`SAMOCODE_AGENTS: ${phaseAgents.error}`);
+  const usesCommand = e.SAMOCODE_AGENT === "command" || Object.values(phaseAgents.agents).some((a2) => a2.kind === "command");
+  if (usesCommand && !e.SAMOCODE_AGENT_COMMAND) {
     throw new ConfigError(
-      'SAMOCODE_AGENT=command needs SAMOCODE_AGENT_COMMAND, e.g. "mytool run --system {context} {prompt}"'
+      'the command agent needs SAMOCODE_AGENT_COMMAND, e.g. "mytool run --system {context} {prompt}"'
     );
   }
   if (e.TELEGRAM_BOT_TOKEN === void 0 !== (e.TELEGRAM_CHAT_ID === void 0)) {
@@ -21422,20 +22128,27 @@ function loadCliSettings(input2) {
       `${cwd} is not inside a git repository: run samocode from your project, pass --repo <path>, or set MAIN_REPO in a .samocode file`
     );
   }
-  if (!existsSync(join(repo, ".git"))) {
+  if (!existsSync2(join2(repo, ".git"))) {
     const source = flags.repo ? "--repo" : `MAIN_REPO in ${configFile ?? ".samocode"}`;
     throw new ConfigError(`${source} points to ${repo}, which is not a git repository`);
   }
-  const home = join(dirname2(repo), `${basename(repo)}-samocode`);
+  const home = join2(dirname2(repo), `${basename(repo)}-samocode`);
   return {
     ...configFile ? { configFile } : {},
     repo,
-    worktrees: layout.WORKTREES ? expandPath(layout.WORKTREES, configDir) : join(home, "worktrees"),
-    sessions: layout.SESSIONS ? expandPath(layout.SESSIONS, configDir) : join(home, "sessions"),
+    worktrees: layout.WORKTREES ? expandPath(layout.WORKTREES, configDir) : join2(home, "worktrees"),
+    sessions: layout.SESSIONS ? expandPath(layout.SESSIONS, configDir) : join2(home, "sessions"),
+    prompts: e.SAMOCODE_PROMPTS ? expandPath(e.SAMOCODE_PROMPTS, configDir) : join2(repo, PROMPT_DIR),
     agent: e.SAMOCODE_AGENT,
     ...e.SAMOCODE_AGENT_COMMAND ? { agentCommand: e.SAMOCODE_AGENT_COMMAND } : {},
-    claudePath: e.CLAUDE_PATH,
-    ...e.CLAUDE_MODEL ? { model: e.CLAUDE_MODEL } : {},
+    phaseAgents: phaseAgents.agents,
+    codex: {
+      ...e.CODEX_APPROVAL_MODE ? { approvalMode: e.CODEX_APPROVAL_MODE } : {},
+      ...e.CODEX_SANDBOX ? { sandbox: e.CODEX_SANDBOX } : {}
+    },
+    gemini: e.GEMINI_APPROVAL_MODE ? { approvalMode: e.GEMINI_APPROVAL_MODE } : {},
+    paths: { claude: e.CLAUDE_PATH, codex: e.CODEX_PATH, gemini: e.GEMINI_PATH },
+    models: modelsOf(e, flags.model),
     timeoutSeconds: e.CLAUDE_TIMEOUT,
     ...e.CLAUDE_MAX_TURNS !== void 0 ? { maxTurns: e.CLAUDE_MAX_TURNS } : {},
     maxRetries: e.SAMOCODE_MAX_RETRIES,
@@ -21453,14 +22166,23 @@ function loadCliSettings(input2) {
     } : {}
   };
 }
+function modelsOf(e, flag) {
+  const models = {
+    ...e.CLAUDE_MODEL ? { claude: e.CLAUDE_MODEL } : {},
+    ...e.CODEX_MODEL ? { codex: e.CODEX_MODEL } : {},
+    ...e.GEMINI_MODEL ? { gemini: e.GEMINI_MODEL } : {}
+  };
+  if (flag && e.SAMOCODE_AGENT !== "command") models[e.SAMOCODE_AGENT] = flag;
+  return models;
+}
 function findConfig(cwd, gitTop, explicit) {
   if (explicit !== void 0) {
     const path6 = expandPath(explicit, cwd);
-    if (!existsSync(path6)) throw new ConfigError(`--config ${explicit}: no such file (${path6})`);
+    if (!existsSync2(path6)) throw new ConfigError(`--config ${explicit}: no such file (${path6})`);
     return path6;
   }
   for (const dir of [cwd, gitTop]) {
-    if (dir && existsSync(join(dir, ".samocode"))) return join(dir, ".samocode");
+    if (dir && existsSync2(join2(dir, ".samocode"))) return join2(dir, ".samocode");
   }
   return void 0;
 }
@@ -21483,7 +22205,7 @@ function readEnvFile(file2) {
   return parsed.values;
 }
 function expandPath(path6, relativeTo) {
-  const expanded = path6 === "~" ? homedir() : path6.startsWith("~/") ? join(homedir(), path6.slice(2)) : path6;
+  const expanded = path6 === "~" ? homedir() : path6.startsWith("~/") ? join2(homedir(), path6.slice(2)) : path6;
   return isAbsolute(expanded) ? resolve(expanded) : resolve(relativeTo, expanded);
 }
 function gitToplevel(cwd) {
@@ -21499,7 +22221,7 @@ function gitToplevel(cwd) {
 
 // src/adapters/find-program.ts
 import { accessSync, constants as constants4, statSync as statSync2 } from "node:fs";
-import { delimiter, isAbsolute as isAbsolute2, join as join2, resolve as resolve2 } from "node:path";
+import { delimiter, isAbsolute as isAbsolute2, join as join3, resolve as resolve2 } from "node:path";
 function findProgram(command, env, cwd) {
   const executable = (path6) => {
     try {
@@ -21515,7 +22237,7 @@ function findProgram(command, env, cwd) {
   }
   for (const dir of (env.PATH ?? "").split(delimiter)) {
     if (!dir) continue;
-    const path6 = join2(dir, command);
+    const path6 = join3(dir, command);
     if (executable(path6)) return path6;
   }
   return void 0;
@@ -21523,11 +22245,11 @@ function findProgram(command, env, cwd) {
 
 // src/adapters/fs-session-store.ts
 import { randomBytes } from "node:crypto";
-import { appendFile, mkdir as mkdir2, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname as dirname3, join as join3, resolve as resolve3 } from "node:path";
+import { appendFile, mkdir as mkdir2, readFile as readFile2, readdir as readdir2, rename, rm, writeFile } from "node:fs/promises";
+import { dirname as dirname3, join as join4, resolve as resolve3 } from "node:path";
 function fsSessionStore(root) {
   const base = resolve3(root);
-  const dir = (name) => join3(base, name);
+  const dir = (name) => join4(base, name);
   const file2 = (name, relative) => {
     const path6 = resolve3(dir(name), relative);
     if (!path6.startsWith(dir(name)))
@@ -21537,7 +22259,7 @@ function fsSessionStore(root) {
   return {
     async list() {
       try {
-        const entries = await readdir(base, { withFileTypes: true });
+        const entries = await readdir2(base, { withFileTypes: true });
         return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
       } catch (error2) {
         if (isMissing(error2)) return [];
@@ -21553,7 +22275,7 @@ function fsSessionStore(root) {
     },
     async read(name, relative) {
       try {
-        return await readFile(file2(name, relative), "utf8");
+        return await readFile2(file2(name, relative), "utf8");
       } catch (error2) {
         if (isMissing(error2)) return null;
         throw error2;
@@ -21567,7 +22289,7 @@ function fsSessionStore(root) {
     },
     async listFiles(name) {
       try {
-        const entries = await readdir(dir(name), { withFileTypes: true });
+        const entries = await readdir2(dir(name), { withFileTypes: true });
         return entries.filter((e) => e.isFile()).map((e) => e.name).sort();
       } catch (error2) {
         if (isMissing(error2)) return [];
@@ -21593,7 +22315,7 @@ function isMissing(error2) {
 }
 
 // src/adapters/git-cli.ts
-import { existsSync as existsSync2 } from "node:fs";
+import { existsSync as existsSync3 } from "node:fs";
 import { mkdir as mkdir3 } from "node:fs/promises";
 import { dirname as dirname4 } from "node:path";
 var FALLBACK_IDENTITY = {
@@ -21697,7 +22419,7 @@ function createGit(options = {}) {
   };
   return {
     async prepareWorktree({ repo, path: path6, branch }) {
-      if (existsSync2(path6)) {
+      if (existsSync3(path6)) {
         const top = await tryGit(path6, ["rev-parse", "--show-toplevel"]);
         if (!top) {
           throw new Error(
@@ -21822,7 +22544,7 @@ function createGit(options = {}) {
             `git push to ${branch} failed: ${pushed.stderr.trim().split("\n").slice(-2).join(" ")}`
           );
         }
-        const shallow = existsSync2(`${cwd}/.git/shallow`);
+        const shallow = existsSync3(`${cwd}/.git/shallow`);
         await git(cwd, [
           "fetch",
           "--no-tags",
@@ -22017,10 +22739,19 @@ function historyTable(records) {
       r.phase,
       r.signal ?? "-",
       r.outcome,
+      [r.agent, r.model].filter(Boolean).join(" ") || "-",
       r.message
-    ] : [r.time.slice(0, 19).replace("T", " "), "person", r.phase, r.action, "", r.message]
+    ] : [
+      r.time.slice(0, 19).replace("T", " "),
+      "person",
+      r.phase,
+      r.action,
+      "",
+      r.by ? `@${r.by}` : "",
+      r.message
+    ]
   );
-  const header = ["time", "iter", "phase", "signal", "outcome", "message"];
+  const header = ["time", "iter", "phase", "signal", "outcome", "by", "message"];
   const all = [header, ...rows];
   const widths = header.map(
     (_, i2) => i2 === header.length - 1 ? 0 : Math.max(...all.map((row) => (row[i2] ?? "").length))
@@ -22029,11 +22760,65 @@ function historyTable(records) {
     (row) => row.map((cell, i2) => widths[i2] ? cell.padEnd(widths[i2]) : cell).join("  ").trimEnd()
   );
 }
+var SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+function liveText(now) {
+  const seconds = Math.max(0, Math.floor(now.elapsedMs / 1e3));
+  const elapsed = seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s` : `${seconds}s`;
+  const head = `${SPINNER[now.frame % SPINNER.length] ?? ""} #${now.iteration} ${now.phase} (${now.phaseIteration} in phase) · ${elapsed} · `;
+  const activity = now.activity ?? "starting the agent";
+  const room = (now.width ?? Infinity) - 1 - head.length;
+  if (activity.length <= room) return head + activity;
+  if (room < 12) return (head + activity).slice(0, Math.max(0, (now.width ?? 0) - 1));
+  const space = activity.indexOf(" ");
+  const verb = space > 0 && space < room / 2 ? activity.slice(0, space + 1) : "";
+  return `${head}${verb}…${activity.slice(activity.length - (room - verb.length - 1))}`;
+}
+function liveProgress(live, write, nowMs, width) {
+  let current;
+  let frame = 0;
+  const draw = () => {
+    if (!current) return;
+    live.show(
+      liveText({
+        ...current,
+        elapsedMs: nowMs() - current.since,
+        frame: frame++,
+        ...current.activity ? { activity: current.activity } : {},
+        ...width ? { width: width() } : {}
+      })
+    );
+  };
+  const timer = setInterval(draw, 1e3);
+  timer.unref();
+  return {
+    event(event) {
+      live.clear();
+      write(formatProgress(event));
+      if (event.type === "iteration-start") {
+        current = {
+          iteration: event.iteration,
+          phase: event.phase,
+          phaseIteration: event.phaseIteration,
+          since: nowMs()
+        };
+      } else if (event.type === "agent-activity" && current) {
+        current.activity = event.text;
+      } else if (event.type === "iteration-end") {
+        current = void 0;
+      }
+      draw();
+    },
+    stop() {
+      clearInterval(timer);
+      live.clear();
+    }
+  };
+}
 
 // src/entrypoints/cli-init.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { mkdir as mkdir4, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname5, join as join4 } from "node:path";
+import { dirname as dirname5, join as join5 } from "node:path";
 
 // raw-text:examples/samocode.yml
 var samocode_default = "# Samocode on your repository: label an issue `samocode` to start a session; answer its questions\n# in a comment; approve its plan in the pull request review. Copy to .github/workflows/samocode.yml.\nname: Samocode\n\non:\n  issues:\n    types: [labeled, unlabeled, closed]\n  issue_comment:\n    types: [created]\n  pull_request_review:\n    types: [submitted]\n  # Long sessions continue in a new run when one run's budget is used up.\n  repository_dispatch:\n    types: [samocode-continue]\n  workflow_dispatch:\n    inputs:\n      issue:\n        description: Issue number of the session to continue\n        required: true\n\n# Least privilege: push the session branch, comment and label, open the pull request.\npermissions:\n  contents: write\n  issues: write\n  pull-requests: write\n  actions: read # tell a live run from a dead one when a session is busy\n\n# One session, one run at a time; later events wait in order instead of replacing each other.\n# (Reviews are grouped by pull request; the action itself also serialises work on a session branch.)\nconcurrency:\n  group: samocode-${{ github.event.issue.number || github.event.pull_request.number || github.event.client_payload.issue || inputs.issue }}\n  cancel-in-progress: false\n  queue: max\n\njobs:\n  samocode:\n    # Do not take a runner for events that cannot concern a session.\n    if: >-\n      github.event_name != 'issue_comment' ||\n      (github.event.comment.user.type != 'Bot' && contains(join(github.event.issue.labels.*.name, ','), 'samocode'))\n    runs-on: self-hosted\n    timeout-minutes: 360\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      - uses: samocode/samocode@v0\n        env:\n          # Or log the runner's user into Claude Code once and leave this out.\n          ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}\n        with:\n          trigger-label: samocode\n          max-iterations-per-run: '20'\n          # max-cost-usd: '25'\n";
@@ -22049,11 +22834,11 @@ var SAMOCODE_FILE = `# Samocode settings for this project (all optional; paths a
 `;
 async function init(root, options) {
   const written = [];
-  const files = [[join4(root, ".samocode"), SAMOCODE_FILE]];
+  const files = [[join5(root, ".samocode"), SAMOCODE_FILE]];
   if (options.workflow)
-    files.push([join4(root, ".github", "workflows", "samocode.yml"), samocode_default]);
+    files.push([join5(root, ".github", "workflows", "samocode.yml"), samocode_default]);
   for (const [path6] of files) {
-    if (existsSync3(path6) && !options.force)
+    if (existsSync4(path6) && !options.force)
       throw new Error(`${path6} exists; pass --force to replace it`);
   }
   for (const [path6, text] of files) {
@@ -22077,13 +22862,17 @@ Usage:
   samocode approve <session> [--no-run]
   samocode revise <session> --feedback "<what to change>" [--no-run]
   samocode resume <session> [--no-run]
+  samocode rewind <session> <phase> [--no-run]   go back to an earlier phase
+  samocode skip <session> [--no-run]             move on to the next phase
+  samocode budget <session> <usd> [--no-run]     set the session's spending limit
 
 Options for commands that run the loop:
   --repo <path>          the project's git repository (default: the one you are in)
   --config <path>        a .samocode file (default: ./.samocode or <repo>/.samocode)
   --timeout <seconds>    time limit per iteration (CLAUDE_TIMEOUT, default 1800)
-  --model <name>         model for the agent (CLAUDE_MODEL)
-  --agent claude|command the agent CLI (SAMOCODE_AGENT); "command" runs SAMOCODE_AGENT_COMMAND
+  --model <name>         model for the agent (CLAUDE_MODEL, CODEX_MODEL or GEMINI_MODEL)
+  --agent <name>         claude, codex, gemini, or command (runs SAMOCODE_AGENT_COMMAND);
+                         SAMOCODE_AGENTS picks one per phase, e.g. "quality: codex"
   --max-cost-usd <n>     block the session once it has cost this much (SAMOCODE_MAX_COST_USD)
   --max-iterations <n>   stop this run after n iterations; resume later
 
@@ -22145,7 +22934,10 @@ ${USAGE}`);
       case "approve":
       case "revise":
       case "resume":
-        return await gateCommand(command, values, rest[0], io);
+      case "rewind":
+      case "skip":
+      case "budget":
+        return await gateCommand(command, values, rest, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -22186,6 +22978,7 @@ async function runCommand(values, io) {
     );
   }
   const settings = settingsFor(values, io);
+  const prompts = await projectPrompts(settings, values, io);
   const store = fsSessionStore(settings.sessions);
   let name = values.session !== void 0 ? await findSessionName(store, values.session) : void 0;
   if (name && values.task !== void 0) {
@@ -22211,11 +23004,12 @@ async function runCommand(values, io) {
     name = state.name;
     io.out(`Started session ${name} in ${store.dir(name)}`);
   }
-  return loop(settings, name, values, io);
+  return loop(settings, name, values, io, prompts);
 }
-async function gateCommand(command, values, wanted, io) {
+async function gateCommand(command, values, [wanted, argument], io) {
   if (!wanted) throw new UsageError(`${command} needs the session name`);
   const settings = settingsFor(values, io);
+  const prompts = await projectPrompts(settings, values, io);
   const store = fsSessionStore(settings.sessions);
   const name = await requireSession(store, wanted);
   const deps = { store, clock: systemClock };
@@ -22245,6 +23039,23 @@ async function gateCommand(command, values, wanted, io) {
     io.out(
       `Feedback written to ${store.dir(name)}/${FILES.review}; planning will revise the plan.`
     );
+  } else if (command === "rewind") {
+    const phase = (argument ?? "").toLowerCase();
+    if (!isPhase(phase))
+      throw new UsageError(`rewind needs the phase to go back to, one of: ${PHASES.join(", ")}`);
+    const state = await rewind(deps, name, phase);
+    io.out(`Session ${name} rewound to ${state.phase}.`);
+  } else if (command === "skip") {
+    const state = await skip(deps, name);
+    io.out(`Session ${name} skipped to ${state.phase}.`);
+  } else if (command === "budget") {
+    const usd = parseUsd(argument ?? "");
+    if (usd === void 0 || usd <= 0)
+      throw new UsageError("budget needs an amount in USD, e.g. samocode budget <session> 25");
+    const state = await budget(deps, name, usd);
+    io.out(
+      `Session ${name}: budget ${formatUsd(usd)}${state.status === "running" ? "" : ` (${state.status})`}.`
+    );
   } else {
     const state = await resume(deps, name);
     io.out(`Session ${name} resumed in phase ${state.phase}.`);
@@ -22254,13 +23065,13 @@ async function gateCommand(command, values, wanted, io) {
     return EXIT.ok;
   }
   checkAgent(settings, io);
-  return loop(settings, name, values, io);
+  return loop(settings, name, values, io, prompts);
 }
-async function loop(settings, name, values, io) {
+async function loop(settings, name, values, io, prompts) {
   const store = fsSessionStore(settings.sessions);
   const slug = name.replace(/^\d{2}-\d{2}-\d{2}-/, "");
   const branch = `samocode/${slug}`;
-  const workDir = join5(settings.worktrees, name);
+  const workDir = join6(settings.worktrees, name);
   await gitCli.prepareWorktree({ repo: settings.repo, path: workDir, branch });
   const maxIterations = values["max-iterations"] === void 0 ? void 0 : Number(values["max-iterations"]);
   if (maxIterations !== void 0 && (!Number.isInteger(maxIterations) || maxIterations < 1)) {
@@ -22273,15 +23084,25 @@ async function loop(settings, name, values, io) {
     ...settings.slackWebhookUrl ? [slackNotifier(settings.slackWebhookUrl)] : [],
     ...settings.webhookUrl ? [webhookNotifier(settings.webhookUrl)] : []
   ];
-  const write = (event) => values.json ? io.out(JSON.stringify({ event })) : io.out(formatProgress(event));
+  const view = io.live && !values.json ? liveProgress(
+    io.live,
+    io.out,
+    () => Date.now(),
+    () => io.live?.width() ?? 80
+  ) : void 0;
+  const write = (event) => {
+    if (values.json) io.out(JSON.stringify({ event }));
+    else if (view) view.event(event);
+    else io.out(formatProgress(event));
+  };
   const result = await runSession(
     {
-      agent: makeAgent(agentChoice(settings, io)),
+      agent: makeAgent(agentSettings(settings, io)),
       store,
       git: gitCli,
       clock: systemClock,
       notifier: fanOut(notifiers),
-      prompts: bundledPrompts
+      prompts
     },
     {
       session: name,
@@ -22299,7 +23120,7 @@ async function loop(settings, name, values, io) {
       ...io.signal ? { signal: io.signal } : {},
       onProgress: write
     }
-  );
+  ).finally(() => view?.stop());
   if (values.json) {
     io.out(
       JSON.stringify({
@@ -22390,25 +23211,47 @@ async function statusCommand(values, wanted, io) {
   }
   return EXIT.ok;
 }
-function agentChoice(settings, io) {
+async function projectPrompts(settings, values, io) {
+  try {
+    const found = withOverrides(
+      bundledPrompts,
+      await readPromptFiles(settings.prompts),
+      settings.prompts
+    );
+    if (found.applied.length > 0 && !values.json)
+      io.out(`Project prompts from ${settings.prompts}: ${found.applied.join(", ")}`);
+    return found.prompts;
+  } catch (error2) {
+    throw new ConfigError(error2.message, { cause: error2 });
+  }
+}
+function agentSettings(settings, io) {
   return {
     kind: settings.agent,
     ...settings.agentCommand ? { command: settings.agentCommand } : {},
-    claude: {
-      command: settings.claudePath,
-      ...settings.model ? { model: settings.model } : {},
-      ...settings.maxTurns ? { maxTurns: settings.maxTurns } : {},
-      baseEnv: agentBaseEnv(io.env)
-    }
+    phases: settings.phaseAgents,
+    paths: settings.paths,
+    models: settings.models,
+    ...settings.maxTurns ? { maxTurns: settings.maxTurns } : {},
+    codex: settings.codex,
+    gemini: settings.gemini,
+    baseEnv: agentBaseEnv(io.env)
   };
 }
+var INSTALL2 = {
+  claude: "install Claude Code (npm install -g @anthropic-ai/claude-code) or set CLAUDE_PATH to its path",
+  codex: "install the Codex CLI (npm install -g @openai/codex) or set CODEX_PATH to its path",
+  gemini: "install the Gemini CLI (npm install -g @google/gemini-cli) or set GEMINI_PATH to its path",
+  command: "install it or fix SAMOCODE_AGENT_COMMAND"
+};
 function checkAgent(settings, io) {
-  const program = agentProgram(agentChoice(settings, io));
-  if (findProgram(program, io.env, io.cwd)) return;
-  const where = program.includes("/") ? "" : " on PATH";
-  throw new ConfigError(
-    settings.agent === "command" ? `the agent program "${program}" (from SAMOCODE_AGENT_COMMAND) was not found${where}` : `the agent program "${program}" was not found${where}: install Claude Code (npm install -g @anthropic-ai/claude-code) or set CLAUDE_PATH to its path`
-  );
+  for (const { kind, program } of agentPrograms(agentSettings(settings, io))) {
+    if (findProgram(program, io.env, io.cwd)) continue;
+    const where = program.includes("/") ? "" : " on PATH";
+    throw new ConfigError(
+      `the ${kind} agent program "${program}" (${PROGRAM_SETTING[kind]}) was not found${where}: ${INSTALL2[kind]}`
+    );
+  }
 }
 
 // src/cli.ts
@@ -22433,6 +23276,14 @@ var code = await main(process.argv.slice(2), {
 `),
   err: (line) => process.stderr.write(`${line}
 `),
+  // On a terminal, a live line under the event lines; `\r` + erase-line redraws it in place.
+  ...process.stdout.isTTY && process.env.TERM !== "dumb" ? {
+    live: {
+      show: (text) => process.stdout.write(`\r\x1B[2K${text.slice(0, (process.stdout.columns || 80) - 1)}`),
+      clear: () => process.stdout.write("\r\x1B[2K"),
+      width: () => process.stdout.columns || 80
+    }
+  } : {},
   signal: controller.signal,
   // `samocode answer` without --reply opens _qa.md in $VISUAL / $EDITOR when a person is at a terminal.
   ...process.stdin.isTTY && process.stdout.isTTY && (process.env.VISUAL || process.env.EDITOR) ? {

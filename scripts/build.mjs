@@ -74,10 +74,12 @@ await build({
   plugins: [actionMain],
 });
 await build({ ...common, entryPoints: ['src/action-main.ts'], outfile: 'dist/action.js' });
+// The post step: restores the workspace after a run that was killed (see src/post.ts).
+await build({ ...common, entryPoints: ['src/post.ts'], outfile: 'dist/post.js' });
 await build({
   ...common,
   entryPoints: ['src/cli.ts'],
   outfile: 'dist/cli.js',
   banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
 });
-console.log('built dist/index.js (loader), dist/action.js and dist/cli.js');
+console.log('built dist/index.js (loader), dist/action.js, dist/post.js and dist/cli.js');

@@ -20,6 +20,17 @@ const code = await main(process.argv.slice(2), {
   env: process.env,
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  // On a terminal, a live line under the event lines; `\r` + erase-line redraws it in place.
+  ...(process.stdout.isTTY && process.env.TERM !== 'dumb'
+    ? {
+        live: {
+          show: (text: string) =>
+            process.stdout.write(`\r\x1b[2K${text.slice(0, (process.stdout.columns || 80) - 1)}`),
+          clear: () => process.stdout.write('\r\x1b[2K'),
+          width: () => process.stdout.columns || 80,
+        },
+      }
+    : {}),
   signal: controller.signal,
   // `samocode answer` without --reply opens _qa.md in $VISUAL / $EDITOR when a person is at a terminal.
   ...(process.stdin.isTTY && process.stdout.isTTY && (process.env.VISUAL || process.env.EDITOR)

@@ -7,6 +7,7 @@ const HIDDEN = [
   /^ACTIONS_(RUNTIME|ID_TOKEN_REQUEST|CACHE)/,
   /^TELEGRAM_BOT_TOKEN$/,
   /^SAMOCODE_/,
+  /^SLACK_WEBHOOK_URL$/,
 ];
 
 export function agentBaseEnv(

@@ -6,6 +6,9 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { z } from 'zod';
 import { parseDotenv } from '../core/dotenv.js';
+import { PROMPT_DIR } from '../app/prompts.js';
+import { AGENT_KINDS, parsePhaseAgents } from '../core/phase-agents.js';
+import type { AgentKind, PhaseAgents } from '../core/phase-agents.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -15,8 +18,17 @@ export const LAYOUT_KEYS = ['MAIN_REPO', 'WORKTREES', 'SESSIONS'] as const;
 export const ENV_KEYS = [
   'SAMOCODE_AGENT',
   'SAMOCODE_AGENT_COMMAND',
+  'SAMOCODE_AGENTS',
+  'SAMOCODE_PROMPTS',
   'CLAUDE_PATH',
   'CLAUDE_MODEL',
+  'CODEX_PATH',
+  'CODEX_MODEL',
+  'CODEX_SANDBOX',
+  'CODEX_APPROVAL_MODE',
+  'GEMINI_APPROVAL_MODE',
+  'GEMINI_PATH',
+  'GEMINI_MODEL',
   'CLAUDE_TIMEOUT',
   'CLAUDE_MAX_TURNS',
   'SAMOCODE_MAX_RETRIES',
@@ -44,10 +56,16 @@ export interface CliSettings {
   repo: string;
   worktrees: string;
   sessions: string;
-  agent: 'claude' | 'command';
+  /** The project's prompt overrides (a folder that may not exist). */
+  prompts: string;
+  agent: AgentKind;
   agentCommand?: string;
-  claudePath: string;
-  model?: string;
+  /** Phase → agent map (SAMOCODE_AGENTS). */
+  phaseAgents: PhaseAgents;
+  codex: { approvalMode?: string; sandbox?: string };
+  gemini: { approvalMode?: string };
+  paths: { claude: string; codex: string; gemini: string };
+  models: Partial<Record<Exclude<AgentKind, 'command'>, string>>;
   timeoutSeconds: number;
   maxTurns?: number;
   maxRetries: number;
@@ -74,10 +92,19 @@ const money = z
   .transform(Number);
 
 const envSchema = z.object({
-  SAMOCODE_AGENT: z.enum(['claude', 'command']).default('claude'),
+  SAMOCODE_AGENT: z.enum(AGENT_KINDS).default('claude'),
   SAMOCODE_AGENT_COMMAND: z.string().min(1).optional(),
+  SAMOCODE_AGENTS: z.string().optional(),
+  SAMOCODE_PROMPTS: z.string().min(1).optional(),
   CLAUDE_PATH: z.string().min(1).default('claude'),
   CLAUDE_MODEL: z.string().min(1).optional(),
+  CODEX_PATH: z.string().min(1).default('codex'),
+  CODEX_MODEL: z.string().min(1).optional(),
+  CODEX_SANDBOX: z.enum(['read-only', 'workspace-write', 'danger-full-access']).optional(),
+  GEMINI_PATH: z.string().min(1).default('gemini'),
+  GEMINI_MODEL: z.string().min(1).optional(),
+  CODEX_APPROVAL_MODE: z.string().min(1).optional(),
+  GEMINI_APPROVAL_MODE: z.enum(['default', 'auto_edit', 'yolo', 'plan']).optional(),
   CLAUDE_TIMEOUT: wholeNumber('seconds', 1).default(1800),
   CLAUDE_MAX_TURNS: wholeNumber('turns', 1).optional(),
   SAMOCODE_MAX_RETRIES: wholeNumber('retries', 0).default(2),
@@ -113,7 +140,6 @@ export function loadCliSettings(input: {
     if (input.env[key] !== undefined && input.env[key] !== '') env[key] = input.env[key];
   }
   if (flags.timeout !== undefined) env.CLAUDE_TIMEOUT = flags.timeout;
-  if (flags.model !== undefined) env.CLAUDE_MODEL = flags.model;
   if (flags.agent !== undefined) env.SAMOCODE_AGENT = flags.agent;
   if (flags.maxCostUsd !== undefined) env.SAMOCODE_MAX_COST_USD = flags.maxCostUsd;
 
@@ -133,9 +159,14 @@ export function loadCliSettings(input: {
     );
   }
   const e = parsed.data;
-  if (e.SAMOCODE_AGENT === 'command' && !e.SAMOCODE_AGENT_COMMAND) {
+  const phaseAgents = parsePhaseAgents(e.SAMOCODE_AGENTS ?? '');
+  if (!phaseAgents.ok) throw new ConfigError(`SAMOCODE_AGENTS: ${phaseAgents.error}`);
+  const usesCommand =
+    e.SAMOCODE_AGENT === 'command' ||
+    Object.values(phaseAgents.agents).some((a) => a.kind === 'command');
+  if (usesCommand && !e.SAMOCODE_AGENT_COMMAND) {
     throw new ConfigError(
-      'SAMOCODE_AGENT=command needs SAMOCODE_AGENT_COMMAND, e.g. "mytool run --system {context} {prompt}"',
+      'the command agent needs SAMOCODE_AGENT_COMMAND, e.g. "mytool run --system {context} {prompt}"',
     );
   }
   if ((e.TELEGRAM_BOT_TOKEN === undefined) !== (e.TELEGRAM_CHAT_ID === undefined)) {
@@ -162,10 +193,19 @@ export function loadCliSettings(input: {
     repo,
     worktrees: layout.WORKTREES ? expandPath(layout.WORKTREES, configDir) : join(home, 'worktrees'),
     sessions: layout.SESSIONS ? expandPath(layout.SESSIONS, configDir) : join(home, 'sessions'),
+    prompts: e.SAMOCODE_PROMPTS
+      ? expandPath(e.SAMOCODE_PROMPTS, configDir)
+      : join(repo, PROMPT_DIR),
     agent: e.SAMOCODE_AGENT,
     ...(e.SAMOCODE_AGENT_COMMAND ? { agentCommand: e.SAMOCODE_AGENT_COMMAND } : {}),
-    claudePath: e.CLAUDE_PATH,
-    ...(e.CLAUDE_MODEL ? { model: e.CLAUDE_MODEL } : {}),
+    phaseAgents: phaseAgents.agents,
+    codex: {
+      ...(e.CODEX_APPROVAL_MODE ? { approvalMode: e.CODEX_APPROVAL_MODE } : {}),
+      ...(e.CODEX_SANDBOX ? { sandbox: e.CODEX_SANDBOX } : {}),
+    },
+    gemini: e.GEMINI_APPROVAL_MODE ? { approvalMode: e.GEMINI_APPROVAL_MODE } : {},
+    paths: { claude: e.CLAUDE_PATH, codex: e.CODEX_PATH, gemini: e.GEMINI_PATH },
+    models: modelsOf(e, flags.model),
     timeoutSeconds: e.CLAUDE_TIMEOUT,
     ...(e.CLAUDE_MAX_TURNS !== undefined ? { maxTurns: e.CLAUDE_MAX_TURNS } : {}),
     maxRetries: e.SAMOCODE_MAX_RETRIES,
@@ -184,6 +224,17 @@ export function loadCliSettings(input: {
         }
       : {}),
   };
+}
+
+/** Each agent's model; `--model` sets the default agent's. */
+function modelsOf(e: z.infer<typeof envSchema>, flag: string | undefined): CliSettings['models'] {
+  const models: CliSettings['models'] = {
+    ...(e.CLAUDE_MODEL ? { claude: e.CLAUDE_MODEL } : {}),
+    ...(e.CODEX_MODEL ? { codex: e.CODEX_MODEL } : {}),
+    ...(e.GEMINI_MODEL ? { gemini: e.GEMINI_MODEL } : {}),
+  };
+  if (flag && e.SAMOCODE_AGENT !== 'command') models[e.SAMOCODE_AGENT] = flag;
+  return models;
 }
 
 function findConfig(

@@ -5,6 +5,8 @@ import type { Phase } from '../core/phases.js';
 import type { SessionStatus } from '../core/session-state.js';
 
 export interface AgentRun {
+  /** The phase this iteration works in (a phase map may pick the agent by it). */
+  phase?: Phase;
   /** The instructions for this iteration (workflow + phase prompt). */
   prompt: string;
   /** Session facts appended to the agent's system prompt. */
@@ -28,6 +30,9 @@ export interface AgentStats {
   inputTokens?: number;
   outputTokens?: number;
   sessionId?: string;
+  /** Which agent and model ran, when known (a phase map may use several). */
+  agent?: string;
+  model?: string;
 }
 
 export type AgentResult =

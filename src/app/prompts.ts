@@ -30,3 +30,44 @@ export function iterationPrompt(prompts: Prompts, phase: Phase, notes: readonly 
   );
   return parts.join('\n\n');
 }
+
+export const PROMPT_DIR = '.github/samocode/prompts';
+
+/**
+ * A project's own prompts, without a fork: in the prompts folder, `<name>.md` replaces the bundled
+ * prompt of that name (`workflow`, or a phase) and `<name>.append.md` adds to it — the common case,
+ * project conventions on top of the protocol. Any other file is a mistake worth stopping for.
+ */
+export function withOverrides(
+  base: Prompts,
+  files: Readonly<Record<string, string>>,
+  folder: string,
+): { prompts: Prompts; applied: string[] } {
+  const names = ['workflow', ...Object.keys(base.phases)];
+  const replaced = new Map<string, string>();
+  const appended = new Map<string, string>();
+  for (const [file, text] of Object.entries(files)) {
+    const match = /^([a-z]+)(\.append)?\.md$/.exec(file);
+    const name = match?.[1];
+    if (!name || !names.includes(name)) {
+      throw new Error(
+        `${folder}/${file} is not a prompt: name files ${names.map((n) => `${n}.md`).join(', ')} ` +
+          '(to replace) or <name>.append.md (to add)',
+      );
+    }
+    if (!text.trim()) throw new Error(`${folder}/${file} is empty`);
+    (match?.[2] ? appended : replaced).set(name, text.trim());
+  }
+  const pick = (name: string, bundled: string) => {
+    const own = replaced.get(name) ?? bundled.trim();
+    const more = appended.get(name);
+    return more ? `${own}\n\n## Project instructions\n${more}` : own;
+  };
+  const phases = Object.fromEntries(
+    Object.entries(base.phases).map(([phase, text]) => [phase, pick(phase, text)]),
+  ) as unknown as Prompts['phases'];
+  return {
+    prompts: { workflow: pick('workflow', base.workflow), phases },
+    applied: Object.keys(files).sort(),
+  };
+}

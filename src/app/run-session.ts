@@ -270,6 +270,7 @@ async function runAgent(
     };
     const logFile = `${dir}/${FILES.logs}/${logFileName(now, state.iteration, state.phase, attempt)}`;
     const result = await agent.run({
+      phase: state.phase,
       prompt: iterationPrompt(prompts, state.phase, notes),
       context: sessionContext(ctx),
       cwd: options.workDir,
@@ -326,6 +327,8 @@ function iterationRecord(
     log: logFile.slice(logFile.lastIndexOf('/') + 1),
     ...numbers(result),
     ...(result.stats.sessionId ? { agentSessionId: result.stats.sessionId } : {}),
+    ...(result.stats.agent ? { agent: result.stats.agent } : {}),
+    ...(result.stats.model ? { model: result.stats.model } : {}),
   };
 }
 

@@ -19,6 +19,9 @@ export interface IterationRecord {
   inputTokens?: number;
   outputTokens?: number;
   agentSessionId?: string;
+  /** The agent and model that ran the iteration. */
+  agent?: string;
+  model?: string;
 }
 
 export interface HumanRecord {

@@ -24,6 +24,11 @@ export function pathDiagram(path: readonly Phase[]): string {
   return ['```mermaid', 'flowchart LR', ...body, '```'].join('\n');
 }
 
+function agentCell(r: IterationRecord): string {
+  if (!r.agent) return '–';
+  return r.model ? `${r.agent} (${r.model})` : r.agent;
+}
+
 export function runSummary(
   state: SessionState,
   thisRun: readonly IterationRecord[],
@@ -31,7 +36,7 @@ export function runSummary(
 ): string {
   const rows = thisRun.map(
     (r) =>
-      `| #${r.iteration} | ${r.phase}${r.nextPhase !== r.phase ? ` → ${r.nextPhase}` : ''} | ${r.signal ?? '–'} | ${(r.durationMs / 1000).toFixed(1)} s | ${r.turns ?? '–'} | ${r.costUsd !== undefined ? formatUsd(r.costUsd) : '–'} |`,
+      `| #${r.iteration} | ${r.phase}${r.nextPhase !== r.phase ? ` → ${r.nextPhase}` : ''} | ${r.signal ?? '–'} | ${(r.durationMs / 1000).toFixed(1)} s | ${r.turns ?? '–'} | ${r.costUsd !== undefined ? formatUsd(r.costUsd) : '–'} | ${agentCell(r)} |`,
   );
   const runCost = thisRun.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
   const t = state.totals;
@@ -42,8 +47,8 @@ export function runSummary(
     '',
     ...(rows.length > 0
       ? [
-          '| iteration | phase | signal | duration | turns | cost |',
-          '| --- | --- | --- | --- | --- | --- |',
+          '| iteration | phase | signal | duration | turns | cost | agent |',
+          '| --- | --- | --- | --- | --- | --- | --- |',
           ...rows,
           '',
         ]

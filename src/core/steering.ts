@@ -113,7 +113,7 @@ export function setBudget(state: SessionState, usd: number, now: string): GateRe
 
 /** Reads `25`, `$25`, `7.50` or `7,50 USD` as an amount; undefined when it is not one. */
 export function parseUsd(text: string): number | undefined {
-  const match = /^\$?\s*(\d+(?:[.,]\d{1,2})?)\s*(?:usd)?$/i.exec(text.trim());
+  const match = /^\$?\s*(\d+(?:[.,]\d{1,4})?)\s*(?:usd)?$/i.exec(text.trim());
   if (!match?.[1]) return undefined;
   return Number(match[1].replace(',', '.'));
 }

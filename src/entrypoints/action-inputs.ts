@@ -1,6 +1,8 @@
 // The action's inputs as one typed settings object; every error names the input and the expected form.
 import { z } from 'zod';
 import { parsePermissionList } from '../core/access.js';
+import { AGENT_KINDS, isAgentKind, parsePhaseAgents } from '../core/phase-agents.js';
+import { PROMPT_DIR } from '../app/prompts.js';
 
 const number = (name: string, min: number) =>
   z
@@ -51,13 +53,16 @@ export function readActionInputs(getInput: (name: string) => string) {
   }
   const permissions = parsePermissionList(raw('allowed-permissions', 'write,maintain,admin'));
   if ('error' in permissions) throw new Error(`input "allowed-permissions": ${permissions.error}`);
-  const agentInput = raw('agent', 'claude');
-  if (agentInput !== 'claude' && agentInput !== 'command') {
-    throw new Error(`input "agent" must be "claude" or "command" (got "${agentInput}")`);
+  const agent = raw('agent', 'claude');
+  if (!isAgentKind(agent)) {
+    throw new Error(`input "agent" must be one of ${AGENT_KINDS.join(', ')} (got "${agent}")`);
   }
-  const agent: 'claude' | 'command' = agentInput;
+  const phaseAgents = parsePhaseAgents(raw('agents'));
+  if (!phaseAgents.ok) throw new Error(`input "agents": ${phaseAgents.error}`);
   const agentCommand = raw('agent-command');
-  if (agent === 'command' && !agentCommand) {
+  const usesCommand =
+    agent === 'command' || Object.values(phaseAgents.agents).some((a) => a.kind === 'command');
+  if (usesCommand && !agentCommand) {
     throw new Error(
       'input "agent-command" is needed with agent: command, e.g. "mytool run --system {context} {prompt}"',
     );
@@ -65,9 +70,34 @@ export function readActionInputs(getInput: (name: string) => string) {
   const mode = raw('mode', 'event');
   if (mode !== 'event' && mode !== 'sweep')
     throw new Error(`input "mode" must be "event" or "sweep" (got "${mode}")`);
+  const geminiApproval = raw('gemini-approval-mode');
+  if (geminiApproval && !['default', 'auto_edit', 'yolo', 'plan'].includes(geminiApproval))
+    throw new Error(
+      `input "gemini-approval-mode" must be default, auto_edit, yolo or plan (got "${geminiApproval}")`,
+    );
+  const codexSandbox = raw('codex-sandbox');
+  if (
+    codexSandbox &&
+    !['read-only', 'workspace-write', 'danger-full-access'].includes(codexSandbox)
+  )
+    throw new Error(
+      `input "codex-sandbox" must be read-only, workspace-write or danger-full-access (got "${codexSandbox}")`,
+    );
+  const promptsDir = raw('prompts-dir', PROMPT_DIR);
+  if (promptsDir.startsWith('/') || promptsDir.split('/').includes('..'))
+    throw new Error(
+      `input "prompts-dir" must be a folder inside the repository, like "${PROMPT_DIR}" (got "${promptsDir}")`,
+    );
   return {
     agent,
     agentCommand,
+    phaseAgents: phaseAgents.agents,
+    codexPath: raw('codex-path', 'codex'),
+    geminiPath: raw('gemini-path', 'gemini'),
+    codexApprovalMode: raw('codex-approval-mode'),
+    codexSandbox,
+    geminiApprovalMode: geminiApproval,
+    promptsDir,
     slackWebhookUrl: raw('slack-webhook-url'),
     webhookUrl: raw('webhook-url'),
     mode,

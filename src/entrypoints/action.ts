@@ -11,7 +11,9 @@ import { FILES } from '../app/session-files.js';
 import { PHASE_ITERATION_CAPS } from '../core/phases.js';
 import { handleIntent } from '../app/github-flow.js';
 import type { GithubDeps, GithubSettings } from '../app/github-session.js';
-import { bundledPrompts } from '../app/prompts.js';
+import { bundledPrompts, withOverrides } from '../app/prompts.js';
+import type { Prompts } from '../app/prompts.js';
+import { readPromptFiles } from '../adapters/prompt-files.js';
 import { agentBaseEnv } from '../adapters/agent-env.js';
 import { makeAgent } from '../adapters/agents.js';
 import { fsSessionStore } from '../adapters/fs-session-store.js';
@@ -25,6 +27,8 @@ import {
   githubRuns,
 } from '../adapters/octokit-github.js';
 import { gitLock } from '../adapters/git-lock.js';
+import { guardWorkspace } from '../adapters/workspace-guard.js';
+import type { WorkspaceGuard } from '../adapters/workspace-guard.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { fanOut } from '../adapters/telegram-notifier.js';
 import { slackNotifier, webhookNotifier } from '../adapters/webhook-notifier.js';
@@ -39,12 +43,17 @@ const BOT = {
 };
 
 export async function run(): Promise<void> {
+  // Self-hosted runners are reused: whatever happens, the workspace is put back as it was found
+  // (the post step does it when this process is killed; see workspace-guard.ts).
+  let guard: WorkspaceGuard | undefined;
   try {
     const inputs = readActionInputs(core.getInput);
     core.setSecret(inputs.githubToken);
     const env = runnerEnv();
     const payload = JSON.parse(readFileSync(env.eventPath, 'utf8')) as Record<string, unknown>;
     if (inputs.mode === 'sweep') {
+      guard = startGuard(inputs, env);
+      await guard.ready;
       await runSweep(inputs, env);
       return;
     }
@@ -65,6 +74,8 @@ export async function run(): Promise<void> {
       core.setOutput('status', 'ignored');
       return;
     }
+    // Snapshotted while the rest is set up and the first network calls are made (see `gate`).
+    guard = startGuard(inputs, env);
     const { gh, client } = github(inputs, env);
     const secrets: Record<string, string> = { 'github-token': inputs.githubToken };
     if (inputs.agentGithubToken) secrets['agent-github-token'] = inputs.agentGithubToken;
@@ -103,27 +114,35 @@ export async function run(): Promise<void> {
       agent: makeAgent({
         kind: inputs.agent,
         ...(inputs.agentCommand ? { command: inputs.agentCommand } : {}),
-        claude: {
-          command: inputs.claudePath,
-          ...(inputs.model ? { model: inputs.model } : {}),
-          ...(inputs.maxTurns ? { maxTurns: inputs.maxTurns } : {}),
-          baseEnv: {
-            ...agentBaseEnv(process.env),
-            ...(inputs.agentGithubToken
-              ? { GITHUB_TOKEN: inputs.agentGithubToken, GH_TOKEN: inputs.agentGithubToken }
-              : {}),
-          },
+        phases: inputs.phaseAgents,
+        paths: { claude: inputs.claudePath, codex: inputs.codexPath, gemini: inputs.geminiPath },
+        // The model input is the main agent's; the phase map names models of the others.
+        models: inputs.model && inputs.agent !== 'command' ? { [inputs.agent]: inputs.model } : {},
+        ...(inputs.maxTurns ? { maxTurns: inputs.maxTurns } : {}),
+        codex: {
+          ...(inputs.codexApprovalMode ? { approvalMode: inputs.codexApprovalMode } : {}),
+          ...(inputs.codexSandbox ? { sandbox: inputs.codexSandbox } : {}),
+        },
+        gemini: inputs.geminiApprovalMode ? { approvalMode: inputs.geminiApprovalMode } : {},
+        baseEnv: {
+          ...agentBaseEnv(process.env),
+          ...guard.agentEnv,
+          ...(inputs.agentGithubToken
+            ? { GITHUB_TOKEN: inputs.agentGithubToken, GH_TOKEN: inputs.agentGithubToken }
+            : {}),
         },
       }),
       store: fsSessionStore(join(env.workspace, inputs.sessionsDir)),
-      git,
-      branches: git,
+      // What changes the workspace waits for the snapshot; looking up branches on origin does not.
+      git: guard.gate(git),
+      branches: guard.gate(git, ['remoteBranches']),
       clock: systemClock,
       notifier: fanOut([
         ...(inputs.slackWebhookUrl ? [slackNotifier(inputs.slackWebhookUrl)] : []),
         ...(inputs.webhookUrl ? [webhookNotifier(inputs.webhookUrl)] : []),
       ]),
-      prompts: bundledPrompts,
+      // Read from the checkout before the session branch is: the project's prompts, not the agent's.
+      prompts: await actionPrompts(join(env.workspace, inputs.promptsDir), inputs.promptsDir),
       access: githubAccess(client, gh),
       lock: gitLock,
       runs: githubRuns(client, gh),
@@ -183,7 +202,27 @@ export async function run(): Promise<void> {
     }
   } catch (error) {
     core.setFailed((error as Error).message);
+  } finally {
+    await guard?.restore();
   }
+}
+
+async function actionPrompts(folder: string, input: string): Promise<Prompts> {
+  const found = withOverrides(bundledPrompts, await readPromptFiles(folder), input);
+  if (found.applied.length > 0)
+    core.info(`project prompts from ${input}: ${found.applied.join(', ')}`);
+  return found.prompts;
+}
+
+function startGuard(inputs: ActionInputs, env: ReturnType<typeof runnerEnv>): WorkspaceGuard {
+  return guardWorkspace({
+    workspace: env.workspace,
+    branchPrefix: inputs.branchPrefix,
+    tempRoot: process.env.RUNNER_TEMP,
+    saveState: (name, value) => core.saveState(name, value),
+    info: (line) => core.info(line),
+    warn: (line) => core.warning(line),
+  });
 }
 
 async function runSweep(inputs: ActionInputs, env: ReturnType<typeof runnerEnv>): Promise<void> {

@@ -112,11 +112,20 @@ export function historyTable(records: readonly HistoryRecord[]): string[] {
           r.phase,
           r.signal ?? '-',
           r.outcome,
+          [r.agent, r.model].filter(Boolean).join(' ') || '-',
           r.message,
         ]
-      : [r.time.slice(0, 19).replace('T', ' '), 'person', r.phase, r.action, '', r.message],
+      : [
+          r.time.slice(0, 19).replace('T', ' '),
+          'person',
+          r.phase,
+          r.action,
+          '',
+          r.by ? `@${r.by}` : '',
+          r.message,
+        ],
   );
-  const header = ['time', 'iter', 'phase', 'signal', 'outcome', 'message'];
+  const header = ['time', 'iter', 'phase', 'signal', 'outcome', 'by', 'message'];
   const all = [header, ...rows];
   const widths = header.map((_, i) =>
     i === header.length - 1 ? 0 : Math.max(...all.map((row) => (row[i] ?? '').length)),
@@ -127,4 +136,94 @@ export function historyTable(records: readonly HistoryRecord[]): string[] {
       .join('  ')
       .trimEnd(),
   );
+}
+
+/** A terminal line redrawn in place under the event lines (only when stdout is a terminal). */
+export interface LiveLine {
+  show(text: string): void;
+  clear(): void;
+  /** Columns of the terminal. */
+  width(): number;
+}
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** `⠹ #3 implementation (2 in phase) · 1m05s · Edit src/x.ts`: what the agent is doing now. */
+export function liveText(now: {
+  iteration: number;
+  phase: string;
+  phaseIteration: number;
+  elapsedMs: number;
+  activity?: string;
+  frame: number;
+  /** The terminal's width: a long activity keeps its end (the file name) and loses its middle. */
+  width?: number;
+}): string {
+  const seconds = Math.max(0, Math.floor(now.elapsedMs / 1000));
+  const elapsed =
+    seconds >= 60
+      ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`
+      : `${seconds}s`;
+  const head = `${SPINNER[now.frame % SPINNER.length] ?? ''} #${now.iteration} ${now.phase} (${now.phaseIteration} in phase) · ${elapsed} · `;
+  const activity = now.activity ?? 'starting the agent';
+  const room = (now.width ?? Infinity) - 1 - head.length;
+  if (activity.length <= room) return head + activity;
+  if (room < 12) return (head + activity).slice(0, Math.max(0, (now.width ?? 0) - 1));
+  // "Write /a/very/long/path/notes.txt" → "Write …/path/notes.txt"
+  const space = activity.indexOf(' ');
+  const verb = space > 0 && space < room / 2 ? activity.slice(0, space + 1) : '';
+  return `${head}${verb}…${activity.slice(activity.length - (room - verb.length - 1))}`;
+}
+
+/**
+ * Event lines as usual, plus one live line below them while an iteration runs: phase, iteration,
+ * elapsed time and the agent's current tool, redrawn every second.
+ */
+export function liveProgress(
+  live: LiveLine,
+  write: Write,
+  nowMs: () => number,
+  width?: () => number,
+): { event: (event: ProgressEvent) => void; stop: () => void } {
+  let current:
+    | { iteration: number; phase: string; phaseIteration: number; since: number; activity?: string }
+    | undefined;
+  let frame = 0;
+  const draw = () => {
+    if (!current) return;
+    live.show(
+      liveText({
+        ...current,
+        elapsedMs: nowMs() - current.since,
+        frame: frame++,
+        ...(current.activity ? { activity: current.activity } : {}),
+        ...(width ? { width: width() } : {}),
+      }),
+    );
+  };
+  const timer = setInterval(draw, 1000);
+  timer.unref();
+  return {
+    event(event) {
+      live.clear();
+      write(formatProgress(event));
+      if (event.type === 'iteration-start') {
+        current = {
+          iteration: event.iteration,
+          phase: event.phase,
+          phaseIteration: event.phaseIteration,
+          since: nowMs(),
+        };
+      } else if (event.type === 'agent-activity' && current) {
+        current.activity = event.text;
+      } else if (event.type === 'iteration-end') {
+        current = undefined;
+      }
+      draw();
+    },
+    stop() {
+      clearInterval(timer);
+      live.clear();
+    },
+  };
 }

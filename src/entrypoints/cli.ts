@@ -5,24 +5,31 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseHistory } from '../core/history.js';
 import { readStatusField } from '../core/overview.js';
-import { PHASE_ITERATION_CAPS } from '../core/phases.js';
+import { PHASES, PHASE_ITERATION_CAPS, isPhase } from '../core/phases.js';
+import { formatUsd } from '../core/money.js';
+import { parseUsd } from '../core/steering.js';
 import type { Notifier } from '../app/ports.js';
-import { bundledPrompts } from '../app/prompts.js';
+import { bundledPrompts, withOverrides } from '../app/prompts.js';
+import type { Prompts } from '../app/prompts.js';
+import { readPromptFiles } from '../adapters/prompt-files.js';
 import { runSession } from '../app/run-session.js';
 import type { RunResult } from '../app/run-session.js';
 import { FILES, SessionError, loadState } from '../app/session-files.js';
 import {
   answerQuestions,
   approve,
+  budget,
   findSessionName,
   requestChanges,
   requireSession,
   resume,
+  rewind,
+  skip,
   startSession,
 } from '../app/session-actions.js';
 import { agentBaseEnv } from '../adapters/agent-env.js';
-import { agentProgram, makeAgent } from '../adapters/agents.js';
-import type { AgentChoice } from '../adapters/agents.js';
+import { PROGRAM_SETTING, agentPrograms, makeAgent } from '../adapters/agents.js';
+import type { AgentKind, AgentSettings } from '../adapters/agents.js';
 import { ConfigError, gitToplevel, loadCliSettings } from '../adapters/cli-settings.js';
 import type { CliSettings } from '../adapters/cli-settings.js';
 import { findProgram } from '../adapters/find-program.js';
@@ -31,9 +38,15 @@ import { gitCli } from '../adapters/git-cli.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { fanOut, telegramNotifier } from '../adapters/telegram-notifier.js';
 import { slackNotifier, webhookNotifier } from '../adapters/webhook-notifier.js';
-import { formatProgress, historyTable, nextSteps, statusLines } from './cli-output.js';
+import {
+  formatProgress,
+  historyTable,
+  liveProgress,
+  nextSteps,
+  statusLines,
+} from './cli-output.js';
 import { init } from './cli-init.js';
-import type { Write } from './cli-output.js';
+import type { LiveLine, Write } from './cli-output.js';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, blocked: 3 } as const;
 
@@ -48,13 +61,17 @@ Usage:
   samocode approve <session> [--no-run]
   samocode revise <session> --feedback "<what to change>" [--no-run]
   samocode resume <session> [--no-run]
+  samocode rewind <session> <phase> [--no-run]   go back to an earlier phase
+  samocode skip <session> [--no-run]             move on to the next phase
+  samocode budget <session> <usd> [--no-run]     set the session's spending limit
 
 Options for commands that run the loop:
   --repo <path>          the project's git repository (default: the one you are in)
   --config <path>        a .samocode file (default: ./.samocode or <repo>/.samocode)
   --timeout <seconds>    time limit per iteration (CLAUDE_TIMEOUT, default 1800)
-  --model <name>         model for the agent (CLAUDE_MODEL)
-  --agent claude|command the agent CLI (SAMOCODE_AGENT); "command" runs SAMOCODE_AGENT_COMMAND
+  --model <name>         model for the agent (CLAUDE_MODEL, CODEX_MODEL or GEMINI_MODEL)
+  --agent <name>         claude, codex, gemini, or command (runs SAMOCODE_AGENT_COMMAND);
+                         SAMOCODE_AGENTS picks one per phase, e.g. "quality: codex"
   --max-cost-usd <n>     block the session once it has cost this much (SAMOCODE_MAX_COST_USD)
   --max-iterations <n>   stop this run after n iterations; resume later
 
@@ -66,6 +83,8 @@ export interface CliIo {
   out: Write;
   err: Write;
   signal?: AbortSignal;
+  /** A line redrawn in place for the live progress view; absent when stdout is not a terminal. */
+  live?: LiveLine;
   /** Opens a file in the person's editor and waits; absent when there is no terminal. */
   edit?: (path: string) => void;
 }
@@ -129,7 +148,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'approve':
       case 'revise':
       case 'resume':
-        return await gateCommand(command, values, rest[0], io);
+      case 'rewind':
+      case 'skip':
+      case 'budget':
+        return await gateCommand(command, values, rest, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -172,6 +194,7 @@ async function runCommand(values: Values, io: CliIo): Promise<number> {
     );
   }
   const settings = settingsFor(values, io);
+  const prompts = await projectPrompts(settings, values, io);
   const store = fsSessionStore(settings.sessions);
   let name =
     values.session !== undefined ? await findSessionName(store, values.session) : undefined;
@@ -198,17 +221,18 @@ async function runCommand(values: Values, io: CliIo): Promise<number> {
     name = state.name;
     io.out(`Started session ${name} in ${store.dir(name)}`);
   }
-  return loop(settings, name, values, io);
+  return loop(settings, name, values, io, prompts);
 }
 
 async function gateCommand(
-  command: 'answer' | 'approve' | 'revise' | 'resume',
+  command: 'answer' | 'approve' | 'revise' | 'resume' | 'rewind' | 'skip' | 'budget',
   values: Values,
-  wanted: string | undefined,
+  [wanted, argument]: string[],
   io: CliIo,
 ): Promise<number> {
   if (!wanted) throw new UsageError(`${command} needs the session name`);
   const settings = settingsFor(values, io);
+  const prompts = await projectPrompts(settings, values, io);
   const store = fsSessionStore(settings.sessions);
   const name = await requireSession(store, wanted);
   const deps = { store, clock: systemClock };
@@ -242,6 +266,23 @@ async function gateCommand(
     io.out(
       `Feedback written to ${store.dir(name)}/${FILES.review}; planning will revise the plan.`,
     );
+  } else if (command === 'rewind') {
+    const phase = (argument ?? '').toLowerCase();
+    if (!isPhase(phase))
+      throw new UsageError(`rewind needs the phase to go back to, one of: ${PHASES.join(', ')}`);
+    const state = await rewind(deps, name, phase);
+    io.out(`Session ${name} rewound to ${state.phase}.`);
+  } else if (command === 'skip') {
+    const state = await skip(deps, name);
+    io.out(`Session ${name} skipped to ${state.phase}.`);
+  } else if (command === 'budget') {
+    const usd = parseUsd(argument ?? '');
+    if (usd === undefined || usd <= 0)
+      throw new UsageError('budget needs an amount in USD, e.g. samocode budget <session> 25');
+    const state = await budget(deps, name, usd);
+    io.out(
+      `Session ${name}: budget ${formatUsd(usd)}${state.status === 'running' ? '' : ` (${state.status})`}.`,
+    );
   } else {
     const state = await resume(deps, name);
     io.out(`Session ${name} resumed in phase ${state.phase}.`);
@@ -251,7 +292,7 @@ async function gateCommand(
     return EXIT.ok;
   }
   checkAgent(settings, io);
-  return loop(settings, name, values, io);
+  return loop(settings, name, values, io, prompts);
 }
 
 async function loop(
@@ -259,6 +300,7 @@ async function loop(
   name: string,
   values: Values,
   io: CliIo,
+  prompts: Prompts,
 ): Promise<number> {
   const store = fsSessionStore(settings.sessions);
   const slug = name.replace(/^\d{2}-\d{2}-\d{2}-/, '');
@@ -277,16 +319,28 @@ async function loop(
     ...(settings.slackWebhookUrl ? [slackNotifier(settings.slackWebhookUrl)] : []),
     ...(settings.webhookUrl ? [webhookNotifier(settings.webhookUrl)] : []),
   ];
-  const write = (event: Parameters<typeof formatProgress>[0]) =>
-    values.json ? io.out(JSON.stringify({ event })) : io.out(formatProgress(event));
+  const view =
+    io.live && !values.json
+      ? liveProgress(
+          io.live,
+          io.out,
+          () => Date.now(),
+          () => io.live?.width() ?? 80,
+        )
+      : undefined;
+  const write = (event: Parameters<typeof formatProgress>[0]) => {
+    if (values.json) io.out(JSON.stringify({ event }));
+    else if (view) view.event(event);
+    else io.out(formatProgress(event));
+  };
   const result: RunResult = await runSession(
     {
-      agent: makeAgent(agentChoice(settings, io)),
+      agent: makeAgent(agentSettings(settings, io)),
       store,
       git: gitCli,
       clock: systemClock,
       notifier: fanOut(notifiers),
-      prompts: bundledPrompts,
+      prompts,
     },
     {
       session: name,
@@ -304,7 +358,7 @@ async function loop(
       ...(io.signal ? { signal: io.signal } : {}),
       onProgress: write,
     },
-  );
+  ).finally(() => view?.stop());
   if (values.json) {
     io.out(
       JSON.stringify({
@@ -402,27 +456,51 @@ async function statusCommand(
   return EXIT.ok;
 }
 
-function agentChoice(settings: CliSettings, io: CliIo): AgentChoice {
+/** The bundled prompts with the project's own on top, if its prompts folder has any. */
+async function projectPrompts(settings: CliSettings, values: Values, io: CliIo): Promise<Prompts> {
+  try {
+    const found = withOverrides(
+      bundledPrompts,
+      await readPromptFiles(settings.prompts),
+      settings.prompts,
+    );
+    if (found.applied.length > 0 && !values.json)
+      io.out(`Project prompts from ${settings.prompts}: ${found.applied.join(', ')}`);
+    return found.prompts;
+  } catch (error) {
+    throw new ConfigError((error as Error).message, { cause: error });
+  }
+}
+
+function agentSettings(settings: CliSettings, io: CliIo): AgentSettings {
   return {
     kind: settings.agent,
     ...(settings.agentCommand ? { command: settings.agentCommand } : {}),
-    claude: {
-      command: settings.claudePath,
-      ...(settings.model ? { model: settings.model } : {}),
-      ...(settings.maxTurns ? { maxTurns: settings.maxTurns } : {}),
-      baseEnv: agentBaseEnv(io.env),
-    },
+    phases: settings.phaseAgents,
+    paths: settings.paths,
+    models: settings.models,
+    ...(settings.maxTurns ? { maxTurns: settings.maxTurns } : {}),
+    codex: settings.codex,
+    gemini: settings.gemini,
+    baseEnv: agentBaseEnv(io.env),
   };
 }
 
+const INSTALL: Readonly<Record<AgentKind, string>> = {
+  claude:
+    'install Claude Code (npm install -g @anthropic-ai/claude-code) or set CLAUDE_PATH to its path',
+  codex: 'install the Codex CLI (npm install -g @openai/codex) or set CODEX_PATH to its path',
+  gemini:
+    'install the Gemini CLI (npm install -g @google/gemini-cli) or set GEMINI_PATH to its path',
+  command: 'install it or fix SAMOCODE_AGENT_COMMAND',
+};
+
 function checkAgent(settings: CliSettings, io: CliIo): void {
-  const program = agentProgram(agentChoice(settings, io));
-  if (findProgram(program, io.env, io.cwd)) return;
-  const where = program.includes('/') ? '' : ' on PATH';
-  throw new ConfigError(
-    settings.agent === 'command'
-      ? `the agent program "${program}" (from SAMOCODE_AGENT_COMMAND) was not found${where}`
-      : `the agent program "${program}" was not found${where}: ` +
-          'install Claude Code (npm install -g @anthropic-ai/claude-code) or set CLAUDE_PATH to its path',
-  );
+  for (const { kind, program } of agentPrograms(agentSettings(settings, io))) {
+    if (findProgram(program, io.env, io.cwd)) continue;
+    const where = program.includes('/') ? '' : ' on PATH';
+    throw new ConfigError(
+      `the ${kind} agent program "${program}" (${PROGRAM_SETTING[kind]}) was not found${where}: ${INSTALL[kind]}`,
+    );
+  }
 }

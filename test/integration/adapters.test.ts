@@ -159,8 +159,13 @@ describe('loadCliSettings', () => {
       repo,
       worktrees: join(repo, '..', 'project-samocode', 'worktrees'),
       sessions: join(repo, '..', 'project-samocode', 'sessions'),
+      prompts: join(repo, '.github', 'samocode', 'prompts'),
       agent: 'claude',
-      claudePath: 'claude',
+      phaseAgents: {},
+      codex: {},
+      gemini: {},
+      paths: { claude: 'claude', codex: 'codex', gemini: 'gemini' },
+      models: {},
       timeoutSeconds: 1800,
       maxRetries: 2,
       retryDelaySeconds: 10,
@@ -186,12 +191,29 @@ describe('loadCliSettings', () => {
     expect(settings).toMatchObject({
       configFile: join(repo, '.samocode'),
       worktrees: join(repo, '..', 'wt'),
-      model: 'from-flag',
+      models: { claude: 'from-flag' },
       timeoutSeconds: 60,
       maxTurns: 12,
       telegram: { token: 't', chatId: 'c' },
     });
     expect(settings.sessions.endsWith('/s')).toBe(true);
+    const codex = loadCliSettings({
+      cwd: repo,
+      env: {
+        SAMOCODE_AGENT: 'codex',
+        CODEX_MODEL: 'gpt-x',
+        GEMINI_MODEL: 'gem-y',
+        CODEX_SANDBOX: 'read-only',
+        SAMOCODE_AGENTS: 'quality: gemini',
+      },
+      flags: {},
+    });
+    expect(codex).toMatchObject({
+      agent: 'codex',
+      models: { claude: 'from-config', codex: 'gpt-x', gemini: 'gem-y' },
+      codex: { sandbox: 'read-only' },
+      phaseAgents: { quality: { kind: 'gemini' } },
+    });
   });
 
   it.each([

@@ -250,7 +250,7 @@ describe('samocode CLI, a whole session', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toBe(
-      'samocode: the agent program "/nowhere/claude" was not found: install Claude Code (npm install -g @anthropic-ai/claude-code) or set CLAUDE_PATH to its path',
+      'samocode: the claude agent program "/nowhere/claude" (CLAUDE_PATH) was not found: install Claude Code (npm install -g @anthropic-ai/claude-code) or set CLAUDE_PATH to its path',
     );
     expect(existsSync(p.sessionsRoot)).toBe(false);
   });
@@ -317,5 +317,36 @@ describe('samocode CLI, a whole session', () => {
     expect(timeout.stderr).toBe(
       'samocode: CLAUDE_TIMEOUT (or --timeout): seconds must be a whole number (got "soon")',
     );
+  });
+});
+
+describe('steering a session from the terminal', () => {
+  it('rewinds, skips and budgets with the same rules as the issue commands', async () => {
+    const p = project([
+      { phase: 'init', signal: { status: 'continue', phase: 'investigation' } },
+      { phase: 'investigation', signal: { status: 'blocked', reason: 'need a hand' } },
+      { phase: 'init', signal: { status: 'continue', phase: 'investigation' } },
+    ]);
+    const first = await p.cli('run', '--task', 'Steer me', '--session', 'steer');
+    expect(first.exitCode).toBe(3);
+
+    const later = await p.cli('rewind', 'steer', 'testing', '--no-run');
+    expect(later.exitCode).toBe(1);
+    expect(later.stderr).toContain(
+      'cannot rewind from "investigation" to "testing": rewind goes back to an earlier phase (init)',
+    );
+    const rewound = await p.cli('rewind', 'steer', 'init', '--no-run');
+    expect(rewound.stdout).toContain('rewound to init.');
+    const budgeted = await p.cli('budget', 'steer', '0.025');
+    // $0.02 is spent; the budget leaves room for one $0.01 iteration: init runs, then it blocks.
+    expect(budgeted.stdout).toContain('budget $0.0250.');
+    expect(budgeted.exitCode).toBe(3);
+    expect(budgeted.stdout).toContain('reached the budget of $0.0250');
+    const skipped = await p.cli('skip', 'steer', '--no-run');
+    expect(skipped.stdout).toContain('skipped to requirements.');
+    const status = await p.cli('status', 'steer');
+    expect(status.stdout).toMatch(/person +init +rewind/);
+    expect(status.stdout).toMatch(/person +init +budget +budget set to \$0.0250/);
+    expect(p.calls()).toHaveLength(3);
   });
 });

@@ -96,10 +96,10 @@ printf '{"status":"blocked","reason":"tool saw %s"}' "$SAMOCODE_PHASE" > "$SAMOC
         },
       );
     expect((await cli({})).stderr).toBe(
-      'samocode: SAMOCODE_AGENT=command needs SAMOCODE_AGENT_COMMAND, e.g. "mytool run --system {context} {prompt}"',
+      'samocode: the command agent needs SAMOCODE_AGENT_COMMAND, e.g. "mytool run --system {context} {prompt}"',
     );
     expect((await cli({ SAMOCODE_AGENT_COMMAND: 'no-such-tool {prompt}' })).stderr).toBe(
-      'samocode: the agent program "no-such-tool" (from SAMOCODE_AGENT_COMMAND) was not found on PATH',
+      'samocode: the command agent program "no-such-tool" (SAMOCODE_AGENT_COMMAND) was not found on PATH: install it or fix SAMOCODE_AGENT_COMMAND',
     );
   });
 });

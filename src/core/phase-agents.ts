@@ -1,0 +1,79 @@
+// Which agent runs which phase: the `agents` setting, one line per phase, such as
+//   implementation: claude model=claude-opus-4-5 max-turns=80
+//   quality: codex model=gpt-5-codex
+// Phases not named run the default agent. Every agent follows the same signal protocol.
+import { PHASES, isPhase } from './phases.js';
+import type { Phase } from './phases.js';
+
+export const AGENT_KINDS = ['claude', 'codex', 'gemini', 'command'] as const;
+export type AgentKind = (typeof AGENT_KINDS)[number];
+
+export function isAgentKind(value: string): value is AgentKind {
+  return (AGENT_KINDS as readonly string[]).includes(value);
+}
+
+export interface PhaseAgent {
+  kind: AgentKind;
+  model?: string;
+  maxTurns?: number;
+}
+
+export type PhaseAgents = Partial<Record<Phase, PhaseAgent>>;
+
+export type PhaseAgentsParse = { ok: true; agents: PhaseAgents } | { ok: false; error: string };
+
+const EXAMPLE =
+  'e.g. "implementation: claude model=claude-opus-4-5" or "quality: codex max-turns=30"';
+
+/** Reads the map from lines (or `;`-separated entries); `#` starts a comment. */
+export function parsePhaseAgents(text: string): PhaseAgentsParse {
+  const agents: PhaseAgents = {};
+  const entries = text
+    .split(/[\n;]/)
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const match = /^([a-z]+)\s*:\s*(\S+)(.*)$/i.exec(entry);
+    if (!match)
+      return { ok: false, error: `"${entry}" is not "<phase>: <agent> [options]" (${EXAMPLE})` };
+    const phase = (match[1] ?? '').toLowerCase();
+    const kind = (match[2] ?? '').toLowerCase();
+    if (!isPhase(phase))
+      return { ok: false, error: `"${phase}" is not a phase (phases: ${PHASES.join(', ')})` };
+    if (!isAgentKind(kind))
+      return {
+        ok: false,
+        error: `"${kind}" for phase ${phase} is not an agent (agents: ${AGENT_KINDS.join(', ')})`,
+      };
+    if (agents[phase]) return { ok: false, error: `phase ${phase} is given an agent twice` };
+    const spec: PhaseAgent = { kind };
+    for (const option of (match[3] ?? '').trim().split(/\s+/).filter(Boolean)) {
+      const [key, value] = option.split('=', 2);
+      if (key === 'model' && value) spec.model = value;
+      else if (key === 'max-turns' && kind !== 'claude')
+        return {
+          ok: false,
+          error: `max-turns for phase ${phase}: only claude has a turn limit (${kind} has none)`,
+        };
+      else if (key === 'max-turns' && value && /^\d+$/.test(value) && Number(value) > 0)
+        spec.maxTurns = Number(value);
+      else
+        return {
+          ok: false,
+          error: `"${option}" for phase ${phase} is not an option: use model=<name> or max-turns=<whole number>`,
+        };
+    }
+    agents[phase] = spec;
+  }
+  return { ok: true, agents };
+}
+
+/** One line per phase, for logs and the job summary. */
+export function describePhaseAgents(agents: PhaseAgents): string {
+  return PHASES.filter((p) => agents[p])
+    .map((p) => {
+      const a = agents[p] as PhaseAgent;
+      return `${p}: ${a.kind}${a.model ? ` model=${a.model}` : ''}${a.maxTurns ? ` max-turns=${a.maxTurns}` : ''}`;
+    })
+    .join('; ');
+}
