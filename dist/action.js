@@ -1542,11 +1542,11 @@ var require_light = __commonJS({
             }
           }
           async _free(index, job, options, eventInfo) {
-            var e, running;
+            var e, running2;
             try {
-              ({ running } = await this._store.__free__(index, options.weight));
+              ({ running: running2 } = await this._store.__free__(index, options.weight));
               this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
-              if (running === 0 && this.empty()) {
+              if (running2 === 0 && this.empty()) {
                 return this.Events.trigger("idle");
               }
             } catch (error1) {
@@ -14613,6 +14613,7 @@ var PHASES = [
 ];
 var SIGNAL_STATUSES = ["continue", "done", "blocked", "waiting"];
 var WAIT_REASONS = ["qa_answers", "plan_approval", "human_action"];
+var SESSION_WAITS = [...WAIT_REASONS, "ci_checks"];
 var NEXT_PHASES = {
   init: ["investigation"],
   investigation: ["requirements"],
@@ -14798,6 +14799,19 @@ var dispatchEvent = external_exports.object({
   client_payload: external_exports.record(external_exports.string(), external_exports.unknown()).nullable().optional(),
   action: external_exports.string().optional()
 });
+var checkSuiteEvent = external_exports.object({
+  action: external_exports.string(),
+  check_suite: external_exports.object({ head_branch: external_exports.string().nullable(), head_sha: external_exports.string() })
+});
+var workflowRunEvent = external_exports.object({
+  action: external_exports.string(),
+  workflow_run: external_exports.object({
+    head_branch: external_exports.string().nullable(),
+    head_sha: external_exports.string(),
+    head_repository: external_exports.object({ full_name: external_exports.string() }).nullable().optional()
+  }),
+  repository
+});
 function actorOf(u2) {
   return { login: u2.login, isBot: u2.type === "Bot" || u2.login.endsWith("[bot]") };
 }
@@ -14924,6 +14938,23 @@ function routeEvent(name, payload, settings) {
         };
       return { kind: "continue", issue: number5 };
     }
+    case "check_suite":
+    case "workflow_run": {
+      const e = name === "check_suite" ? parse5(checkSuiteEvent) : parse5(workflowRunEvent);
+      if (isIntent(e)) return e;
+      if (e.action !== "completed")
+        return { kind: "ignore", reason: `${name}.${e.action}: only finished CI is read` };
+      const run2 = "check_suite" in e ? e.check_suite : e.workflow_run;
+      const headRepo = "workflow_run" in e ? e.workflow_run.head_repository?.full_name : void 0;
+      if ("workflow_run" in e && headRepo && e.repository && headRepo !== e.repository.full_name)
+        return { kind: "ignore", reason: `${name} from the fork ${headRepo}` };
+      if (!run2.head_branch?.startsWith(settings.branchPrefix))
+        return {
+          kind: "ignore",
+          reason: `${name} on ${run2.head_branch ?? "no branch"}, not a session branch`
+        };
+      return { kind: "ci", branch: run2.head_branch, sha: run2.head_sha };
+    }
     case "pull_request_target":
       return {
         kind: "ignore",
@@ -15022,6 +15053,8 @@ function whatToDo(state) {
   if (state.status === "waiting" && state.waitingFor === "plan_approval") {
     return "Waiting for plan approval: review the draft pull request and approve it (or comment `/samocode approve`); request changes to have the plan revised.";
   }
+  if (state.status === "waiting" && state.waitingFor === "ci_checks")
+    return "Waiting for CI: the session continues when the checks of its latest commit finish.";
   if (state.status === "waiting")
     return "Waiting for you: see **Next** below, then comment `/samocode resume`.";
   if (state.status === "blocked") {
@@ -15262,7 +15295,7 @@ var stateSchema = external_exports.object({
   iteration: count,
   phaseIterations: external_exports.partialRecord(external_exports.enum(PHASES), count),
   gates: external_exports.object({ requirements: external_exports.enum(GATE_STATES), planning: external_exports.enum(GATE_STATES) }),
-  waitingFor: external_exports.enum(WAIT_REASONS).optional(),
+  waitingFor: external_exports.enum(SESSION_WAITS).optional(),
   blocked: external_exports.object({ kind: external_exports.enum(BLOCK_KINDS), reason: external_exports.string(), needs: external_exports.string().optional() }).optional(),
   summary: external_exports.string().optional(),
   budgetUsd: external_exports.number().positive().optional(),
@@ -15678,7 +15711,8 @@ function applyContinue(state, target) {
 var WAIT_LABELS = {
   qa_answers: "answers to the questions in _qa.md",
   plan_approval: "approval of the plan",
-  human_action: "a person to act (see _overview.md)"
+  human_action: "a person to act (see _overview.md)",
+  ci_checks: "the CI checks of the latest commit"
 };
 function blocked(state, kind, reason, needs) {
   return {
@@ -15773,6 +15807,127 @@ function splitSections(body) {
   return { ...task ? { task } : {}, ...dive ? { dive } : {}, rest: rest.join("\n") };
 }
 
+// src/core/ci.ts
+var OK = /* @__PURE__ */ new Set(["success", "neutral", "skipped"]);
+function judgeChecks(runs) {
+  if (runs.length === 0) return { kind: "none" };
+  const open3 = runs.filter((r) => r.status !== "completed");
+  if (open3.length > 0) return { kind: "pending", waitingFor: open3.map((r) => r.name) };
+  const failed = runs.filter((r) => !OK.has(r.conclusion ?? ""));
+  return { kind: "complete", passed: failed.length === 0, failed, runs: [...runs] };
+}
+function logTail(log, lines = 60, maxChars = 6e3) {
+  const kept = log.replace(/\r/g, "").split("\n").map((l) => l.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z ?/, "")).filter((l, i2, all) => l.trim() !== "" || i2 < all.length - 1).slice(-lines).join("\n");
+  return kept.length > maxChars ? `…${kept.slice(kept.length - maxChars)}` : kept;
+}
+function ciReport(input2) {
+  const lines = [`# CI results`, "", `Commit: ${input2.sha}`, `Checked: ${input2.time}`, ""];
+  if (input2.verdict.kind === "none") {
+    lines.push(
+      "Outcome: no checks ran on this commit (the repository has no CI for this branch, or it was not triggered).",
+      ""
+    );
+    return lines.join("\n");
+  }
+  const v = input2.verdict;
+  lines.push(
+    `Outcome: ${v.passed ? "passed" : `failed (${v.failed.length} of ${v.runs.length})`}`,
+    ""
+  );
+  lines.push("| check | conclusion |", "| --- | --- |");
+  for (const run2 of v.runs)
+    lines.push(`| ${run2.name.replace(/\|/g, "\\|")} | ${run2.conclusion ?? run2.status} |`);
+  lines.push("");
+  for (const run2 of v.failed) {
+    lines.push(`## ${run2.name} — ${run2.conclusion ?? "failed"}`, "");
+    const tail = input2.tails.get(run2.id);
+    if (tail) lines.push("```", tail, "```", "");
+    else lines.push(`(no log available${run2.url ? `; see ${run2.url}` : ""})`, "");
+  }
+  return lines.join("\n");
+}
+function reportedCommit(report) {
+  return report ? /^Commit: ([0-9a-f]{7,40})$/m.exec(report)?.[1] : void 0;
+}
+
+// src/app/ci-gate.ts
+var CI_FILE = "_ci.md";
+var POLL_MS = 5e3;
+async function ciGate(deps, s, session) {
+  const state = session.state;
+  const waitingForCi = state.status === "waiting" && state.waitingFor === "ci_checks";
+  if (!s.waitForCi || state.phase !== "testing") return session;
+  if (state.status !== "running" && !waitingForCi) return session;
+  const head = await deps.branches.headCommit(s.workspace);
+  const reported = reportedCommit(await deps.store.read(state.name, CI_FILE));
+  if (reported && !await deps.branches.codeChanged(s.workspace, reported, head, s.sessionsDir)) {
+    return waitingForCi ? {
+      ...session,
+      state: await changeState(deps, state, running(state), "CI results already recorded")
+    } : session;
+  }
+  const verdict = await checksOf(deps, s, head, waitingForCi);
+  if (verdict.kind === "pending") {
+    if (waitingForCi) return session;
+    const waiting = {
+      ...state,
+      status: "waiting",
+      waitingFor: "ci_checks",
+      updatedAt: deps.clock.now().toISOString()
+    };
+    const message = `waiting for CI on ${head.slice(0, 7)}: ${verdict.waitingFor.join(", ")}`;
+    s.log(message);
+    return { ...session, state: await changeState(deps, state, waiting, message) };
+  }
+  const tails = /* @__PURE__ */ new Map();
+  if (verdict.kind === "complete") {
+    for (const run2 of verdict.failed) {
+      if (run2.app !== "github-actions") continue;
+      const log = await deps.checks.jobLog(run2.id).catch(() => null);
+      if (log) tails.set(run2.id, logTail(log));
+    }
+  }
+  const now = deps.clock.now().toISOString();
+  await deps.store.write(state.name, CI_FILE, ciReport({ sha: head, verdict, tails, time: now }));
+  const outcome = verdict.kind === "none" ? `no CI checks ran on ${head.slice(0, 7)}` : `CI ${verdict.passed ? "passed" : `failed (${verdict.failed.map((r) => r.name).join(", ")})`} on ${head.slice(0, 7)}; results in ${CI_FILE}`;
+  s.log(outcome);
+  return { ...session, state: await changeState(deps, state, running(state, now), outcome) };
+}
+function running(state, now) {
+  if (state.status !== "waiting") return state;
+  const { waitingFor: _w, ...rest } = state;
+  return { ...rest, status: "running", ...now ? { updatedAt: now } : {} };
+}
+async function checksOf(deps, s, sha, alreadyWaited) {
+  const deadline = deps.clock.now().getTime() + (alreadyWaited ? 0 : s.ciStartMs);
+  for (; ; ) {
+    const runs = await deps.checks.forCommit(sha);
+    const verdict = judgeChecks(runs);
+    if (verdict.kind !== "none" || deps.clock.now().getTime() >= deadline) return verdict;
+    await deps.clock.sleep(Math.min(POLL_MS, Math.max(0, deadline - deps.clock.now().getTime())));
+  }
+}
+async function changeState(deps, before, after, message) {
+  const time4 = deps.clock.now().toISOString();
+  if (after !== before) await saveState2(deps.store, after);
+  await appendHistory(deps.store, after.name, {
+    kind: "human",
+    time: time4,
+    action: "ci",
+    phase: after.phase,
+    message
+  });
+  const overview = await deps.store.read(after.name, FILES.overview);
+  if (overview !== null)
+    await deps.store.write(
+      after.name,
+      FILES.overview,
+      appendFlowLog(overview, `${time4} ${message}`)
+    );
+  await syncOverviewFile(deps.store, after);
+  return after;
+}
+
 // src/core/agent-retry.ts
 function isRetryable(failure2) {
   switch (failure2.kind) {
@@ -15847,7 +16002,7 @@ var planning_default = '# Phase: planning (human gate)\n\nTurn the task, the inv
 var implementation_default = '# Phase: implementation\n\nCarry out the approved plan, one plan phase (or one meaningful step) per iteration.\n\n- Find the first unchecked item in the plan. Make the change, run the relevant tests or build, and\n  tick the checkboxes you finished (`- [x]`). Record in `_overview.md` what changed and what is next.\n- Commit your code changes with a message that says what and why.\n- If something outside the code is needed (access, a decision the plan did not cover), describe it\n  under `Next:` and signal `{"status": "waiting", "for": "human_action", "phase": "implementation"}`.\n- While plan items remain, signal `{"status": "continue", "phase": "implementation"}`. When every\n  item is done, signal `{"status": "continue", "phase": "testing"}`.\n';
 
 // raw-text:prompts/testing.md
-var testing_default = '# Phase: testing\n\nProve the change works, as a user of it would.\n\n- Run the project\'s test suite and the checks that matter for this change; add tests the plan\n  called for if they are missing.\n- Record what you ran and the results (figures, not impressions) in a testing document and in\n  `_overview.md`. Fix small failures here; describe larger ones under `Next:`.\n- When the change is verified, signal `{"status": "continue", "phase": "quality"}` (or `"done"`\n  when quality already passed). Stay in testing while you are still fixing.\n';
+var testing_default = '# Phase: testing\n\nProve the change works, as a user of it would.\n\n- Run the project\'s test suite and the checks that matter for this change; add tests the plan\n  called for if they are missing.\n- Record what you ran and the results (figures, not impressions) in a testing document and in\n  `_overview.md`. Fix small failures here; describe larger ones under `Next:`.\n- When the change is verified, signal `{"status": "continue", "phase": "quality"}` (or `"done"`\n  when quality already passed). Stay in testing while you are still fixing.\n- If the session folder has `_ci.md`, it holds the results of the repository\'s CI on the session\'s\n  latest commit (the outcome of each check, and the end of each failing job\'s log). Start from its\n  failures: reproduce them locally, fix them, and say in `_overview.md` which ones you fixed. A new\n  commit is checked by CI again before the next testing iteration.\n';
 
 // raw-text:prompts/quality.md
 var quality_default = '# Phase: quality\n\nReview the whole change (`git diff` against the base branch) as a strict reviewer would.\n\n- Look for bugs, unclear names, dead code, duplicated logic, missing error handling, missing\n  tests, and leftovers (debug output, TODOs). Fix what matters; note what you chose to leave.\n- Record the review and the fixes in a quality document and in `_overview.md`.\n- If you changed code, signal `{"status": "continue", "phase": "testing"}` so it is verified again.\n  When the change is clean, signal `{"status": "continue", "phase": "done"}`.\n';
@@ -16558,6 +16713,7 @@ var STATE_LABELS = {
   running: "samocode:running",
   waitingAnswers: "samocode:waiting-answers",
   waitingApproval: "samocode:waiting-approval",
+  waitingCi: "samocode:waiting-ci",
   blocked: "samocode:blocked",
   done: "samocode:done"
 };
@@ -16596,6 +16752,7 @@ function stateLabel(state) {
   if (state.status === "waiting") {
     if (state.waitingFor === "qa_answers") return STATE_LABELS.waitingAnswers;
     if (state.waitingFor === "plan_approval") return STATE_LABELS.waitingApproval;
+    if (state.waitingFor === "ci_checks") return STATE_LABELS.waitingCi;
     return STATE_LABELS.blocked;
   }
   return STATE_LABELS.running;
@@ -16612,6 +16769,11 @@ var LABELS = [
     name: STATE_LABELS.waitingApproval,
     color: "e99695",
     description: "Samocode: waiting for approval of the plan (review the PR)"
+  },
+  {
+    name: STATE_LABELS.waitingCi,
+    color: "fbca04",
+    description: "Samocode: waiting for the CI checks of the session branch"
   },
   {
     name: STATE_LABELS.blocked,
@@ -16755,15 +16917,15 @@ async function publish(deps, s, session, result, previousLabel) {
 var ignored = (message) => ({ handled: false, message });
 async function handleIntent(deps, s, loop, intent) {
   if (intent.kind === "ignore") return ignored(intent.reason);
-  const actor = intent.kind === "review" ? intent.review.author : intent.kind === "comment" ? void 0 : intent.kind === "continue" ? void 0 : intent.actor;
-  const issue4 = intent.kind === "start" ? intent.issue.number : intent.kind === "review" ? issueOfBranch(s.branchPrefix, intent.branch) : intent.issue;
+  const actor = intent.kind === "review" ? intent.review.author : intent.kind === "start" || intent.kind === "stop" ? intent.actor : void 0;
+  const issue4 = intent.kind === "start" ? intent.issue.number : intent.kind === "review" || intent.kind === "ci" ? issueOfBranch(s.branchPrefix, intent.branch) : intent.issue;
   if (issue4 === void 0) return ignored("the pull request is not on a session branch");
   const holder = { runId: s.runId ?? "local", since: deps.clock.now().toISOString() };
   const lockName = `issue-${issue4}`;
   const [denied, busy, branch] = await Promise.all([
     actor ? deny(deps, s, actor) : Promise.resolve(void 0),
     acquireLock(deps, s, lockName, holder),
-    intent.kind === "review" ? Promise.resolve(intent.branch) : findBranch(deps, s, issue4)
+    intent.kind === "review" || intent.kind === "ci" ? Promise.resolve(intent.branch) : findBranch(deps, s, issue4)
   ]);
   if (busy) return { handled: false, busy: true, message: busy };
   if (denied) {
@@ -16879,6 +17041,8 @@ async function runAndPublish(deps, s, loop, opened, previousLabel, announced, pu
     };
     await writeRecord(deps, session.name, session.record);
   };
+  session = await ciGate(deps, s, session);
+  if (session.state !== opened.state) await saveAndPush(deps, s, session, "check CI");
   let lastPoll = deps.clock.now().getTime();
   let lastStatus = lastPoll;
   for (let round = 0; round < 3 && session.state.status === "running"; round++) {
@@ -16901,6 +17065,11 @@ async function runAndPublish(deps, s, loop, opened, previousLabel, announced, pu
         // GitHub is asked for new comments at most every `stopPollMs`, and the status comment is
         // edited when the phase changes or `statusIntervalMs` passed: quick iterations cost no calls.
         between: async (state) => {
+          const checked = await ciGate(deps, s, { ...session, state });
+          if (checked.state !== state) {
+            session = checked;
+            return { state: checked.state, message: "check CI" };
+          }
           const now = deps.clock.now().getTime();
           if (now - lastPoll < s.stopPollMs) return void 0;
           lastPoll = now;
@@ -25042,6 +25211,17 @@ async function identityArgs(cwd, identity3) {
 var SecretLeakError = class extends Error {
   name = "SecretLeakError";
 };
+function pushAuthEnv(auth2) {
+  const key = `http.${auth2.serverUrl.replace(/\/+$/, "")}/.extraheader`;
+  const basic = Buffer.from(`x-access-token:${auth2.token}`).toString("base64");
+  return {
+    GIT_CONFIG_COUNT: "2",
+    GIT_CONFIG_KEY_0: key,
+    GIT_CONFIG_VALUE_0: "",
+    GIT_CONFIG_KEY_1: key,
+    GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}`
+  };
+}
 async function stagedSecrets(cwd, names, secrets) {
   const found = /* @__PURE__ */ new Map();
   const guarded = Object.entries(secrets).filter(([, value]) => value.length >= 8);
@@ -25176,6 +25356,14 @@ function createGit(options = {}) {
     async headCommit(cwd) {
       return git(cwd, ["rev-parse", "HEAD"]);
     },
+    async codeChanged(cwd, from, to, exclude) {
+      const diff = await execa(
+        "git",
+        ["diff", "--quiet", from, to, "--", ".", `:(exclude)${exclude}`],
+        { cwd, reject: false, stdin: "ignore" }
+      );
+      return diff.exitCode !== 0;
+    },
     async readFileAt(cwd, commit, path6) {
       if (!/^[0-9a-f]{7,40}$/i.test(commit)) return null;
       const shown = await execa("git", ["show", `${commit}:${path6}`], {
@@ -25194,7 +25382,8 @@ function createGit(options = {}) {
           {
             cwd,
             reject: false,
-            stdin: "ignore"
+            stdin: "ignore",
+            ...options.pushAuth ? { env: pushAuthEnv(options.pushAuth) } : {}
           }
         );
         if (pushed.exitCode === 0) return;
@@ -29766,6 +29955,40 @@ function githubDispatcher(client, settings, eventType = "samocode-continue") {
     }
   };
 }
+function githubChecks(client, settings) {
+  return {
+    async forCommit(sha) {
+      const runs = await client.paginate(client.rest.checks.listForRef, {
+        owner: settings.owner,
+        repo: settings.repo,
+        ref: sha,
+        per_page: 100
+      });
+      return runs.map((run2) => ({
+        id: run2.id,
+        name: run2.name,
+        status: run2.status,
+        conclusion: run2.conclusion ?? null,
+        ...run2.app?.slug ? { app: run2.app.slug } : {},
+        ...run2.html_url ? { url: run2.html_url } : {}
+      }));
+    },
+    async jobLog(jobId) {
+      try {
+        const log = await client.rest.actions.downloadJobLogsForWorkflowRun({
+          owner: settings.owner,
+          repo: settings.repo,
+          job_id: jobId
+        });
+        return typeof log.data === "string" ? log.data : String(log.data);
+      } catch (error3) {
+        if (error3.status === 404 || error3.status === 410)
+          return null;
+        throw error3;
+      }
+    }
+  };
+}
 function githubAccess(client, settings) {
   const cache = /* @__PURE__ */ new Map();
   const known = ["admin", "maintain", "write", "triage", "read", "none"];
@@ -30293,6 +30516,12 @@ var number4 = (name, min) => external_exports.string().trim().regex(/^\d+(\.\d+)
 var whole = (name, min) => external_exports.string().trim().regex(/^\d+$/, `input "${name}" must be a whole number`).transform(Number).refine((n2) => n2 >= min, `input "${name}" must be at least ${min}`);
 function readActionInputs(getInput2) {
   const raw = (name, fallback = "") => getInput2(name).trim() || fallback;
+  const bool = (name) => {
+    const value = raw(name, "false").toLowerCase();
+    if (value !== "true" && value !== "false")
+      throw new Error(`input "${name}" must be true or false (got "${value}")`);
+    return value === "true";
+  };
   const parse5 = (name, schema2, fallback) => {
     const value = raw(name, fallback);
     const result = schema2.safeParse(value);
@@ -30362,6 +30591,9 @@ function readActionInputs(getInput2) {
     codexSandbox,
     geminiApprovalMode: geminiApproval,
     promptsDir,
+    waitForCi: bool("wait-for-ci"),
+    ciStartSeconds: parse5("ci-start-seconds", whole("ci-start-seconds", 0), "60"),
+    pushToken: raw("push-token"),
     slackWebhookUrl: raw("slack-webhook-url"),
     webhookUrl: raw("webhook-url"),
     mode,
@@ -30376,7 +30608,7 @@ function readActionInputs(getInput2) {
     stallSeconds: parse5("stall-timeout", whole("stall-timeout", 0), "600"),
     guardedEnv: raw(
       "secret-env",
-      "ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN,CLAUDE_CODE_OAUTH_TOKEN,TELEGRAM_BOT_TOKEN"
+      "ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN,CLAUDE_CODE_OAUTH_TOKEN,OPENAI_API_KEY,CODEX_API_KEY,GEMINI_API_KEY,GOOGLE_API_KEY,TELEGRAM_BOT_TOKEN,SLACK_WEBHOOK_URL"
     ).split(/[\s,]+/).filter(Boolean),
     triggerLabel: raw("trigger-label", "samocode"),
     branchPrefix,
@@ -30514,7 +30746,19 @@ async function run() {
     }
     if (inputs.agentGithubToken) setSecret(inputs.agentGithubToken);
     for (const url2 of [inputs.slackWebhookUrl, inputs.webhookUrl]) if (url2) setSecret(url2);
-    const git3 = createGit({ identity: BOT, secrets });
+    if (inputs.pushToken) {
+      setSecret(inputs.pushToken);
+      secrets["push-token"] = inputs.pushToken;
+    }
+    if (inputs.waitForCi && !inputs.pushToken)
+      warning(
+        "wait-for-ci is on but push-token is empty: pushes made with the job token start no workflows, so CI may never run on the session branch"
+      );
+    const git3 = createGit({
+      identity: BOT,
+      secrets,
+      ...inputs.pushToken ? { pushAuth: { serverUrl: env.serverUrl, token: inputs.pushToken } } : {}
+    });
     const defaultBranch2 = payload.repository?.default_branch;
     const settings = {
       workspace: env.workspace,
@@ -30531,7 +30775,9 @@ async function run() {
         runUrl: `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`
       } : {},
       log: (line) => info(line),
-      warn: (line) => warning(line)
+      warn: (line) => warning(line),
+      waitForCi: inputs.waitForCi,
+      ciStartMs: inputs.ciStartSeconds * 1e3
     };
     const deps = {
       agent: makeAgent({
@@ -30569,7 +30815,8 @@ async function run() {
       runs: githubRuns(client, gh),
       issues: githubIssues(client, gh),
       pulls: githubPullRequests(client, gh),
-      dispatcher: githubDispatcher(client, gh)
+      dispatcher: githubDispatcher(client, gh),
+      checks: githubChecks(client, gh)
     };
     const thisRun = [];
     const result = await handleIntent(

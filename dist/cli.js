@@ -652,6 +652,7 @@ var PHASES = [
 ];
 var SIGNAL_STATUSES = ["continue", "done", "blocked", "waiting"];
 var WAIT_REASONS = ["qa_answers", "plan_approval", "human_action"];
+var SESSION_WAITS = [...WAIT_REASONS, "ci_checks"];
 var NEXT_PHASES = {
   init: ["investigation"],
   investigation: ["requirements"],
@@ -800,7 +801,7 @@ var planning_default = '# Phase: planning (human gate)\n\nTurn the task, the inv
 var implementation_default = '# Phase: implementation\n\nCarry out the approved plan, one plan phase (or one meaningful step) per iteration.\n\n- Find the first unchecked item in the plan. Make the change, run the relevant tests or build, and\n  tick the checkboxes you finished (`- [x]`). Record in `_overview.md` what changed and what is next.\n- Commit your code changes with a message that says what and why.\n- If something outside the code is needed (access, a decision the plan did not cover), describe it\n  under `Next:` and signal `{"status": "waiting", "for": "human_action", "phase": "implementation"}`.\n- While plan items remain, signal `{"status": "continue", "phase": "implementation"}`. When every\n  item is done, signal `{"status": "continue", "phase": "testing"}`.\n';
 
 // raw-text:prompts/testing.md
-var testing_default = '# Phase: testing\n\nProve the change works, as a user of it would.\n\n- Run the project\'s test suite and the checks that matter for this change; add tests the plan\n  called for if they are missing.\n- Record what you ran and the results (figures, not impressions) in a testing document and in\n  `_overview.md`. Fix small failures here; describe larger ones under `Next:`.\n- When the change is verified, signal `{"status": "continue", "phase": "quality"}` (or `"done"`\n  when quality already passed). Stay in testing while you are still fixing.\n';
+var testing_default = '# Phase: testing\n\nProve the change works, as a user of it would.\n\n- Run the project\'s test suite and the checks that matter for this change; add tests the plan\n  called for if they are missing.\n- Record what you ran and the results (figures, not impressions) in a testing document and in\n  `_overview.md`. Fix small failures here; describe larger ones under `Next:`.\n- When the change is verified, signal `{"status": "continue", "phase": "quality"}` (or `"done"`\n  when quality already passed). Stay in testing while you are still fixing.\n- If the session folder has `_ci.md`, it holds the results of the repository\'s CI on the session\'s\n  latest commit (the outcome of each check, and the end of each failing job\'s log). Start from its\n  failures: reproduce them locally, fix them, and say in `_overview.md` which ones you fixed. A new\n  commit is checked by CI again before the next testing iteration.\n';
 
 // raw-text:prompts/quality.md
 var quality_default = '# Phase: quality\n\nReview the whole change (`git diff` against the base branch) as a strict reviewer would.\n\n- Look for bugs, unclear names, dead code, duplicated logic, missing error handling, missing\n  tests, and leftovers (debug output, TODOs). Fix what matters; note what you chose to leave.\n- Record the review and the fixes in a quality document and in `_overview.md`.\n- If you changed code, signal `{"status": "continue", "phase": "testing"}` so it is verified again.\n  When the change is clean, signal `{"status": "continue", "phase": "done"}`.\n';
@@ -13296,7 +13297,7 @@ var stateSchema = external_exports.object({
   iteration: count,
   phaseIterations: external_exports.partialRecord(external_exports.enum(PHASES), count),
   gates: external_exports.object({ requirements: external_exports.enum(GATE_STATES), planning: external_exports.enum(GATE_STATES) }),
-  waitingFor: external_exports.enum(WAIT_REASONS).optional(),
+  waitingFor: external_exports.enum(SESSION_WAITS).optional(),
   blocked: external_exports.object({ kind: external_exports.enum(BLOCK_KINDS), reason: external_exports.string(), needs: external_exports.string().optional() }).optional(),
   summary: external_exports.string().optional(),
   budgetUsd: external_exports.number().positive().optional(),
@@ -13495,7 +13496,8 @@ function applyContinue(state, target) {
 var WAIT_LABELS = {
   qa_answers: "answers to the questions in _qa.md",
   plan_approval: "approval of the plan",
-  human_action: "a person to act (see _overview.md)"
+  human_action: "a person to act (see _overview.md)",
+  ci_checks: "the CI checks of the latest commit"
 };
 function blocked(state, kind, reason, needs) {
   return {
@@ -22382,6 +22384,17 @@ async function identityArgs(cwd, identity3) {
 var SecretLeakError = class extends Error {
   name = "SecretLeakError";
 };
+function pushAuthEnv(auth) {
+  const key = `http.${auth.serverUrl.replace(/\/+$/, "")}/.extraheader`;
+  const basic = Buffer.from(`x-access-token:${auth.token}`).toString("base64");
+  return {
+    GIT_CONFIG_COUNT: "2",
+    GIT_CONFIG_KEY_0: key,
+    GIT_CONFIG_VALUE_0: "",
+    GIT_CONFIG_KEY_1: key,
+    GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}`
+  };
+}
 async function stagedSecrets(cwd, names, secrets) {
   const found = /* @__PURE__ */ new Map();
   const guarded = Object.entries(secrets).filter(([, value]) => value.length >= 8);
@@ -22516,6 +22529,14 @@ function createGit(options = {}) {
     async headCommit(cwd) {
       return git(cwd, ["rev-parse", "HEAD"]);
     },
+    async codeChanged(cwd, from, to, exclude) {
+      const diff = await execa(
+        "git",
+        ["diff", "--quiet", from, to, "--", ".", `:(exclude)${exclude}`],
+        { cwd, reject: false, stdin: "ignore" }
+      );
+      return diff.exitCode !== 0;
+    },
     async readFileAt(cwd, commit, path6) {
       if (!/^[0-9a-f]{7,40}$/i.test(commit)) return null;
       const shown = await execa("git", ["show", `${commit}:${path6}`], {
@@ -22534,7 +22555,8 @@ function createGit(options = {}) {
           {
             cwd,
             reject: false,
-            stdin: "ignore"
+            stdin: "ignore",
+            ...options.pushAuth ? { env: pushAuthEnv(options.pushAuth) } : {}
           }
         );
         if (pushed.exitCode === 0) return;
@@ -22821,7 +22843,7 @@ import { mkdir as mkdir4, writeFile as writeFile2 } from "node:fs/promises";
 import { dirname as dirname5, join as join5 } from "node:path";
 
 // raw-text:examples/samocode.yml
-var samocode_default = "# Samocode on your repository: label an issue `samocode` to start a session; answer its questions\n# in a comment; approve its plan in the pull request review. Copy to .github/workflows/samocode.yml.\nname: Samocode\n\non:\n  issues:\n    types: [labeled, unlabeled, closed]\n  issue_comment:\n    types: [created]\n  pull_request_review:\n    types: [submitted]\n  # Long sessions continue in a new run when one run's budget is used up.\n  repository_dispatch:\n    types: [samocode-continue]\n  workflow_dispatch:\n    inputs:\n      issue:\n        description: Issue number of the session to continue\n        required: true\n\n# Least privilege: push the session branch, comment and label, open the pull request.\npermissions:\n  contents: write\n  issues: write\n  pull-requests: write\n  actions: read # tell a live run from a dead one when a session is busy\n\n# One session, one run at a time; later events wait in order instead of replacing each other.\n# (Reviews are grouped by pull request; the action itself also serialises work on a session branch.)\nconcurrency:\n  group: samocode-${{ github.event.issue.number || github.event.pull_request.number || github.event.client_payload.issue || inputs.issue }}\n  cancel-in-progress: false\n  queue: max\n\njobs:\n  samocode:\n    # Do not take a runner for events that cannot concern a session.\n    if: >-\n      github.event_name != 'issue_comment' ||\n      (github.event.comment.user.type != 'Bot' && contains(join(github.event.issue.labels.*.name, ','), 'samocode'))\n    runs-on: self-hosted\n    timeout-minutes: 360\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      - uses: samocode/samocode@v0\n        env:\n          # Or log the runner's user into Claude Code once and leave this out.\n          ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}\n        with:\n          trigger-label: samocode\n          max-iterations-per-run: '20'\n          # max-cost-usd: '25'\n";
+var samocode_default = "# Samocode on your repository: label an issue `samocode` to start a session; answer its questions\n# in a comment; approve its plan in the pull request review. Copy to .github/workflows/samocode.yml.\nname: Samocode\n\non:\n  issues:\n    types: [labeled, unlabeled, closed]\n  issue_comment:\n    types: [created]\n  pull_request_review:\n    types: [submitted]\n  # Long sessions continue in a new run when one run's budget is used up.\n  repository_dispatch:\n    types: [samocode-continue]\n  workflow_dispatch:\n    inputs:\n      issue:\n        description: Issue number of the session to continue\n        required: true\n  # With wait-for-ci: CI finishing on a session branch resumes a session waiting for it. Name your\n  # CI workflows here (check suites made by GitHub Actions never trigger workflows); check_suite\n  # covers CI from other apps.\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\n  check_suite:\n    types: [completed]\n\n# Least privilege: push the session branch, comment and label, open the pull request.\npermissions:\n  contents: write\n  issues: write\n  pull-requests: write\n  actions: read # tell a live run from a dead one when a session is busy; read CI job logs\n  checks: read # with wait-for-ci: the checks of session commits\n\n# One session, one run at a time; later events wait in order instead of replacing each other.\n# (Reviews are grouped by pull request; the action itself also serialises work on a session branch.)\nconcurrency:\n  group: samocode-${{ github.event.issue.number || github.event.pull_request.number || github.event.client_payload.issue || inputs.issue || github.event.workflow_run.head_branch || github.event.check_suite.head_branch }}\n  cancel-in-progress: false\n  queue: max\n\njobs:\n  samocode:\n    # Do not take a runner for events that cannot concern a session.\n    if: >-\n      (github.event_name != 'issue_comment' ||\n      (github.event.comment.user.type != 'Bot' && contains(join(github.event.issue.labels.*.name, ','), 'samocode'))) &&\n      (github.event_name != 'workflow_run' || startsWith(github.event.workflow_run.head_branch, 'samocode/')) &&\n      (github.event_name != 'check_suite' || startsWith(github.event.check_suite.head_branch, 'samocode/'))\n    runs-on: self-hosted\n    timeout-minutes: 360\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      - uses: samocode/samocode@v0\n        env:\n          # Or log the runner's user into Claude Code once and leave this out.\n          ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}\n        with:\n          trigger-label: samocode\n          max-iterations-per-run: '20'\n          # max-cost-usd: '25'\n          # Run your CI on the session's commits and let the testing phase work from its results:\n          # push-token: ${{ secrets.SAMOCODE_PUSH_TOKEN }}\n          # wait-for-ci: 'true'\n          # A different agent for some phases (install its CLI on the runner):\n          # agents: |\n          #   quality: codex model=gpt-5-codex\n";
 
 // src/entrypoints/cli-init.ts
 var SAMOCODE_FILE = `# Samocode settings for this project (all optional; paths are relative to this file).

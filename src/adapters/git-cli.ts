@@ -90,6 +90,25 @@ export interface GitOptions {
   identity?: Identity;
   /** Values (by name) that must never be committed; the names appear in errors, the values never. */
   secrets?: Record<string, string>;
+  /** Pushes authenticate with this token instead of the checkout's (so they start workflows). */
+  pushAuth?: { serverUrl: string; token: string };
+}
+
+/**
+ * Git configuration, passed through the environment (never the command line, where other users of
+ * the machine could read it), that replaces the checkout's Authorization header for `serverUrl`:
+ * an empty value first empties git's list of extra headers, then the token's header is added.
+ */
+export function pushAuthEnv(auth: { serverUrl: string; token: string }): Record<string, string> {
+  const key = `http.${auth.serverUrl.replace(/\/+$/, '')}/.extraheader`;
+  const basic = Buffer.from(`x-access-token:${auth.token}`).toString('base64');
+  return {
+    GIT_CONFIG_COUNT: '2',
+    GIT_CONFIG_KEY_0: key,
+    GIT_CONFIG_VALUE_0: '',
+    GIT_CONFIG_KEY_1: key,
+    GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}`,
+  };
 }
 
 /** Staged files that contain any of the secret values, with the names of the secrets they hold. */
@@ -260,6 +279,16 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
       return git(cwd, ['rev-parse', 'HEAD']);
     },
 
+    async codeChanged(cwd, from, to, exclude) {
+      const diff = await execa(
+        'git',
+        ['diff', '--quiet', from, to, '--', '.', `:(exclude)${exclude}`],
+        { cwd, reject: false, stdin: 'ignore' },
+      );
+      // 1: they differ; anything else (an unknown commit) counts as changed too.
+      return diff.exitCode !== 0;
+    },
+
     async readFileAt(cwd, commit, path) {
       // Only a sha: the commit comes from a review or a comment, never an option or a ref name.
       if (!/^[0-9a-f]{7,40}$/i.test(commit)) return null;
@@ -281,6 +310,7 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
             cwd,
             reject: false,
             stdin: 'ignore',
+            ...(options.pushAuth ? { env: pushAuthEnv(options.pushAuth) } : {}),
           },
         );
         if (pushed.exitCode === 0) return;

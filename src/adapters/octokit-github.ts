@@ -5,6 +5,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type {
   Access,
+  Checks,
   Dispatcher,
   IssueComment,
   Issues,
@@ -230,6 +231,45 @@ export function githubDispatcher(
         event_type: eventType,
         client_payload: { issue },
       });
+    },
+  };
+}
+
+export function githubChecks(client: GitHubClient, settings: GitHubSettings): Checks {
+  return {
+    async forCommit(sha) {
+      const runs = await client.paginate(client.rest.checks.listForRef, {
+        owner: settings.owner,
+        repo: settings.repo,
+        ref: sha,
+        per_page: 100,
+      });
+      return runs.map((run) => ({
+        id: run.id,
+        name: run.name,
+        status: run.status,
+        conclusion: run.conclusion ?? null,
+        ...(run.app?.slug ? { app: run.app.slug } : {}),
+        ...(run.html_url ? { url: run.html_url } : {}),
+      }));
+    },
+    async jobLog(jobId) {
+      // For GitHub Actions, a check run's id is its job's id; the log comes through a redirect.
+      try {
+        const log = await client.rest.actions.downloadJobLogsForWorkflowRun({
+          owner: settings.owner,
+          repo: settings.repo,
+          job_id: jobId,
+        });
+        return typeof log.data === 'string' ? log.data : String(log.data);
+      } catch (error) {
+        if (
+          (error as { status?: number }).status === 404 ||
+          (error as { status?: number }).status === 410
+        )
+          return null;
+        throw error;
+      }
     },
   };
 }

@@ -9,6 +9,7 @@ import type { GithubRecord } from '../core/github-record.js';
 import { isOwnComment, replyComment, whatToDo } from '../core/github-render.js';
 import { block } from '../core/iteration.js';
 import { issueOfBranch, sessionBranch, taskFromIssue } from '../core/issue-task.js';
+import { ciGate } from './ci-gate.js';
 import type { SessionState } from '../core/session-state.js';
 import type { IssueComment, LockHolder } from './ports.js';
 import { runSession } from './run-session.js';
@@ -62,15 +63,13 @@ export async function handleIntent(
   const actor =
     intent.kind === 'review'
       ? intent.review.author
-      : intent.kind === 'comment'
-        ? undefined
-        : intent.kind === 'continue'
-          ? undefined
-          : intent.actor;
+      : intent.kind === 'start' || intent.kind === 'stop'
+        ? intent.actor
+        : undefined;
   const issue =
     intent.kind === 'start'
       ? intent.issue.number
-      : intent.kind === 'review'
+      : intent.kind === 'review' || intent.kind === 'ci'
         ? issueOfBranch(s.branchPrefix, intent.branch)
         : intent.issue;
   if (issue === undefined) return ignored('the pull request is not on a session branch');
@@ -83,7 +82,9 @@ export async function handleIntent(
   const [denied, busy, branch] = await Promise.all([
     actor ? deny(deps, s, actor) : Promise.resolve(undefined),
     acquireLock(deps, s, lockName, holder),
-    intent.kind === 'review' ? Promise.resolve(intent.branch) : findBranch(deps, s, issue),
+    intent.kind === 'review' || intent.kind === 'ci'
+      ? Promise.resolve(intent.branch)
+      : findBranch(deps, s, issue),
   ]);
   if (busy) return { handled: false, busy: true, message: busy };
   if (denied) {
@@ -250,6 +251,9 @@ async function runAndPublish(
     };
     await writeRecord(deps, session.name, session.record);
   };
+  // A session in testing may have to wait for CI before its next iteration.
+  session = await ciGate(deps, s, session);
+  if (session.state !== opened.state) await saveAndPush(deps, s, session, 'check CI');
   let lastPoll = deps.clock.now().getTime();
   let lastStatus = lastPoll;
   // Comments that arrive while the loop works are applied when it stops, so an answer given
@@ -276,6 +280,11 @@ async function runAndPublish(
         // GitHub is asked for new comments at most every `stopPollMs`, and the status comment is
         // edited when the phase changes or `statusIntervalMs` passed: quick iterations cost no calls.
         between: async (state) => {
+          const checked = await ciGate(deps, s, { ...session, state });
+          if (checked.state !== state) {
+            session = checked;
+            return { state: checked.state, message: 'check CI' };
+          }
           const now = deps.clock.now().getTime();
           if (now - lastPoll < s.stopPollMs) return undefined;
           lastPoll = now;

@@ -21,6 +21,7 @@ import type {
   Runs,
   SessionLock,
   BranchGit,
+  Checks,
   Dispatcher,
   Issues,
   PullRequest,
@@ -34,6 +35,7 @@ export const STATE_LABELS = {
   running: 'samocode:running',
   waitingAnswers: 'samocode:waiting-answers',
   waitingApproval: 'samocode:waiting-approval',
+  waitingCi: 'samocode:waiting-ci',
   blocked: 'samocode:blocked',
   done: 'samocode:done',
 } as const;
@@ -46,6 +48,7 @@ export interface GithubDeps extends SessionDeps {
   issues: Issues;
   pulls: PullRequests;
   dispatcher: Dispatcher;
+  checks: Checks;
 }
 
 export interface GithubSettings {
@@ -66,6 +69,10 @@ export interface GithubSettings {
   runId?: string;
   log: (line: string) => void;
   warn: (line: string) => void;
+  /** In testing, wait for the checks of the latest session commit and give them to the agent. */
+  waitForCi: boolean;
+  /** How long to wait for checks to appear on a fresh commit before deciding it has none. */
+  ciStartMs: number;
 }
 
 /** An open session: its name, state and GitHub record, as checked out from its branch. */
@@ -127,6 +134,7 @@ export function stateLabel(state: SessionState): string {
   if (state.status === 'waiting') {
     if (state.waitingFor === 'qa_answers') return STATE_LABELS.waitingAnswers;
     if (state.waitingFor === 'plan_approval') return STATE_LABELS.waitingApproval;
+    if (state.waitingFor === 'ci_checks') return STATE_LABELS.waitingCi;
     return STATE_LABELS.blocked;
   }
   return STATE_LABELS.running;
@@ -145,6 +153,11 @@ export const LABELS: ReadonlyArray<{ name: string; color: string; description: s
     name: STATE_LABELS.waitingApproval,
     color: 'e99695',
     description: 'Samocode: waiting for approval of the plan (review the PR)',
+  },
+  {
+    name: STATE_LABELS.waitingCi,
+    color: 'fbca04',
+    description: 'Samocode: waiting for the CI checks of the session branch',
   },
   {
     name: STATE_LABELS.blocked,

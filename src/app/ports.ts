@@ -3,6 +3,7 @@
 import type { AgentFailure } from '../core/agent-retry.js';
 import type { Phase } from '../core/phases.js';
 import type { SessionStatus } from '../core/session-state.js';
+import type { CheckRun } from '../core/ci.js';
 
 export interface AgentRun {
   /** The phase this iteration works in (a phase map may pick the agent by it). */
@@ -132,6 +133,13 @@ export interface PullRequests {
   ): Promise<Array<{ path: string; line?: number; body: string }>>;
 }
 
+/** The checks (CI) of commits, and the logs of the GitHub Actions jobs behind them. */
+export interface Checks {
+  forCommit(sha: string): Promise<CheckRun[]>;
+  /** The log of an Actions job, or null when it has none (another CI app, expired logs). */
+  jobLog(jobId: number): Promise<string | null>;
+}
+
 /** Starts another run for a session whose work outlasted this one. */
 export interface Dispatcher {
   continueSession(issue: number): Promise<void>;
@@ -156,6 +164,8 @@ export interface BranchGit {
   listRemoteDir(cwd: string, branch: string, path: string): Promise<string[]>;
   /** The commit checked out in `cwd`. */
   headCommit(cwd: string): Promise<string>;
+  /** Whether files outside `exclude` differ between two commits (true when `from` is unknown). */
+  codeChanged(cwd: string, from: string, to: string, exclude: string): Promise<boolean>;
   /** A file as it was at `commit` (a full or short sha), or null when either is unknown. */
   readFileAt(cwd: string, commit: string, path: string): Promise<string | null>;
 }

@@ -16,6 +16,8 @@ export type Intent =
   | { kind: 'review'; pr: number; branch: string; review: ReviewInfo }
   | { kind: 'stop'; issue: number; actor: Actor; why: string }
   | { kind: 'continue'; issue: number }
+  /** CI finished on a session branch: a session waiting for its checks may go on. */
+  | { kind: 'ci'; branch: string; sha: string }
   | { kind: 'ignore'; reason: string };
 
 export interface IssueInfo {
@@ -86,6 +88,20 @@ const dispatchEvent = z.object({
   inputs: z.record(z.string(), z.unknown()).nullable().optional(),
   client_payload: z.record(z.string(), z.unknown()).nullable().optional(),
   action: z.string().optional(),
+});
+
+const checkSuiteEvent = z.object({
+  action: z.string(),
+  check_suite: z.object({ head_branch: z.string().nullable(), head_sha: z.string() }),
+});
+const workflowRunEvent = z.object({
+  action: z.string(),
+  workflow_run: z.object({
+    head_branch: z.string().nullable(),
+    head_sha: z.string(),
+    head_repository: z.object({ full_name: z.string() }).nullable().optional(),
+  }),
+  repository,
 });
 
 export function actorOf(u: { login: string; type?: string | undefined }): Actor {
@@ -220,6 +236,23 @@ export function routeEvent(name: string, payload: unknown, settings: EventSettin
           reason: `${name} without an "issue" number in its ${name === 'workflow_dispatch' ? 'inputs' : 'client_payload'}`,
         };
       return { kind: 'continue', issue: number };
+    }
+    case 'check_suite':
+    case 'workflow_run': {
+      const e = name === 'check_suite' ? parse(checkSuiteEvent) : parse(workflowRunEvent);
+      if (isIntent(e)) return e;
+      if (e.action !== 'completed')
+        return { kind: 'ignore', reason: `${name}.${e.action}: only finished CI is read` };
+      const run = 'check_suite' in e ? e.check_suite : e.workflow_run;
+      const headRepo = 'workflow_run' in e ? e.workflow_run.head_repository?.full_name : undefined;
+      if ('workflow_run' in e && headRepo && e.repository && headRepo !== e.repository.full_name)
+        return { kind: 'ignore', reason: `${name} from the fork ${headRepo}` };
+      if (!run.head_branch?.startsWith(settings.branchPrefix))
+        return {
+          kind: 'ignore',
+          reason: `${name} on ${run.head_branch ?? 'no branch'}, not a session branch`,
+        };
+      return { kind: 'ci', branch: run.head_branch, sha: run.head_sha };
     }
     case 'pull_request_target':
       return {

@@ -45,6 +45,8 @@ export function whatToDo(state: SessionState): string {
   if (state.status === 'waiting' && state.waitingFor === 'plan_approval') {
     return 'Waiting for plan approval: review the draft pull request and approve it (or comment `/samocode approve`); request changes to have the plan revised.';
   }
+  if (state.status === 'waiting' && state.waitingFor === 'ci_checks')
+    return 'Waiting for CI: the session continues when the checks of its latest commit finish.';
   if (state.status === 'waiting')
     return 'Waiting for you: see **Next** below, then comment `/samocode resume`.';
   if (state.status === 'blocked') {

@@ -37,7 +37,9 @@ export interface HumanRecord {
     | 'pause'
     | 'rewind'
     | 'skip'
-    | 'budget';
+    | 'budget'
+    /** The orchestrator waited for CI, or recorded its results. */
+    | 'ci';
   phase: Phase;
   message: string;
   /** Who acted, when known (a GitHub login). */

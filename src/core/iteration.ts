@@ -7,7 +7,7 @@ import {
   PHASE_ITERATION_CAPS,
   canMove,
 } from './phases.js';
-import type { Phase, WaitReason } from './phases.js';
+import type { Phase, SessionWait, WaitReason } from './phases.js';
 import { formatUsd } from './money.js';
 import { parseSignal } from './signal.js';
 import type { Signal } from './signal.js';
@@ -201,10 +201,11 @@ function applyContinue(state: SessionState, target: Phase): IterationVerdict {
   };
 }
 
-export const WAIT_LABELS: Readonly<Record<WaitReason, string>> = {
+export const WAIT_LABELS: Readonly<Record<SessionWait, string>> = {
   qa_answers: 'answers to the questions in _qa.md',
   plan_approval: 'approval of the plan',
   human_action: 'a person to act (see _overview.md)',
+  ci_checks: 'the CI checks of the latest commit',
 };
 
 function blocked(

@@ -19,6 +19,10 @@ export type SignalStatus = (typeof SIGNAL_STATUSES)[number];
 export const WAIT_REASONS = ['qa_answers', 'plan_approval', 'human_action'] as const;
 export type WaitReason = (typeof WAIT_REASONS)[number];
 
+/** What a session may wait for: the agent's reasons, and CI, which only the orchestrator waits for. */
+export const SESSION_WAITS = [...WAIT_REASONS, 'ci_checks'] as const;
+export type SessionWait = (typeof SESSION_WAITS)[number];
+
 /** Phases a `continue` signal may move to; staying in the same phase is always allowed. */
 export const NEXT_PHASES: Readonly<Record<Phase, readonly Phase[]>> = {
   init: ['investigation'],

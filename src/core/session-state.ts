@@ -1,8 +1,8 @@
 // The orchestrator's own record of a session (`_state.json`). The agent never edits it; the
 // `Phase:` and `Total Iterations:` lines of `_overview.md` mirror it for the agent to read.
 import { z } from 'zod';
-import { FIRST_PHASE, PHASES, WAIT_REASONS } from './phases.js';
-import type { Phase, WaitReason } from './phases.js';
+import { FIRST_PHASE, PHASES, SESSION_WAITS } from './phases.js';
+import type { Phase, SessionWait } from './phases.js';
 
 export const SESSION_STATUSES = ['running', 'waiting', 'blocked', 'done'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -43,7 +43,7 @@ export interface SessionState {
   iteration: number;
   phaseIterations: Partial<Record<Phase, number>>;
   gates: { requirements: GateState; planning: GateState };
-  waitingFor?: WaitReason;
+  waitingFor?: SessionWait;
   blocked?: { kind: BlockKind; reason: string; needs?: string };
   summary?: string;
   /** The session's own spending limit, set by a person (`/samocode budget`); beats the run's. */
@@ -67,7 +67,7 @@ const stateSchema = z.object({
   iteration: count,
   phaseIterations: z.partialRecord(z.enum(PHASES), count),
   gates: z.object({ requirements: z.enum(GATE_STATES), planning: z.enum(GATE_STATES) }),
-  waitingFor: z.enum(WAIT_REASONS).optional(),
+  waitingFor: z.enum(SESSION_WAITS).optional(),
   blocked: z
     .object({ kind: z.enum(BLOCK_KINDS), reason: z.string(), needs: z.string().optional() })
     .optional(),

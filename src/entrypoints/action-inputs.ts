@@ -24,6 +24,12 @@ export type ActionInputs = ReturnType<typeof readActionInputs>;
 
 export function readActionInputs(getInput: (name: string) => string) {
   const raw = (name: string, fallback = '') => getInput(name).trim() || fallback;
+  const bool = (name: string): boolean => {
+    const value = raw(name, 'false').toLowerCase();
+    if (value !== 'true' && value !== 'false')
+      throw new Error(`input "${name}" must be true or false (got "${value}")`);
+    return value === 'true';
+  };
   const parse = <T>(name: string, schema: z.ZodType<T>, fallback: string): T => {
     const value = raw(name, fallback);
     const result = schema.safeParse(value);
@@ -98,6 +104,9 @@ export function readActionInputs(getInput: (name: string) => string) {
     codexSandbox,
     geminiApprovalMode: geminiApproval,
     promptsDir,
+    waitForCi: bool('wait-for-ci'),
+    ciStartSeconds: parse('ci-start-seconds', whole('ci-start-seconds', 0), '60'),
+    pushToken: raw('push-token'),
     slackWebhookUrl: raw('slack-webhook-url'),
     webhookUrl: raw('webhook-url'),
     mode,
@@ -115,7 +124,7 @@ export function readActionInputs(getInput: (name: string) => string) {
     stallSeconds: parse('stall-timeout', whole('stall-timeout', 0), '600'),
     guardedEnv: raw(
       'secret-env',
-      'ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN,CLAUDE_CODE_OAUTH_TOKEN,TELEGRAM_BOT_TOKEN',
+      'ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN,CLAUDE_CODE_OAUTH_TOKEN,OPENAI_API_KEY,CODEX_API_KEY,GEMINI_API_KEY,GOOGLE_API_KEY,TELEGRAM_BOT_TOKEN,SLACK_WEBHOOK_URL',
     )
       .split(/[\s,]+/)
       .filter(Boolean),

@@ -25,6 +25,7 @@ import {
   githubIssues,
   githubPullRequests,
   githubRuns,
+  githubChecks,
 } from '../adapters/octokit-github.js';
 import { gitLock } from '../adapters/git-lock.js';
 import { guardWorkspace } from '../adapters/workspace-guard.js';
@@ -88,7 +89,21 @@ export async function run(): Promise<void> {
     }
     if (inputs.agentGithubToken) core.setSecret(inputs.agentGithubToken);
     for (const url of [inputs.slackWebhookUrl, inputs.webhookUrl]) if (url) core.setSecret(url);
-    const git = createGit({ identity: BOT, secrets });
+    if (inputs.pushToken) {
+      core.setSecret(inputs.pushToken);
+      secrets['push-token'] = inputs.pushToken;
+    }
+    if (inputs.waitForCi && !inputs.pushToken)
+      core.warning(
+        'wait-for-ci is on but push-token is empty: pushes made with the job token start no workflows, so CI may never run on the session branch',
+      );
+    const git = createGit({
+      identity: BOT,
+      secrets,
+      ...(inputs.pushToken
+        ? { pushAuth: { serverUrl: env.serverUrl, token: inputs.pushToken } }
+        : {}),
+    });
     const defaultBranch = (payload.repository as { default_branch?: string } | undefined)
       ?.default_branch;
     const settings: GithubSettings = {
@@ -109,6 +124,8 @@ export async function run(): Promise<void> {
         : {}),
       log: (line) => core.info(line),
       warn: (line) => core.warning(line),
+      waitForCi: inputs.waitForCi,
+      ciStartMs: inputs.ciStartSeconds * 1000,
     };
     const deps: GithubDeps = {
       agent: makeAgent({
@@ -149,6 +166,7 @@ export async function run(): Promise<void> {
       issues: githubIssues(client, gh),
       pulls: githubPullRequests(client, gh),
       dispatcher: githubDispatcher(client, gh),
+      checks: githubChecks(client, gh),
     };
     const thisRun: IterationRecord[] = [];
     const result = await handleIntent(

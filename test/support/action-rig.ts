@@ -157,6 +157,23 @@ export function actionRig(
       });
       return { ...payload, repository, sender: sender(by) };
     },
+    /** A workflow_run (or check_suite) `completed` event for a branch's head commit on origin. */
+    ciCompleted(kind: 'workflow_run' | 'check_suite', branch: string): Json {
+      const payload = example(kind, 'completed');
+      const sha = this.head(branch);
+      const run = payload[kind] as Json;
+      Object.assign(run, { head_branch: branch, head_sha: sha });
+      if (kind === 'workflow_run')
+        run.head_repository = {
+          ...(run.head_repository as Json),
+          full_name: `${fake.owner}/${fake.repo}`,
+        };
+      return { ...payload, repository };
+    },
+    /** The commit a branch of origin points to. */
+    head(branch: string): string {
+      return sh(root, 'git', ['--git-dir', origin, 'rev-parse', `refs/heads/${branch}`]);
+    },
     dispatch(issue: number): Json {
       return {
         ...example('repository_dispatch'),

@@ -80,6 +80,15 @@ interface Pull {
   state: 'open' | 'closed';
 }
 
+export interface FakeCheckRun {
+  id: number;
+  name: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion?: string;
+  app?: string;
+  log?: string;
+}
+
 export interface FakeState {
   issues: Map<
     number,
@@ -100,6 +109,10 @@ export interface FakeState {
   permissions: Map<string, string>;
   /** Workflow runs the fake reports as in progress; any other run id is completed. */
   activeRuns: Set<number>;
+  /** Check runs by commit sha, as CI would create them; `log` is the job log of an Actions run. */
+  checkRuns: Map<string, FakeCheckRun[]>;
+  /** What CI shows for commits not in `checkRuns` (e.g. a run that starts on every push). */
+  otherCommitsCheckRuns: FakeCheckRun[];
 }
 
 export async function startFakeGitHub(
@@ -122,6 +135,8 @@ export async function startFakeGitHub(
     dispatches: [],
     permissions: new Map(),
     activeRuns: new Set(),
+    checkRuns: new Map(),
+    otherCommitsCheckRuns: [],
   };
   let base = '';
   const user = (u: FakeUser) => ({
@@ -171,7 +186,11 @@ export async function startFakeGitHub(
 
   const handlers: Record<
     string,
-    (c: Context, body: Json, query: Json) => { status: number; json?: unknown }
+    (
+      c: Context,
+      body: Json,
+      query: Json,
+    ) => { status: number; json?: unknown; headers?: Record<string, string> }
   > = {
     'issues/create-comment': (c, body) => {
       issueOf(c.request.params.issue_number);
@@ -328,6 +347,31 @@ export async function startFakeGitHub(
       });
       return { status: 204 };
     },
+    'checks/list-for-ref': (c) => {
+      const runs = state.checkRuns.get(String(c.request.params.ref)) ?? state.otherCommitsCheckRuns;
+      return {
+        status: 200,
+        json: {
+          total_count: runs.length,
+          check_runs: runs.map((r) => ({
+            id: r.id,
+            name: r.name,
+            head_sha: String(c.request.params.ref),
+            status: r.status,
+            conclusion: r.status === 'completed' ? (r.conclusion ?? 'success') : null,
+            html_url: `https://github.example/${owner}/${repo}/runs/${r.id}`,
+            app: { slug: r.app ?? 'github-actions' },
+          })),
+        },
+      };
+    },
+    'actions/download-job-logs-for-workflow-run': (c) => {
+      const id = Number(c.request.params.job_id);
+      const run = [...state.checkRuns.values()].flat().find((r) => r.id === id);
+      if (run?.log === undefined) throw new HttpError(404, 'Not Found');
+      // GitHub answers with a redirect to a short-lived download URL.
+      return { status: 302, headers: { location: `${base}/_test/logs/${id}` } };
+    },
     'actions/get-workflow-run': (c) => {
       const id = Number(c.request.params.run_id);
       return {
@@ -414,6 +458,15 @@ export async function startFakeGitHub(
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(json === undefined ? '' : JSON.stringify(json));
     };
+    // Where job-log redirects lead: plain text, like the real download URL.
+    if (req.method === 'GET' && url.pathname.startsWith('/_test/logs/')) {
+      const id = Number(url.pathname.slice('/_test/logs/'.length));
+      const run = [...state.checkRuns.values()].flat().find((r) => r.id === id);
+      entry.status = 200;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(run?.log ?? '');
+      return;
+    }
     // Test-only door: a person comments while a run is in progress.
     if (req.method === 'POST' && url.pathname === '/_test/comment') {
       const b = body as { issue: number; body: string; login: string };
@@ -493,7 +546,7 @@ export async function startFakeGitHub(
     if (!handler)
       return send(501, { message: `the fake does not implement ${context.operation.operationId}` });
     const out = handler(context, body ?? {}, query);
-    return send(out.status, out.json);
+    return send(out.status, out.json, out.headers);
   }
 
   api.register({

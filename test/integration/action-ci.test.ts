@@ -1,0 +1,120 @@
+// CI in the loop: in testing, the session waits for the checks of its latest commit without
+// holding the runner, a workflow_run / check_suite `completed` event resumes it, and the testing
+// agent works from `_ci.md` (outcomes and the failing jobs' log tails).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionRig } from '../support/action-rig.js';
+import { startFakeGitHub } from '../support/fake-github.js';
+import type { FakeGitHub } from '../support/fake-github.js';
+
+let fake: FakeGitHub;
+beforeAll(async () => {
+  fake = await startFakeGitHub();
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+const person = { login: 'octo' };
+const ci = { 'wait-for-ci': 'true', 'ci-start-seconds': '0', 'push-token': 'ghp_pushtoken123' };
+
+describe('wait-for-ci', () => {
+  it('waits for CI in testing, resumes on its completion, and hands the failures to the agent', async () => {
+    const rig = actionRig(fake, { inputs: ci });
+    rig.setScenario([
+      { phase: 'init', signal: { status: 'continue', phase: 'investigation' } },
+      { phase: 'investigation', signal: { status: 'continue', phase: 'requirements' } },
+      {
+        phase: 'requirements',
+        files: { '_qa.md': '## Q1: Go?\n- A) yes\n\nAnswer:\n' },
+        signal: { status: 'waiting', for: 'qa_answers' },
+      },
+      {
+        phase: 'planning',
+        files: { '11-25-plan-x.md': '# Plan\n' },
+        signal: { status: 'waiting', for: 'plan_approval' },
+      },
+      {
+        phase: 'implementation',
+        work: { 'widgets.js': 'export const add = (a, b) => a + b + 1;\n' },
+        signal: { status: 'continue', phase: 'testing' },
+      },
+      {
+        phase: 'testing',
+        expect: [{ file: '_ci.md', contains: 'expected 2, got 3' }],
+        work: { 'widgets.js': 'export const add = (a, b) => a + b;\n' },
+        signal: { status: 'continue', phase: 'testing' },
+      },
+      {
+        phase: 'testing',
+        expect: [{ file: '_ci.md', contains: 'Outcome: passed' }],
+        signal: { status: 'continue', phase: 'quality' },
+      },
+      { phase: 'quality', signal: { status: 'blocked', reason: 'reached quality' } },
+    ]);
+    rig.openIssue(81, 'CI loop', 'x');
+    await rig.run('issues', rig.labeled(81, 'samocode', person));
+    await rig.run('issue_comment', rig.comment(81, '/samocode skip', person));
+    // CI starts on every push of the session branch and is still running.
+    fake.state.otherCommitsCheckRuns = [{ id: 501, name: 'test', status: 'in_progress' }];
+    const waiting = await rig.run('issue_comment', rig.comment(81, '/samocode skip', person));
+    expect(waiting.outputs).toMatchObject({ status: 'waiting', phase: 'testing', iterations: '5' });
+    const branch = waiting.outputs.branch ?? '';
+    const file = (name: string) =>
+      rig.show(branch, `_sessions/${waiting.outputs.session ?? ''}/${name}`);
+    expect(JSON.parse(file('_state.json'))).toMatchObject({ waitingFor: 'ci_checks' });
+    expect([...(fake.state.issues.get(81)?.labels ?? [])]).toContain('samocode:waiting-ci');
+    const status = () =>
+      fake.state.comments.find((c) => c.issue === 81 && c.body.startsWith('<!-- samocode:status'))
+        ?.body ?? '';
+    expect(status()).toContain('Waiting for CI');
+
+    // A completion for another commit's run changes nothing while this one is still running.
+    const early = await rig.run('workflow_run', rig.ciCompleted('workflow_run', branch));
+    expect(early.outputs).toMatchObject({ status: 'waiting', iterations: '5' });
+
+    // CI finishes on the session's commit with a failure; its log tail goes to the agent.
+    const failed = rig.head(branch);
+    fake.state.checkRuns.set(failed, [
+      { id: 601, name: 'lint', status: 'completed', conclusion: 'success' },
+      {
+        id: 602,
+        name: 'test',
+        status: 'completed',
+        conclusion: 'failure',
+        log: '2026-11-25T10:00:00.0000000Z ##[group]Run npm test\n2026-11-25T10:00:01.0000000Z FAIL widgets.test.js > add\n2026-11-25T10:00:01.1000000Z expected 2, got 3\n',
+      },
+    ]);
+    const fixed = await rig.run('workflow_run', rig.ciCompleted('workflow_run', branch));
+    // The testing agent read the failure, fixed it, and the session waits for CI on the fix.
+    expect(fixed.outputs).toMatchObject({ status: 'waiting', phase: 'testing', iterations: '6' });
+    expect(rig.calls().at(-1)).toMatchObject({ phase: 'testing' });
+    // The report stays until the next results arrive: it is about the failing commit.
+    const report = file('_ci.md');
+    expect(report).toContain(`Commit: ${failed}`);
+    expect(report).toContain('Outcome: failed (1 of 2)');
+    expect(report).toContain('| lint | success |');
+    expect(report).toContain('## test — failure');
+    expect(report).toContain('FAIL widgets.test.js > add\nexpected 2, got 3');
+    expect(report).not.toContain('2026-11-25T10:00:01');
+
+    // CI passes on the fix; a check_suite event (CI from another app) resumes the session.
+    fake.state.checkRuns.set(rig.head(branch), [
+      { id: 701, name: 'test', status: 'completed', conclusion: 'success' },
+    ]);
+    const passed = await rig.run('check_suite', rig.ciCompleted('check_suite', branch));
+    expect(passed.outputs).toMatchObject({ status: 'blocked', phase: 'quality', iterations: '8' });
+    expect(file('_ci.md')).toContain('Outcome: passed');
+    const history = file('_signal_history.jsonl');
+    expect(history).toContain('"action":"ci","phase":"testing","message":"waiting for CI on');
+    expect(file('_overview.md')).toMatch(/CI failed \(test\) on [0-9a-f]{7}; results in _ci\.md/);
+    fake.state.otherCommitsCheckRuns = [];
+  });
+
+  it('ignores CI on branches that are not sessions', async () => {
+    const rig = actionRig(fake, { inputs: ci });
+    const run = await rig.run('workflow_run', rig.ciCompleted('workflow_run', 'main'));
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('ignored');
+    expect(run.stdout).toContain('workflow_run on main, not a session branch');
+  });
+});
