@@ -25010,10 +25010,12 @@ function parsePhaseAgents(text) {
         };
       else if (key === "max-turns" && value && /^\d+$/.test(value) && Number(value) > 0)
         spec.maxTurns = Number(value);
+      else if (key === "timeout" && value && /^\d+$/.test(value) && Number(value) > 0)
+        spec.timeoutSeconds = Number(value);
       else
         return {
           ok: false,
-          error: `"${option}" for phase ${phase} is not an option: use model=<name> or max-turns=<whole number>`
+          error: `"${option}" for phase ${phase} is not an option: use model=<name>, max-turns=<whole number> or timeout=<seconds>`
         };
     }
     agents[phase] = spec;
@@ -25060,10 +25062,13 @@ function oneAgent(settings, spec) {
         return commandAgent({ ...common2, template: settings.command ?? "" });
     }
   })();
+  const timeoutSeconds = spec.timeoutSeconds ?? settings.timeouts?.[spec.kind];
   return {
     name: agent.name,
     async run(run2) {
-      const result = await agent.run(run2);
+      const result = await agent.run(
+        timeoutSeconds ? { ...run2, timeoutMs: timeoutSeconds * 1e3 } : run2
+      );
       return {
         ...result,
         stats: { agent: agent.name, ...model ? { model } : {}, ...result.stats }
@@ -30588,6 +30593,8 @@ function readActionInputs(getInput2) {
     codexPath: raw("codex-path", "codex"),
     geminiPath: raw("gemini-path", "gemini"),
     codexApprovalMode: raw("codex-approval-mode"),
+    codexTimeoutSeconds: optional2("codex-timeout", whole("codex-timeout", 1)),
+    geminiTimeoutSeconds: optional2("gemini-timeout", whole("gemini-timeout", 1)),
     codexSandbox,
     geminiApprovalMode: geminiApproval,
     promptsDir,
@@ -30793,6 +30800,10 @@ async function run() {
           ...inputs.codexSandbox ? { sandbox: inputs.codexSandbox } : {}
         },
         gemini: inputs.geminiApprovalMode ? { approvalMode: inputs.geminiApprovalMode } : {},
+        timeouts: {
+          ...inputs.codexTimeoutSeconds ? { codex: inputs.codexTimeoutSeconds } : {},
+          ...inputs.geminiTimeoutSeconds ? { gemini: inputs.geminiTimeoutSeconds } : {}
+        },
         baseEnv: {
           ...agentBaseEnv(process.env),
           ...guard.agentEnv,

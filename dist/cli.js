@@ -21907,10 +21907,12 @@ function parsePhaseAgents(text) {
         };
       else if (key === "max-turns" && value && /^\d+$/.test(value) && Number(value) > 0)
         spec.maxTurns = Number(value);
+      else if (key === "timeout" && value && /^\d+$/.test(value) && Number(value) > 0)
+        spec.timeoutSeconds = Number(value);
       else
         return {
           ok: false,
-          error: `"${option}" for phase ${phase} is not an option: use model=<name> or max-turns=<whole number>`
+          error: `"${option}" for phase ${phase} is not an option: use model=<name>, max-turns=<whole number> or timeout=<seconds>`
         };
     }
     agents[phase] = spec;
@@ -21957,10 +21959,13 @@ function oneAgent(settings, spec) {
         return commandAgent({ ...common2, template: settings.command ?? "" });
     }
   })();
+  const timeoutSeconds = spec.timeoutSeconds ?? settings.timeouts?.[spec.kind];
   return {
     name: agent.name,
     async run(run) {
-      const result = await agent.run(run);
+      const result = await agent.run(
+        timeoutSeconds ? { ...run, timeoutMs: timeoutSeconds * 1e3 } : run
+      );
       return {
         ...result,
         stats: { agent: agent.name, ...model ? { model } : {}, ...result.stats }
@@ -22034,6 +22039,8 @@ var ENV_KEYS = [
   "CODEX_SANDBOX",
   "CODEX_APPROVAL_MODE",
   "GEMINI_APPROVAL_MODE",
+  "CODEX_TIMEOUT",
+  "GEMINI_TIMEOUT",
   "GEMINI_PATH",
   "GEMINI_MODEL",
   "CLAUDE_TIMEOUT",
@@ -22064,6 +22071,8 @@ var envSchema = external_exports.object({
   GEMINI_MODEL: external_exports.string().min(1).optional(),
   CODEX_APPROVAL_MODE: external_exports.string().min(1).optional(),
   GEMINI_APPROVAL_MODE: external_exports.enum(["default", "auto_edit", "yolo", "plan"]).optional(),
+  CODEX_TIMEOUT: wholeNumber("seconds", 1).optional(),
+  GEMINI_TIMEOUT: wholeNumber("seconds", 1).optional(),
   CLAUDE_TIMEOUT: wholeNumber("seconds", 1).default(1800),
   CLAUDE_MAX_TURNS: wholeNumber("turns", 1).optional(),
   SAMOCODE_MAX_RETRIES: wholeNumber("retries", 0).default(2),
@@ -22149,6 +22158,10 @@ function loadCliSettings(input2) {
       ...e.CODEX_SANDBOX ? { sandbox: e.CODEX_SANDBOX } : {}
     },
     gemini: e.GEMINI_APPROVAL_MODE ? { approvalMode: e.GEMINI_APPROVAL_MODE } : {},
+    timeouts: {
+      ...e.CODEX_TIMEOUT !== void 0 ? { codex: e.CODEX_TIMEOUT } : {},
+      ...e.GEMINI_TIMEOUT !== void 0 ? { gemini: e.GEMINI_TIMEOUT } : {}
+    },
     paths: { claude: e.CLAUDE_PATH, codex: e.CODEX_PATH, gemini: e.GEMINI_PATH },
     models: modelsOf(e, flags.model),
     timeoutSeconds: e.CLAUDE_TIMEOUT,
@@ -23257,6 +23270,7 @@ function agentSettings(settings, io) {
     ...settings.maxTurns ? { maxTurns: settings.maxTurns } : {},
     codex: settings.codex,
     gemini: settings.gemini,
+    timeouts: settings.timeouts,
     baseEnv: agentBaseEnv(io.env)
   };
 }

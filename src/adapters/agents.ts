@@ -18,6 +18,8 @@ export interface AgentSettings {
   models: Partial<Record<Exclude<AgentKind, 'command'>, string>>;
   /** Claude Code's turn limit per iteration. */
   maxTurns?: number;
+  /** Each agent's iteration time limit in seconds, where it differs from the run's. */
+  timeouts?: Partial<Record<AgentKind, number>>;
   /** Programs to run: paths or names looked up on PATH. */
   paths: { claude: string; codex: string; gemini: string };
   /** The command template, for kind `command`. */
@@ -72,10 +74,13 @@ function oneAgent(settings: AgentSettings, spec: PhaseAgent): Agent {
         return commandAgent({ ...common, template: settings.command ?? '' });
     }
   })();
+  const timeoutSeconds = spec.timeoutSeconds ?? settings.timeouts?.[spec.kind];
   return {
     name: agent.name,
     async run(run) {
-      const result = await agent.run(run);
+      const result = await agent.run(
+        timeoutSeconds ? { ...run, timeoutMs: timeoutSeconds * 1000 } : run,
+      );
       return {
         ...result,
         stats: { agent: agent.name, ...(model ? { model } : {}), ...result.stats },

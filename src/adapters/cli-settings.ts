@@ -27,6 +27,8 @@ export const ENV_KEYS = [
   'CODEX_SANDBOX',
   'CODEX_APPROVAL_MODE',
   'GEMINI_APPROVAL_MODE',
+  'CODEX_TIMEOUT',
+  'GEMINI_TIMEOUT',
   'GEMINI_PATH',
   'GEMINI_MODEL',
   'CLAUDE_TIMEOUT',
@@ -64,6 +66,8 @@ export interface CliSettings {
   phaseAgents: PhaseAgents;
   codex: { approvalMode?: string; sandbox?: string };
   gemini: { approvalMode?: string };
+  /** Iteration time limits of Codex and Gemini, where they differ from CLAUDE_TIMEOUT's. */
+  timeouts: { codex?: number; gemini?: number };
   paths: { claude: string; codex: string; gemini: string };
   models: Partial<Record<Exclude<AgentKind, 'command'>, string>>;
   timeoutSeconds: number;
@@ -105,6 +109,8 @@ const envSchema = z.object({
   GEMINI_MODEL: z.string().min(1).optional(),
   CODEX_APPROVAL_MODE: z.string().min(1).optional(),
   GEMINI_APPROVAL_MODE: z.enum(['default', 'auto_edit', 'yolo', 'plan']).optional(),
+  CODEX_TIMEOUT: wholeNumber('seconds', 1).optional(),
+  GEMINI_TIMEOUT: wholeNumber('seconds', 1).optional(),
   CLAUDE_TIMEOUT: wholeNumber('seconds', 1).default(1800),
   CLAUDE_MAX_TURNS: wholeNumber('turns', 1).optional(),
   SAMOCODE_MAX_RETRIES: wholeNumber('retries', 0).default(2),
@@ -204,6 +210,10 @@ export function loadCliSettings(input: {
       ...(e.CODEX_SANDBOX ? { sandbox: e.CODEX_SANDBOX } : {}),
     },
     gemini: e.GEMINI_APPROVAL_MODE ? { approvalMode: e.GEMINI_APPROVAL_MODE } : {},
+    timeouts: {
+      ...(e.CODEX_TIMEOUT !== undefined ? { codex: e.CODEX_TIMEOUT } : {}),
+      ...(e.GEMINI_TIMEOUT !== undefined ? { gemini: e.GEMINI_TIMEOUT } : {}),
+    },
     paths: { claude: e.CLAUDE_PATH, codex: e.CODEX_PATH, gemini: e.GEMINI_PATH },
     models: modelsOf(e, flags.model),
     timeoutSeconds: e.CLAUDE_TIMEOUT,

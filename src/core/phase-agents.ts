@@ -16,6 +16,8 @@ export interface PhaseAgent {
   kind: AgentKind;
   model?: string;
   maxTurns?: number;
+  /** The phase's iteration time limit in seconds, instead of the run's. */
+  timeoutSeconds?: number;
 }
 
 export type PhaseAgents = Partial<Record<Phase, PhaseAgent>>;
@@ -57,10 +59,12 @@ export function parsePhaseAgents(text: string): PhaseAgentsParse {
         };
       else if (key === 'max-turns' && value && /^\d+$/.test(value) && Number(value) > 0)
         spec.maxTurns = Number(value);
+      else if (key === 'timeout' && value && /^\d+$/.test(value) && Number(value) > 0)
+        spec.timeoutSeconds = Number(value);
       else
         return {
           ok: false,
-          error: `"${option}" for phase ${phase} is not an option: use model=<name> or max-turns=<whole number>`,
+          error: `"${option}" for phase ${phase} is not an option: use model=<name>, max-turns=<whole number> or timeout=<seconds>`,
         };
     }
     agents[phase] = spec;
@@ -73,7 +77,7 @@ export function describePhaseAgents(agents: PhaseAgents): string {
   return PHASES.filter((p) => agents[p])
     .map((p) => {
       const a = agents[p] as PhaseAgent;
-      return `${p}: ${a.kind}${a.model ? ` model=${a.model}` : ''}${a.maxTurns ? ` max-turns=${a.maxTurns}` : ''}`;
+      return `${p}: ${a.kind}${a.model ? ` model=${a.model}` : ''}${a.maxTurns ? ` max-turns=${a.maxTurns}` : ''}${a.timeoutSeconds ? ` timeout=${a.timeoutSeconds}` : ''}`;
     })
     .join('; ');
 }

@@ -101,6 +101,8 @@ export function readActionInputs(getInput: (name: string) => string) {
     codexPath: raw('codex-path', 'codex'),
     geminiPath: raw('gemini-path', 'gemini'),
     codexApprovalMode: raw('codex-approval-mode'),
+    codexTimeoutSeconds: optional('codex-timeout', whole('codex-timeout', 1)),
+    geminiTimeoutSeconds: optional('gemini-timeout', whole('gemini-timeout', 1)),
     codexSandbox,
     geminiApprovalMode: geminiApproval,
     promptsDir,

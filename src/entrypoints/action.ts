@@ -141,6 +141,10 @@ export async function run(): Promise<void> {
           ...(inputs.codexSandbox ? { sandbox: inputs.codexSandbox } : {}),
         },
         gemini: inputs.geminiApprovalMode ? { approvalMode: inputs.geminiApprovalMode } : {},
+        timeouts: {
+          ...(inputs.codexTimeoutSeconds ? { codex: inputs.codexTimeoutSeconds } : {}),
+          ...(inputs.geminiTimeoutSeconds ? { gemini: inputs.geminiTimeoutSeconds } : {}),
+        },
         baseEnv: {
           ...agentBaseEnv(process.env),
           ...guard.agentEnv,

@@ -482,6 +482,7 @@ function agentSettings(settings: CliSettings, io: CliIo): AgentSettings {
     ...(settings.maxTurns ? { maxTurns: settings.maxTurns } : {}),
     codex: settings.codex,
     gemini: settings.gemini,
+    timeouts: settings.timeouts,
     baseEnv: agentBaseEnv(io.env),
   };
 }

@@ -6,19 +6,19 @@ describe('parsePhaseAgents', () => {
     const parsed = parsePhaseAgents(
       'implementation: claude model=claude-opus-4-5 max-turns=80\n' +
         '  # quality reviews run on another vendor\n' +
-        'Quality: Codex model=gpt-5-codex; testing: gemini',
+        'Quality: Codex model=gpt-5-codex; testing: gemini timeout=900',
     );
     expect(parsed).toEqual({
       ok: true,
       agents: {
         implementation: { kind: 'claude', model: 'claude-opus-4-5', maxTurns: 80 },
         quality: { kind: 'codex', model: 'gpt-5-codex' },
-        testing: { kind: 'gemini' },
+        testing: { kind: 'gemini', timeoutSeconds: 900 },
       },
     });
     if (parsed.ok)
       expect(describePhaseAgents(parsed.agents)).toBe(
-        'implementation: claude model=claude-opus-4-5 max-turns=80; testing: gemini; quality: codex model=gpt-5-codex',
+        'implementation: claude model=claude-opus-4-5 max-turns=80; testing: gemini timeout=900; quality: codex model=gpt-5-codex',
       );
   });
 
@@ -39,6 +39,10 @@ describe('parsePhaseAgents', () => {
     ['quality: claude max-turns=lots', /"max-turns=lots" for phase quality is not an option/],
     ['quality: codex max-turns=5', /only claude has a turn limit \(codex has none\)/],
     ['quality: claude model=', /"model=" for phase quality is not an option/],
+    [
+      'quality: claude timeout=soon',
+      /use model=<name>, max-turns=<whole number> or timeout=<seconds>/,
+    ],
   ])('%j is refused, saying why', (text, error) => {
     const parsed = parsePhaseAgents(text);
     expect(parsed.ok).toBe(false);

@@ -164,6 +164,7 @@ describe('loadCliSettings', () => {
       phaseAgents: {},
       codex: {},
       gemini: {},
+      timeouts: {},
       paths: { claude: 'claude', codex: 'codex', gemini: 'gemini' },
       models: {},
       timeoutSeconds: 1800,

@@ -103,3 +103,34 @@ printf '{"status":"blocked","reason":"tool saw %s"}' "$SAMOCODE_PHASE" > "$SAMOC
     );
   });
 });
+
+describe('a phase time limit', () => {
+  it("stops that phase's agent at its own timeout, not the run's", async () => {
+    const root = tempDir();
+    const { repo } = repoWithOrigin(root);
+    const tool = join(root, 'slow.sh');
+    writeFileSync(tool, '#!/bin/sh\necho "thinking"\nsleep 30\n');
+    chmodSync(tool, 0o755);
+    const run = await execa(
+      process.execPath,
+      [resolve('dist/cli.js'), 'run', '--task', 'Slow', '--timeout', '600'],
+      {
+        cwd: repo,
+        env: {
+          ...gitEnv,
+          HOME: join(root, 'home'),
+          PATH: process.env.PATH ?? '',
+          CLAUDE_PATH: resolve('test/fixtures/scripted-agent.mjs'),
+          SAMOCODE_AGENTS: 'init: command timeout=1',
+          SAMOCODE_AGENT_COMMAND: `${tool} {prompt}`,
+        },
+        extendEnv: false,
+        reject: false,
+      },
+    );
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toContain(
+      'no result within the iteration time limit of 1s; the agent was stopped',
+    );
+  });
+});
