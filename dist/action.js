@@ -14688,11 +14688,17 @@ function pauseSession(state, now) {
 function rewindSession(state, to, now) {
   const from = PHASES.indexOf(state.phase);
   const target = PHASES.indexOf(to);
-  if (target >= from) {
-    const earlier = PHASES.slice(0, Math.max(from, 1)).join(", ");
+  if (state.status === "done") {
     return {
       ok: false,
-      error: `cannot rewind from "${state.phase}" to "${to}": rewind goes back to an earlier phase (${earlier})`
+      error: `session "${state.name}" is done and its pull request is ready; start a new session for more work`
+    };
+  }
+  if (target >= from) {
+    const earlier = from === 0 ? `"${state.phase}" is the first phase` : `rewind goes back to an earlier phase (${PHASES.slice(0, from).join(", ")})`;
+    return {
+      ok: false,
+      error: `cannot rewind from "${state.phase}" to "${to}": ${earlier}`
     };
   }
   const gates = { ...state.gates };
@@ -14713,7 +14719,9 @@ function rewindSession(state, to, now) {
   };
 }
 function skipPhase(state, now) {
-  const next = NEXT_PHASES[state.phase][0];
+  const next = NEXT_PHASES[state.phase].find(
+    (p) => PHASES.indexOf(p) > PHASES.indexOf(state.phase)
+  );
   if (state.status === "done" || !next) {
     return {
       ok: false,
@@ -15577,9 +15585,11 @@ function planNextIteration(state, limits, now) {
     const reason = `phase "${state.phase}" used its cap of ${caps[state.phase]} iterations without moving on; check _overview.md for a loop, then resume to grant the phase another ${caps[state.phase]}`;
     return { kind: "block", state: block(state, "cap", reason, now) };
   }
-  const budget2 = state.budgetUsd ?? limits.maxCostUsd;
-  if (budget2 !== void 0 && state.totals.costUsd >= budget2) {
-    const raise = state.budgetUsd !== void 0 ? "raise it with `/samocode budget <usd>` (or `samocode budget`)" : "raise the budget (--max-cost-usd / SAMOCODE_MAX_COST_USD, or `/samocode budget <usd>`) and resume";
+  const ceiling = limits.maxCostUsd ?? Infinity;
+  const own2 = state.budgetUsd ?? Infinity;
+  const budget2 = Math.min(own2, ceiling);
+  if (budget2 !== Infinity && state.totals.costUsd >= budget2) {
+    const raise = own2 <= ceiling ? "raise it with `/samocode budget <usd>` (or `samocode budget`)" : "raise the limit (the max-cost-usd input, --max-cost-usd or SAMOCODE_MAX_COST_USD) and resume";
     const reason = `session cost ${formatUsd(state.totals.costUsd)} reached the budget of ${formatUsd(budget2)}; ${raise}`;
     return { kind: "block", state: block(state, "budget", reason, now) };
   }
@@ -15858,7 +15868,7 @@ async function ciGate(deps, s, session) {
   const waitingForCi = state.status === "waiting" && state.waitingFor === "ci_checks";
   if (!s.waitForCi || state.phase !== "testing") return session;
   if (state.status !== "running" && !waitingForCi) return session;
-  const head = await deps.branches.headCommit(s.workspace);
+  const head = await deps.branches.lastCodeCommit(s.workspace, s.sessionsDir);
   const reported = reportedCommit(await deps.store.read(state.name, CI_FILE));
   if (reported && !await deps.branches.codeChanged(s.workspace, reported, head, s.sessionsDir)) {
     return waitingForCi ? {
@@ -15901,7 +15911,10 @@ function running(state, now) {
 async function checksOf(deps, s, sha, alreadyWaited) {
   const deadline = deps.clock.now().getTime() + (alreadyWaited ? 0 : s.ciStartMs);
   for (; ; ) {
-    const runs = await deps.checks.forCommit(sha);
+    const own2 = s.runId ? `/actions/runs/${s.runId}` : void 0;
+    const runs = (await deps.checks.forCommit(sha)).filter(
+      (run2) => !own2 || !run2.url || !new RegExp(`${own2}(/|$)`).test(run2.url)
+    );
     const verdict = judgeChecks(runs);
     if (verdict.kind !== "none" || deps.clock.now().getTime() >= deadline) return verdict;
     await deps.clock.sleep(Math.min(POLL_MS, Math.max(0, deadline - deps.clock.now().getTime())));
@@ -17041,7 +17054,7 @@ async function runAndPublish(deps, s, loop, opened, previousLabel, announced, pu
     };
     await writeRecord(deps, session.name, session.record);
   };
-  session = await ciGate(deps, s, session);
+  session = await checkCi(deps, s, session);
   if (session.state !== opened.state) await saveAndPush(deps, s, session, "check CI");
   let lastPoll = deps.clock.now().getTime();
   let lastStatus = lastPoll;
@@ -17065,7 +17078,7 @@ async function runAndPublish(deps, s, loop, opened, previousLabel, announced, pu
         // GitHub is asked for new comments at most every `stopPollMs`, and the status comment is
         // edited when the phase changes or `statusIntervalMs` passed: quick iterations cost no calls.
         between: async (state) => {
-          const checked = await ciGate(deps, s, { ...session, state });
+          const checked = await checkCi(deps, s, { ...session, state });
           if (checked.state !== state) {
             session = checked;
             return { state: checked.state, message: "check CI" };
@@ -17113,6 +17126,16 @@ async function runAndPublish(deps, s, loop, opened, previousLabel, announced, pu
   const message = run2 ? `run ended: ${run2.stop} after ${run2.iterations} iterations` : `session is ${session.state.status}`;
   return { handled: true, message, session, ...run2 ? { run: run2 } : {} };
 }
+async function checkCi(deps, s, session) {
+  try {
+    return await ciGate(deps, s, session);
+  } catch (error3) {
+    s.warn(
+      `wait-for-ci: could not read the checks of the session's commit (${error3.message}); the workflow needs "checks: read" and "actions: read". Going on without CI results.`
+    );
+    return session;
+  }
+}
 async function saveAndPush(deps, s, session, what) {
   const saved = await deps.git.commitAll(s.workspace, `samocode: ${session.name} ${what}`);
   if (saved.committed) await deps.branches.push(s.workspace, session.branch);
@@ -17135,6 +17158,8 @@ async function stop(deps, session, why) {
 async function steerBetween(deps, s, session) {
   const issue4 = await deps.issues.getIssue(session.record.issue);
   if (!issue4.open) return stop(deps, session, "the issue was closed");
+  if (s.triggerLabel && !issue4.labels.includes(s.triggerLabel))
+    return stop(deps, session, `the "${s.triggerLabel}" label was removed`);
   return catchUpComments(deps, s, session);
 }
 function isBefore(record3, commentId) {
@@ -17204,8 +17229,13 @@ async function applyComment(deps, s, session, comment) {
         return attempt(() => pause(store, session.name, login));
       case "skip":
         return attempt(() => skip(store, session.name, login));
-      case "rewind":
-        return attempt(() => rewind(store, session.name, command.phase, login));
+      case "rewind": {
+        const rewound = await attempt(() => rewind(store, session.name, command.phase, login));
+        if (rewound.state.phase !== command.phase || PHASES.indexOf(command.phase) > PHASES.indexOf("requirements"))
+          return rewound;
+        const { questionsPosted: _posted, ...record3 } = rewound.record;
+        return { ...rewound, record: record3 };
+      }
       case "budget":
         return attempt(() => budget(store, session.name, command.usd, login));
       case "stop": {
@@ -24365,14 +24395,17 @@ async function runAgentProcess(command, args, env, run2, onLine, killGraceMs = 5
   await once9(log, "close").catch(() => void 0);
   return { ...outcome, ...ended ? { ended } : {}, durationMs: Date.now() - started, stderrTail };
 }
-function commonFailure(outcome, run2, program, stats) {
-  const fail = (failure2, message) => ({
+function failureOf(outcome, stats) {
+  return (failure2, message) => ({
     ok: false,
     durationMs: outcome.durationMs,
     stats,
     failure: failure2,
     message
   });
+}
+function commonFailure(outcome, run2, program, stats) {
+  const fail = failureOf(outcome, stats);
   if (outcome.ended === "aborted") return fail({ kind: "aborted" }, "the run was interrupted");
   if (outcome.ended === "stalled") {
     const quiet = Math.round((run2.stallMs ?? 0) / 1e3);
@@ -24439,13 +24472,7 @@ async function runClaude(settings, run2) {
   );
   const { durationMs } = outcome;
   const stats = result?.stats ?? {};
-  const fail = (failure2, message) => ({
-    ok: false,
-    durationMs,
-    stats,
-    failure: failure2,
-    message
-  });
+  const fail = failureOf(outcome, stats);
   const common2 = commonFailure(
     outcome,
     run2,
@@ -24705,13 +24732,7 @@ async function runCodex(settings, run2) {
   const read = reader.outcome();
   const { durationMs } = outcome;
   const { stats } = read;
-  const fail = (failure2, message) => ({
-    ok: false,
-    durationMs,
-    stats,
-    failure: failure2,
-    message
-  });
+  const fail = failureOf(outcome, stats);
   const common2 = commonFailure(
     outcome,
     run2,
@@ -24940,13 +24961,7 @@ async function runGemini(settings, run2) {
   );
   const { durationMs } = outcome;
   const stats = { ...result?.stats, ...sessionId ? { sessionId } : {} };
-  const fail = (failure2, message) => ({
-    ok: false,
-    durationMs,
-    stats,
-    failure: failure2,
-    message
-  });
+  const fail = failureOf(outcome, stats);
   const common2 = commonFailure(
     outcome,
     run2,
@@ -25360,6 +25375,18 @@ function createGit(options = {}) {
     },
     async headCommit(cwd) {
       return git(cwd, ["rev-parse", "HEAD"]);
+    },
+    async lastCodeCommit(cwd, exclude) {
+      const sha = await git(cwd, [
+        "log",
+        "-1",
+        "--format=%H",
+        "HEAD",
+        "--",
+        ".",
+        `:(exclude)${exclude}`
+      ]);
+      return sha || git(cwd, ["rev-parse", "HEAD"]);
     },
     async codeChanged(cwd, from, to, exclude) {
       const diff = await execa(
@@ -29975,7 +30002,7 @@ function githubChecks(client, settings) {
         status: run2.status,
         conclusion: run2.conclusion ?? null,
         ...run2.app?.slug ? { app: run2.app.slug } : {},
-        ...run2.html_url ? { url: run2.html_url } : {}
+        ...run2.details_url ?? run2.html_url ? { url: run2.details_url ?? run2.html_url ?? "" } : {}
       }));
     },
     async jobLog(jobId) {
@@ -30664,7 +30691,8 @@ async function staleReason(deps, s, branch, issue4, dir) {
       );
       return void 0;
     }
-    if (state.state.status !== "running") return void 0;
+    const waitsForCi = state.state.status === "waiting" && state.state.waitingFor === "ci_checks";
+    if (state.state.status !== "running" && !waitsForCi) return void 0;
     const minutes = (deps.clock.now().getTime() - Date.parse(state.state.updatedAt)) / 6e4;
     if (!(minutes >= s.staleMinutes)) return void 0;
     const holder = await deps.lock.holder(s.workspace, `issue-${issue4}`);
@@ -30674,7 +30702,7 @@ async function staleReason(deps, s, branch, issue4, dir) {
       );
       return void 0;
     }
-    return `running but quiet for ${Math.round(minutes)} min`;
+    return `${waitsForCi ? "waiting for CI" : "running"} but quiet for ${Math.round(minutes)} min`;
   }
   return void 0;
 }
@@ -30771,6 +30799,7 @@ async function run() {
       workspace: env.workspace,
       sessionsDir: inputs.sessionsDir,
       branchPrefix: inputs.branchPrefix,
+      triggerLabel: inputs.triggerLabel,
       baseBranch: inputs.baseBranch || defaultBranch2 || "main",
       policy: inputs.policy,
       stopPollMs: inputs.pollSeconds * 1e3,

@@ -714,11 +714,17 @@ function unblocked(state) {
 function rewindSession(state, to, now) {
   const from = PHASES.indexOf(state.phase);
   const target = PHASES.indexOf(to);
-  if (target >= from) {
-    const earlier = PHASES.slice(0, Math.max(from, 1)).join(", ");
+  if (state.status === "done") {
     return {
       ok: false,
-      error: `cannot rewind from "${state.phase}" to "${to}": rewind goes back to an earlier phase (${earlier})`
+      error: `session "${state.name}" is done and its pull request is ready; start a new session for more work`
+    };
+  }
+  if (target >= from) {
+    const earlier = from === 0 ? `"${state.phase}" is the first phase` : `rewind goes back to an earlier phase (${PHASES.slice(0, from).join(", ")})`;
+    return {
+      ok: false,
+      error: `cannot rewind from "${state.phase}" to "${to}": ${earlier}`
     };
   }
   const gates = { ...state.gates };
@@ -739,7 +745,9 @@ function rewindSession(state, to, now) {
   };
 }
 function skipPhase(state, now) {
-  const next = NEXT_PHASES[state.phase][0];
+  const next = NEXT_PHASES[state.phase].find(
+    (p) => PHASES.indexOf(p) > PHASES.indexOf(state.phase)
+  );
   if (state.status === "done" || !next) {
     return {
       ok: false,
@@ -13362,9 +13370,11 @@ function planNextIteration(state, limits, now) {
     const reason = `phase "${state.phase}" used its cap of ${caps[state.phase]} iterations without moving on; check _overview.md for a loop, then resume to grant the phase another ${caps[state.phase]}`;
     return { kind: "block", state: block(state, "cap", reason, now) };
   }
-  const budget2 = state.budgetUsd ?? limits.maxCostUsd;
-  if (budget2 !== void 0 && state.totals.costUsd >= budget2) {
-    const raise = state.budgetUsd !== void 0 ? "raise it with `/samocode budget <usd>` (or `samocode budget`)" : "raise the budget (--max-cost-usd / SAMOCODE_MAX_COST_USD, or `/samocode budget <usd>`) and resume";
+  const ceiling = limits.maxCostUsd ?? Infinity;
+  const own2 = state.budgetUsd ?? Infinity;
+  const budget2 = Math.min(own2, ceiling);
+  if (budget2 !== Infinity && state.totals.costUsd >= budget2) {
+    const raise = own2 <= ceiling ? "raise it with `/samocode budget <usd>` (or `samocode budget`)" : "raise the limit (the max-cost-usd input, --max-cost-usd or SAMOCODE_MAX_COST_USD) and resume";
     const reason = `session cost ${formatUsd(state.totals.costUsd)} reached the budget of ${formatUsd(budget2)}; ${raise}`;
     return { kind: "block", state: block(state, "budget", reason, now) };
   }
@@ -21262,14 +21272,17 @@ async function runAgentProcess(command, args, env, run, onLine, killGraceMs = 5e
   await once9(log, "close").catch(() => void 0);
   return { ...outcome, ...ended ? { ended } : {}, durationMs: Date.now() - started, stderrTail };
 }
-function commonFailure(outcome, run, program, stats) {
-  const fail = (failure2, message) => ({
+function failureOf(outcome, stats) {
+  return (failure2, message) => ({
     ok: false,
     durationMs: outcome.durationMs,
     stats,
     failure: failure2,
     message
   });
+}
+function commonFailure(outcome, run, program, stats) {
+  const fail = failureOf(outcome, stats);
   if (outcome.ended === "aborted") return fail({ kind: "aborted" }, "the run was interrupted");
   if (outcome.ended === "stalled") {
     const quiet = Math.round((run.stallMs ?? 0) / 1e3);
@@ -21336,13 +21349,7 @@ async function runClaude(settings, run) {
   );
   const { durationMs } = outcome;
   const stats = result?.stats ?? {};
-  const fail = (failure2, message) => ({
-    ok: false,
-    durationMs,
-    stats,
-    failure: failure2,
-    message
-  });
+  const fail = failureOf(outcome, stats);
   const common2 = commonFailure(
     outcome,
     run,
@@ -21602,13 +21609,7 @@ async function runCodex(settings, run) {
   const read = reader.outcome();
   const { durationMs } = outcome;
   const { stats } = read;
-  const fail = (failure2, message) => ({
-    ok: false,
-    durationMs,
-    stats,
-    failure: failure2,
-    message
-  });
+  const fail = failureOf(outcome, stats);
   const common2 = commonFailure(
     outcome,
     run,
@@ -21837,13 +21838,7 @@ async function runGemini(settings, run) {
   );
   const { durationMs } = outcome;
   const stats = { ...result?.stats, ...sessionId ? { sessionId } : {} };
-  const fail = (failure2, message) => ({
-    ok: false,
-    durationMs,
-    stats,
-    failure: failure2,
-    message
-  });
+  const fail = failureOf(outcome, stats);
   const common2 = commonFailure(
     outcome,
     run,
@@ -22541,6 +22536,18 @@ function createGit(options = {}) {
     },
     async headCommit(cwd) {
       return git(cwd, ["rev-parse", "HEAD"]);
+    },
+    async lastCodeCommit(cwd, exclude) {
+      const sha = await git(cwd, [
+        "log",
+        "-1",
+        "--format=%H",
+        "HEAD",
+        "--",
+        ".",
+        `:(exclude)${exclude}`
+      ]);
+      return sha || git(cwd, ["rev-parse", "HEAD"]);
     },
     async codeChanged(cwd, from, to, exclude) {
       const diff = await execa(

@@ -108,6 +108,20 @@ export async function runAgentProcess(
   return { ...outcome, ...(ended ? { ended } : {}), durationMs: Date.now() - started, stderrTail };
 }
 
+/** A failed result of one agent process, with what it reported before it failed. */
+export function failureOf(
+  outcome: ProcessOutcome,
+  stats: AgentStats,
+): (failure: AgentFailure, message: string) => AgentResult {
+  return (failure, message) => ({
+    ok: false,
+    durationMs: outcome.durationMs,
+    stats,
+    failure,
+    message,
+  });
+}
+
 /** The failures every adapter reports the same way: stopped by us, or never started. */
 export function commonFailure(
   outcome: ProcessOutcome,
@@ -115,13 +129,7 @@ export function commonFailure(
   program: { command: string; install: string },
   stats: AgentStats,
 ): AgentResult | undefined {
-  const fail = (failure: AgentFailure, message: string): AgentResult => ({
-    ok: false,
-    durationMs: outcome.durationMs,
-    stats,
-    failure,
-    message,
-  });
+  const fail = failureOf(outcome, stats);
   if (outcome.ended === 'aborted') return fail({ kind: 'aborted' }, 'the run was interrupted');
   if (outcome.ended === 'stalled') {
     const quiet = Math.round((run.stallMs ?? 0) / 1000);

@@ -1,10 +1,9 @@
 // The Agent port for the Claude Code CLI: `claude -p ... --output-format stream-json`, its output
 // streamed to the log file as it arrives, its `result` line mapped to success or a typed failure.
-import type { AgentFailure } from '../core/agent-retry.js';
 import type { Agent, AgentResult, AgentRun, AgentStats } from '../app/ports.js';
 import { readStreamLine } from './claude-stream.js';
 import type { ClaudeResult } from './claude-stream.js';
-import { commonFailure, exitDescription, runAgentProcess } from './agent-process.js';
+import { commonFailure, exitDescription, failureOf, runAgentProcess } from './agent-process.js';
 
 export interface ClaudeSettings {
   /** Program to run: a path or a name looked up on PATH. */
@@ -58,13 +57,7 @@ async function runClaude(settings: ClaudeSettings, run: AgentRun): Promise<Agent
   );
   const { durationMs } = outcome;
   const stats: AgentStats = result?.stats ?? {};
-  const fail = (failure: AgentFailure, message: string): AgentResult => ({
-    ok: false,
-    durationMs,
-    stats,
-    failure,
-    message,
-  });
+  const fail = failureOf(outcome, stats);
   const common = commonFailure(
     outcome,
     run,

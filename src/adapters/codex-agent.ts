@@ -1,8 +1,7 @@
 // The Agent port for OpenAI's Codex CLI: `codex exec --json`, its JSONL events streamed to the log
 // file as they arrive, the end of its turn mapped to success or a typed failure.
-import type { AgentFailure } from '../core/agent-retry.js';
 import type { Agent, AgentResult, AgentRun } from '../app/ports.js';
-import { commonFailure, exitDescription, runAgentProcess } from './agent-process.js';
+import { commonFailure, exitDescription, failureOf, runAgentProcess } from './agent-process.js';
 import { apiStatusOf, codexStreamReader, errorDetail, isTransportError } from './codex-stream.js';
 
 export interface CodexSettings {
@@ -110,13 +109,7 @@ async function runCodex(settings: CodexSettings, run: AgentRun): Promise<AgentRe
   const read = reader.outcome();
   const { durationMs } = outcome;
   const { stats } = read;
-  const fail = (failure: AgentFailure, message: string): AgentResult => ({
-    ok: false,
-    durationMs,
-    stats,
-    failure,
-    message,
-  });
+  const fail = failureOf(outcome, stats);
   const common = commonFailure(
     outcome,
     run,

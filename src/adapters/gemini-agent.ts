@@ -2,11 +2,10 @@
 // output streamed to the log file as it arrives, its `result` line mapped to success or a typed
 // failure.
 import { existsSync } from 'node:fs';
-import type { AgentFailure } from '../core/agent-retry.js';
 import type { Agent, AgentResult, AgentRun, AgentStats } from '../app/ports.js';
 import { apiErrorStatus, readGeminiLine } from './gemini-stream.js';
 import type { GeminiResult } from './gemini-stream.js';
-import { commonFailure, exitDescription, runAgentProcess } from './agent-process.js';
+import { commonFailure, exitDescription, failureOf, runAgentProcess } from './agent-process.js';
 
 export interface GeminiSettings {
   /** Program to run: a path or a name looked up on PATH. */
@@ -81,13 +80,7 @@ async function runGemini(settings: GeminiSettings, run: AgentRun): Promise<Agent
   );
   const { durationMs } = outcome;
   const stats: AgentStats = { ...result?.stats, ...(sessionId ? { sessionId } : {}) };
-  const fail = (failure: AgentFailure, message: string): AgentResult => ({
-    ok: false,
-    durationMs,
-    stats,
-    failure,
-    message,
-  });
+  const fail = failureOf(outcome, stats);
   const common = commonFailure(
     outcome,
     run,

@@ -279,6 +279,20 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
       return git(cwd, ['rev-parse', 'HEAD']);
     },
 
+    async lastCodeCommit(cwd, exclude) {
+      const sha = await git(cwd, [
+        'log',
+        '-1',
+        '--format=%H',
+        'HEAD',
+        '--',
+        '.',
+        `:(exclude)${exclude}`,
+      ]);
+      // No commit of the (possibly shallow) history touched the code: HEAD stands for it.
+      return sha || git(cwd, ['rev-parse', 'HEAD']);
+    },
+
     async codeChanged(cwd, from, to, exclude) {
       const diff = await execa(
         'git',

@@ -250,7 +250,9 @@ export function githubChecks(client: GitHubClient, settings: GitHubSettings): Ch
         status: run.status,
         conclusion: run.conclusion ?? null,
         ...(run.app?.slug ? { app: run.app.slug } : {}),
-        ...(run.html_url ? { url: run.html_url } : {}),
+        ...((run.details_url ?? run.html_url)
+          ? { url: run.details_url ?? run.html_url ?? '' }
+          : {}),
       }));
     },
     async jobLog(jobId) {

@@ -25,7 +25,9 @@ export async function ciGate(
   const waitingForCi = state.status === 'waiting' && state.waitingFor === 'ci_checks';
   if (!s.waitForCi || state.phase !== 'testing') return session;
   if (state.status !== 'running' && !waitingForCi) return session;
-  const head = await deps.branches.headCommit(s.workspace);
+  // The checks that matter are those of the last commit that changed code: later commits only
+  // touched the session folder (they may have been skipped by CI, or run it again for nothing).
+  const head = await deps.branches.lastCodeCommit(s.workspace, s.sessionsDir);
   const reported = reportedCommit(await deps.store.read(state.name, CI_FILE));
   if (reported && !(await deps.branches.codeChanged(s.workspace, reported, head, s.sessionsDir))) {
     // The agent already has the results for this code (later commits only touched the session).
@@ -82,7 +84,11 @@ async function checksOf(
   // Checks are created a few seconds after a push; none at first does not yet mean none at all.
   const deadline = deps.clock.now().getTime() + (alreadyWaited ? 0 : s.ciStartMs);
   for (;;) {
-    const runs: CheckRun[] = await deps.checks.forCommit(sha);
+    // This run's own job is a check of the commit when a review on the pull request started it.
+    const own = s.runId ? `/actions/runs/${s.runId}` : undefined;
+    const runs: CheckRun[] = (await deps.checks.forCommit(sha)).filter(
+      (run) => !own || !run.url || !new RegExp(`${own}(/|$)`).test(run.url),
+    );
     const verdict = judgeChecks(runs);
     if (verdict.kind !== 'none' || deps.clock.now().getTime() >= deadline) return verdict;
     await deps.clock.sleep(Math.min(POLL_MS, Math.max(0, deadline - deps.clock.now().getTime())));

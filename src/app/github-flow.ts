@@ -10,6 +10,7 @@ import { isOwnComment, replyComment, whatToDo } from '../core/github-render.js';
 import { block } from '../core/iteration.js';
 import { issueOfBranch, sessionBranch, taskFromIssue } from '../core/issue-task.js';
 import { ciGate } from './ci-gate.js';
+import { PHASES } from '../core/phases.js';
 import type { SessionState } from '../core/session-state.js';
 import type { IssueComment, LockHolder } from './ports.js';
 import { runSession } from './run-session.js';
@@ -252,7 +253,7 @@ async function runAndPublish(
     await writeRecord(deps, session.name, session.record);
   };
   // A session in testing may have to wait for CI before its next iteration.
-  session = await ciGate(deps, s, session);
+  session = await checkCi(deps, s, session);
   if (session.state !== opened.state) await saveAndPush(deps, s, session, 'check CI');
   let lastPoll = deps.clock.now().getTime();
   let lastStatus = lastPoll;
@@ -280,7 +281,7 @@ async function runAndPublish(
         // GitHub is asked for new comments at most every `stopPollMs`, and the status comment is
         // edited when the phase changes or `statusIntervalMs` passed: quick iterations cost no calls.
         between: async (state) => {
-          const checked = await ciGate(deps, s, { ...session, state });
+          const checked = await checkCi(deps, s, { ...session, state });
           if (checked.state !== state) {
             session = checked;
             return { state: checked.state, message: 'check CI' };
@@ -337,6 +338,23 @@ async function runAndPublish(
   return { handled: true, message, session, ...(run ? { run } : {}) };
 }
 
+/** The CI gate; a GitHub that will not show the checks is reported, and the session goes on. */
+async function checkCi(
+  deps: GithubDeps,
+  s: GithubSettings,
+  session: OpenSession,
+): Promise<OpenSession> {
+  try {
+    return await ciGate(deps, s, session);
+  } catch (error) {
+    s.warn(
+      `wait-for-ci: could not read the checks of the session's commit (${(error as Error).message}); ` +
+        'the workflow needs "checks: read" and "actions: read". Going on without CI results.',
+    );
+    return session;
+  }
+}
+
 async function saveAndPush(
   deps: GithubDeps,
   s: GithubSettings,
@@ -374,6 +392,9 @@ async function steerBetween(
 ): Promise<OpenSession> {
   const issue = await deps.issues.getIssue(session.record.issue);
   if (!issue.open) return stop(deps, session, 'the issue was closed');
+  // The unlabel event's own run found the session busy; this run sees the label gone instead.
+  if (s.triggerLabel && !issue.labels.includes(s.triggerLabel))
+    return stop(deps, session, `the "${s.triggerLabel}" label was removed`);
   return catchUpComments(deps, s, session);
 }
 
@@ -469,8 +490,17 @@ async function applyComment(
         return attempt(() => pause(store, session.name, login));
       case 'skip':
         return attempt(() => skip(store, session.name, login));
-      case 'rewind':
-        return attempt(() => rewind(store, session.name, command.phase, login));
+      case 'rewind': {
+        const rewound = await attempt(() => rewind(store, session.name, command.phase, login));
+        // Back before the questions: the next round is posted even if it asks the same again.
+        if (
+          rewound.state.phase !== command.phase ||
+          PHASES.indexOf(command.phase) > PHASES.indexOf('requirements')
+        )
+          return rewound;
+        const { questionsPosted: _posted, ...record } = rewound.record;
+        return { ...rewound, record };
+      }
       case 'budget':
         return attempt(() => budget(store, session.name, command.usd, login));
       case 'stop': {

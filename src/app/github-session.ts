@@ -73,6 +73,8 @@ export interface GithubSettings {
   waitForCi: boolean;
   /** How long to wait for checks to appear on a fresh commit before deciding it has none. */
   ciStartMs: number;
+  /** The label that keeps a session going: removing it while a run works stops the session. */
+  triggerLabel?: string;
 }
 
 /** An open session: its name, state and GitHub record, as checked out from its branch. */

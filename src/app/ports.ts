@@ -164,6 +164,8 @@ export interface BranchGit {
   listRemoteDir(cwd: string, branch: string, path: string): Promise<string[]>;
   /** The commit checked out in `cwd`. */
   headCommit(cwd: string): Promise<string>;
+  /** The newest commit of HEAD's history that changed files outside `exclude` (the code). */
+  lastCodeCommit(cwd: string, exclude: string): Promise<string>;
   /** Whether files outside `exclude` differ between two commits (true when `from` is unknown). */
   codeChanged(cwd: string, from: string, to: string, exclude: string): Promise<boolean>;
   /** A file as it was at `commit` (a full or short sha), or null when either is unknown. */

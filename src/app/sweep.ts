@@ -69,7 +69,10 @@ async function staleReason(
       );
       return undefined;
     }
-    if (state.state.status !== 'running') return undefined;
+    // A session waiting for CI whose completion event was missed (its run found the session busy)
+    // is as stuck as a running one whose run died: a continuation looks at the checks again.
+    const waitsForCi = state.state.status === 'waiting' && state.state.waitingFor === 'ci_checks';
+    if (state.state.status !== 'running' && !waitsForCi) return undefined;
     const minutes = (deps.clock.now().getTime() - Date.parse(state.state.updatedAt)) / 60_000;
     if (!(minutes >= s.staleMinutes)) return undefined;
     const holder = await deps.lock.holder(s.workspace, `issue-${issue}`);
@@ -79,7 +82,7 @@ async function staleReason(
       );
       return undefined;
     }
-    return `running but quiet for ${Math.round(minutes)} min`;
+    return `${waitsForCi ? 'waiting for CI' : 'running'} but quiet for ${Math.round(minutes)} min`;
   }
   return undefined;
 }

@@ -33,12 +33,15 @@ export function planNextIteration(state: SessionState, limits: Limits, now: stri
       `check _overview.md for a loop, then resume to grant the phase another ${caps[state.phase]}`;
     return { kind: 'block', state: block(state, 'cap', reason, now) };
   }
-  const budget = state.budgetUsd ?? limits.maxCostUsd;
-  if (budget !== undefined && state.totals.costUsd >= budget) {
+  // The run's limit (an input or setting) is a ceiling that a session's own budget cannot raise.
+  const ceiling = limits.maxCostUsd ?? Infinity;
+  const own = state.budgetUsd ?? Infinity;
+  const budget = Math.min(own, ceiling);
+  if (budget !== Infinity && state.totals.costUsd >= budget) {
     const raise =
-      state.budgetUsd !== undefined
+      own <= ceiling
         ? 'raise it with `/samocode budget <usd>` (or `samocode budget`)'
-        : 'raise the budget (--max-cost-usd / SAMOCODE_MAX_COST_USD, or `/samocode budget <usd>`) and resume';
+        : 'raise the limit (the max-cost-usd input, --max-cost-usd or SAMOCODE_MAX_COST_USD) and resume';
     const reason = `session cost ${formatUsd(state.totals.costUsd)} reached the budget of ${formatUsd(budget)}; ${raise}`;
     return { kind: 'block', state: block(state, 'budget', reason, now) };
   }

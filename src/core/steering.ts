@@ -36,11 +36,20 @@ export function pauseSession(state: SessionState, now: string): GateResult {
 export function rewindSession(state: SessionState, to: Phase, now: string): GateResult {
   const from = PHASES.indexOf(state.phase);
   const target = PHASES.indexOf(to);
-  if (target >= from) {
-    const earlier = PHASES.slice(0, Math.max(from, 1)).join(', ');
+  if (state.status === 'done') {
     return {
       ok: false,
-      error: `cannot rewind from "${state.phase}" to "${to}": rewind goes back to an earlier phase (${earlier})`,
+      error: `session "${state.name}" is done and its pull request is ready; start a new session for more work`,
+    };
+  }
+  if (target >= from) {
+    const earlier =
+      from === 0
+        ? `"${state.phase}" is the first phase`
+        : `rewind goes back to an earlier phase (${PHASES.slice(0, from).join(', ')})`;
+    return {
+      ok: false,
+      error: `cannot rewind from "${state.phase}" to "${to}": ${earlier}`,
     };
   }
   const gates = { ...state.gates };
@@ -66,7 +75,10 @@ export function rewindSession(state: SessionState, to: Phase, now: string): Gate
  * the person who may approve chose to go on without it.
  */
 export function skipPhase(state: SessionState, now: string): GateResult {
-  const next = NEXT_PHASES[state.phase][0];
+  // Forward only: quality and testing lead to each other, and skipping must not loop between them.
+  const next = NEXT_PHASES[state.phase].find(
+    (p) => PHASES.indexOf(p) > PHASES.indexOf(state.phase),
+  );
   if (state.status === 'done' || !next) {
     return {
       ok: false,

@@ -110,6 +110,7 @@ export async function run(): Promise<void> {
       workspace: env.workspace,
       sessionsDir: inputs.sessionsDir,
       branchPrefix: inputs.branchPrefix,
+      triggerLabel: inputs.triggerLabel,
       baseBranch: inputs.baseBranch || defaultBranch || 'main',
       policy: inputs.policy,
       stopPollMs: inputs.pollSeconds * 1000,

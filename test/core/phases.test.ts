@@ -251,7 +251,7 @@ describe('budget', () => {
     expect(step.kind).toBe('block');
     if (step.kind === 'block')
       expect(step.state.blocked?.reason).toMatch(
-        /session cost \$5\.01 reached the budget of \$5\.00; raise the budget/,
+        /session cost \$5\.01 reached the budget of \$5\.00; raise the limit \(the max-cost-usd input/,
       );
     expect(planNextIteration(state, { maxCostUsd: 6 }, NOW)).toEqual({ kind: 'run' });
   });

@@ -62,6 +62,17 @@ describe('rewindSession', () => {
     expect(result.ok && result.state.gates).toEqual({ requirements: 'closed', planning: 'closed' });
   });
 
+  it('refuses a done session, and says init has nothing before it', () => {
+    expect(rewindSession(at('done', { status: 'done' }), 'planning', NOW)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/is done and its pull request is ready/),
+    });
+    expect(rewindSession(at('init'), 'init', NOW)).toMatchObject({
+      ok: false,
+      error: 'cannot rewind from "init" to "init": "init" is the first phase',
+    });
+  });
+
   it('clears a block and a wait', () => {
     const blocked = at('testing', {
       status: 'blocked',
@@ -99,6 +110,17 @@ describe('skipPhase', () => {
     expect(result.ok && result.state.waitingFor).toBeUndefined();
   });
 
+  it('only goes forward, so testing and quality cannot skip into each other forever', () => {
+    expect(skipPhase(at('quality'), NOW).ok && skipPhase(at('quality'), NOW)).toMatchObject({
+      state: { phase: 'done' },
+    });
+    expect(
+      skipPhase(at('implementation'), NOW).ok && skipPhase(at('implementation'), NOW),
+    ).toMatchObject({
+      state: { phase: 'testing' },
+    });
+  });
+
   it('refuses in done, which has nowhere to go', () => {
     const result = skipPhase(at('done'), NOW);
     expect(!result.ok && result.error).toMatch(/no next phase/);
@@ -109,11 +131,16 @@ describe('setBudget', () => {
   const spent = (usd: number, patch: Partial<SessionState> = {}) =>
     at('implementation', { totals: { ...base.totals, costUsd: usd }, ...patch });
 
-  it('becomes the limit the loop checks, above the run option', () => {
+  it('becomes the limit the loop checks, under the run option as a ceiling', () => {
     const result = setBudget(spent(3), 5, NOW);
     if (!result.ok) throw new Error(result.error);
     expect(result.message).toBe('budget set to $5.00 ($2.00 left)');
-    expect(planNextIteration(result.state, { maxCostUsd: 1 }, NOW).kind).toBe('run');
+    expect(planNextIteration(result.state, {}, NOW).kind).toBe('run');
+    expect(planNextIteration(result.state, { maxCostUsd: 10 }, NOW).kind).toBe('run');
+    const capped = planNextIteration(result.state, { maxCostUsd: 3 }, NOW);
+    expect(capped.kind === 'block' && capped.state.blocked?.reason).toMatch(
+      /reached the budget of \$3\.00; raise the limit \(the max-cost-usd input/,
+    );
     const lowered = setBudget(spent(3), 2, NOW);
     if (!lowered.ok) throw new Error(lowered.error);
     const next = planNextIteration(lowered.state, { maxCostUsd: 100 }, NOW);

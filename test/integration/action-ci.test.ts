@@ -73,7 +73,9 @@ describe('wait-for-ci', () => {
     expect(early.outputs).toMatchObject({ status: 'waiting', iterations: '5' });
 
     // CI finishes on the session's commit with a failure; its log tail goes to the agent.
-    const failed = rig.head(branch);
+    // CI reports on the last commit that changed code; later ones only touched the session.
+    const failed = rig.codeHead(branch);
+    expect(failed).not.toBe(rig.head(branch));
     fake.state.checkRuns.set(failed, [
       { id: 601, name: 'lint', status: 'completed', conclusion: 'success' },
       {
@@ -98,7 +100,7 @@ describe('wait-for-ci', () => {
     expect(report).not.toContain('2026-11-25T10:00:01');
 
     // CI passes on the fix; a check_suite event (CI from another app) resumes the session.
-    fake.state.checkRuns.set(rig.head(branch), [
+    fake.state.checkRuns.set(rig.codeHead(branch), [
       { id: 701, name: 'test', status: 'completed', conclusion: 'success' },
     ]);
     const passed = await rig.run('check_suite', rig.ciCompleted('check_suite', branch));

@@ -198,6 +198,27 @@ describe('steering a running session', () => {
   });
 });
 
+describe('stopping a running session', () => {
+  it('a label removed mid-run stops the session at the next iteration boundary', async () => {
+    const rig = actionRig(fake);
+    rig.setScenario([
+      { phase: 'init', signal: { status: 'continue' } },
+      {
+        phase: 'init',
+        signal: { status: 'continue' },
+        http: { url: `${fake.url}/_test/unlabel`, body: { issue: 67, label: 'samocode' } },
+      },
+      { phase: 'init', signal: { status: 'continue' } },
+    ]);
+    rig.openIssue(67, 'Unlabel mid-run', 'x');
+    const run = await rig.run('issues', rig.labeled(67, 'samocode', person), poll);
+    expect(run.outputs).toMatchObject({ status: 'blocked', iterations: '2' });
+    expect(session(rig, run.outputs).state()).toMatchObject({
+      blocked: { kind: 'stopped', reason: 'the "samocode" label was removed' },
+    });
+  });
+});
+
 describe('approval bound to the plan it approved', () => {
   it('an approval of an older plan version is answered and leaves the gate closed', async () => {
     const rig = actionRig(fake);

@@ -170,6 +170,20 @@ export function actionRig(
         };
       return { ...payload, repository };
     },
+    /** The newest commit of a branch of origin that changed the code (not only `_sessions/`). */
+    codeHead(branch: string): string {
+      return sh(root, 'git', [
+        '--git-dir',
+        origin,
+        'log',
+        '-1',
+        '--format=%H',
+        `refs/heads/${branch}`,
+        '--',
+        '.',
+        ':(exclude)_sessions',
+      ]);
+    },
     /** The commit a branch of origin points to. */
     head(branch: string): string {
       return sh(root, 'git', ['--git-dir', origin, 'rev-parse', `refs/heads/${branch}`]);

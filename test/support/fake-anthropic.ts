@@ -1,10 +1,8 @@
 // A fake Anthropic Messages API on 127.0.0.1 for driving the real Claude Code CLI offline.
 // `POST /v1/messages` answers with streaming SSE or plain JSON, from a scenario the test owns;
 // every request is logged so tests can assert what the CLI sent.
-import { createServer } from 'node:http';
+import { listenLocal, readBody } from './local-server.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Socket } from 'node:net';
 
 export interface ToolCall {
   name: string;
@@ -47,16 +45,7 @@ export async function startFakeAnthropic(
   let current = script;
   const requests: RequestInfo[] = [];
   const others: Array<{ method: string; path: string }> = [];
-  const sockets = new Set<Socket>();
   let ids = 0;
-
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '').split('?')[0] ?? '';
@@ -193,29 +182,16 @@ export async function startFakeAnthropic(
     res.end();
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await listenLocal(handle);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     others,
     setScript(next) {
       current = next;
     },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function systemText(system: unknown): string {

@@ -4,9 +4,8 @@
 // test owns; every request is logged. The same server is the HTTP(S) proxy the CLI is given, so
 // any attempt to reach another host is refused and recorded in `others`.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { listenLocal, readBody } from './local-server.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export interface FunctionCall {
@@ -65,20 +64,7 @@ export async function startFakeGemini(
   let current = script;
   const requests: RequestInfo[] = [];
   const others: Array<{ method: string; path: string }> = [];
-  const sockets = new Set<Socket>();
   let ids = 0;
-
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.on('connect', (req: IncomingMessage, socket: Socket) => {
-    others.push({ method: 'CONNECT', path: req.url ?? '' });
-    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-  });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '').split('?')[0] ?? '';
@@ -152,19 +138,17 @@ export async function startFakeGemini(
     res.end();
   }
 
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
+  const server = await listenLocal(handle, (target) =>
+    others.push({ method: 'CONNECT', path: target }),
+  );
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     others,
     setScript(next) {
       current = next;
     },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((done) => server.close(() => done()));
-    },
+    close: () => server.close(),
   };
 }
 
@@ -243,13 +227,4 @@ function json(res: ServerResponse, status: number, body: object) {
 
 function errorBody(status: number, message: string) {
   return { error: { code: status, message, status: STATUS_NAMES[status] ?? 'UNKNOWN' } };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((done, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

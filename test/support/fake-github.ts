@@ -2,6 +2,7 @@
 // description (@octokit/openapi): an unknown route answers 404, an invalid one 422, and JSON bodies
 // may not carry fields the operation does not define. The operations Samocode uses keep real state.
 import { createServer } from 'node:http';
+import { readBody } from './local-server.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -467,6 +468,12 @@ export async function startFakeGitHub(
       res.end(run?.log ?? '');
       return;
     }
+    // Test-only door: a person removes a label while a run is in progress.
+    if (req.method === 'POST' && url.pathname === '/_test/unlabel') {
+      const b = body as { issue: number; label: string };
+      state.issues.get(b.issue)?.labels.delete(b.label);
+      return send(204);
+    }
     // Test-only door: a person comments while a run is in progress.
     if (req.method === 'POST' && url.pathname === '/_test/comment') {
       const b = body as { issue: number; body: string; login: string };
@@ -598,13 +605,4 @@ class HttpError extends Error {
   ) {
     super(message);
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

@@ -3,9 +3,8 @@
 // every attempt to reach anything else: the CLI's HTTPS proxy points here, so a call to another host
 // arrives as a CONNECT that is logged and refused instead of hanging on a network that is not there.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { listenLocal, readBody } from './local-server.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 
 export interface FunctionCall {
@@ -62,20 +61,7 @@ export async function startFakeOpenAI(
   let current = script;
   const requests: RequestInfo[] = [];
   const others: Array<{ method: string; path: string }> = [];
-  const sockets = new Set<Socket>();
   let responses = 0;
-
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.on('connect', (req: IncomingMessage, socket: Socket) => {
-    others.push({ method: 'CONNECT', path: req.url ?? '' });
-    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-  });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '').split('?')[0] ?? '';
@@ -163,19 +149,17 @@ export async function startFakeOpenAI(
     res.end();
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await listenLocal(handle, (target) =>
+    others.push({ method: 'CONNECT', path: target }),
+  );
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     others,
     setScript(next) {
       current = next;
     },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }
 
@@ -263,15 +247,6 @@ function modelTurns(input: Array<Record<string, unknown>>): number {
     inTurn = fromModel;
   }
   return turns;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function errorBody(status: number, message: string): string {
