@@ -30849,7 +30849,10 @@ async function run() {
         ...inputs.webhookUrl ? [webhookNotifier(inputs.webhookUrl)] : []
       ]),
       // Read from the checkout before the session branch is: the project's prompts, not the agent's.
-      prompts: await actionPrompts(join6(env.workspace, inputs.promptsDir), inputs.promptsDir),
+      prompts: actionPrompts(
+        env.eventName === "pull_request_review" ? await baseBranchFiles(git3, env.workspace, settings.baseBranch, inputs.promptsDir) : await readPromptFiles(join6(env.workspace, inputs.promptsDir)),
+        inputs.promptsDir
+      ),
       access: githubAccess(client, gh),
       lock: gitLock,
       runs: githubRuns(client, gh),
@@ -30913,8 +30916,16 @@ async function run() {
     await guard?.restore();
   }
 }
-async function actionPrompts(folder, input2) {
-  const found = withOverrides(bundledPrompts, await readPromptFiles(folder), input2);
+async function baseBranchFiles(git3, workspace, base, folder) {
+  const files = {};
+  for (const name of await git3.listRemoteDir(workspace, base, folder)) {
+    if (!name.endsWith(".md")) continue;
+    files[name] = await git3.readRemoteFile(workspace, base, `${folder}/${name}`) ?? "";
+  }
+  return files;
+}
+function actionPrompts(files, input2) {
+  const found = withOverrides(bundledPrompts, files, input2);
   if (found.applied.length > 0)
     info(`project prompts from ${input2}: ${found.applied.join(", ")}`);
   return found.prompts;

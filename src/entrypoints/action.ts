@@ -13,6 +13,7 @@ import { handleIntent } from '../app/github-flow.js';
 import type { GithubDeps, GithubSettings } from '../app/github-session.js';
 import { bundledPrompts, withOverrides } from '../app/prompts.js';
 import type { Prompts } from '../app/prompts.js';
+import type { BranchGit } from '../app/ports.js';
 import { readPromptFiles } from '../adapters/prompt-files.js';
 import { agentBaseEnv } from '../adapters/agent-env.js';
 import { makeAgent } from '../adapters/agents.js';
@@ -164,7 +165,12 @@ export async function run(): Promise<void> {
         ...(inputs.webhookUrl ? [webhookNotifier(inputs.webhookUrl)] : []),
       ]),
       // Read from the checkout before the session branch is: the project's prompts, not the agent's.
-      prompts: await actionPrompts(join(env.workspace, inputs.promptsDir), inputs.promptsDir),
+      prompts: actionPrompts(
+        env.eventName === 'pull_request_review'
+          ? await baseBranchFiles(git, env.workspace, settings.baseBranch, inputs.promptsDir)
+          : await readPromptFiles(join(env.workspace, inputs.promptsDir)),
+        inputs.promptsDir,
+      ),
       access: githubAccess(client, gh),
       lock: gitLock,
       runs: githubRuns(client, gh),
@@ -230,8 +236,26 @@ export async function run(): Promise<void> {
   }
 }
 
-async function actionPrompts(folder: string, input: string): Promise<Prompts> {
-  const found = withOverrides(bundledPrompts, await readPromptFiles(folder), input);
+/**
+ * For a review, actions/checkout checks out the pull request's merge commit, which holds whatever
+ * the agent wrote on the session branch: the prompts come from the base branch instead.
+ */
+async function baseBranchFiles(
+  git: BranchGit,
+  workspace: string,
+  base: string,
+  folder: string,
+): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const name of await git.listRemoteDir(workspace, base, folder)) {
+    if (!name.endsWith('.md')) continue;
+    files[name] = (await git.readRemoteFile(workspace, base, `${folder}/${name}`)) ?? '';
+  }
+  return files;
+}
+
+function actionPrompts(files: Record<string, string>, input: string): Prompts {
+  const found = withOverrides(bundledPrompts, files, input);
   if (found.applied.length > 0)
     core.info(`project prompts from ${input}: ${found.applied.join(', ')}`);
   return found.prompts;

@@ -112,6 +112,63 @@ describe('wait-for-ci', () => {
     fake.state.otherCommitsCheckRuns = [];
   });
 
+  it('a CI completion that no run saw is caught by the sweep', async () => {
+    const rig = actionRig(fake, { inputs: ci });
+    rig.setScenario([
+      { phase: 'init', signal: { status: 'continue', phase: 'investigation' } },
+      { phase: 'investigation', signal: { status: 'continue', phase: 'requirements' } },
+      {
+        phase: 'requirements',
+        files: { '_qa.md': '## Q1: Go?\n- A) yes\n\nAnswer:\n' },
+        signal: { status: 'waiting', for: 'qa_answers' },
+      },
+      {
+        phase: 'planning',
+        files: { '11-25-plan-x.md': '# Plan\n' },
+        signal: { status: 'waiting', for: 'plan_approval' },
+      },
+      {
+        phase: 'implementation',
+        work: { 'widgets.js': 'export const one = 1;\n' },
+        signal: { status: 'continue', phase: 'testing' },
+      },
+      {
+        phase: 'testing',
+        expect: [{ file: '_ci.md', contains: 'Outcome: passed' }],
+        signal: { status: 'blocked', reason: 'tested after the sweep' },
+      },
+    ]);
+    rig.openIssue(82, 'Missed CI', 'x');
+    await rig.run('issues', rig.labeled(82, 'samocode', person));
+    await rig.run('issue_comment', rig.comment(82, '/samocode skip', person));
+    fake.state.otherCommitsCheckRuns = [{ id: 801, name: 'test', status: 'in_progress' }];
+    const waiting = await rig.run('issue_comment', rig.comment(82, '/samocode skip', person));
+    expect(waiting.outputs).toMatchObject({ status: 'waiting', phase: 'testing' });
+    // CI finishes, but its event reached a run that found the session busy and left.
+    fake.state.checkRuns.set(rig.codeHead(waiting.outputs.branch ?? ''), [
+      { id: 802, name: 'test', status: 'completed', conclusion: 'success' },
+    ]);
+    const before = fake.state.dispatches.length;
+    const swept = await rig.run(
+      'schedule',
+      { schedule: '*/30 * * * *' },
+      {
+        mode: 'sweep',
+        'stale-minutes': '0',
+      },
+    );
+    expect(swept.stdout).toContain(
+      'issue #82 (samocode/82-missed-ci): waiting for CI but quiet for',
+    );
+    expect(fake.state.dispatches.slice(before)).toEqual([
+      { event_type: 'samocode-continue', client_payload: { issue: 82 } },
+    ]);
+    const resumed = await rig.run('repository_dispatch', rig.dispatch(82));
+    expect(resumed.outputs).toMatchObject({ status: 'blocked', phase: 'testing' });
+    expect(resumed.stdout).toContain('tested after the sweep');
+    fake.state.otherCommitsCheckRuns = [];
+  });
+
   it('ignores CI on branches that are not sessions', async () => {
     const rig = actionRig(fake, { inputs: ci });
     const run = await rig.run('workflow_run', rig.ciCompleted('workflow_run', 'main'));

@@ -201,13 +201,23 @@ export function actionRig(
       payload: object,
       inputs: Record<string, string> = {},
       onSpawn?: (child: ReturnType<typeof execa>) => void,
+      /** The branch actions/checkout checks out (for a review: the pull request's own commits). */
+      checkout?: string,
     ): Promise<ActionResult> {
       runs += 1;
       const dir = join(root, `run-${runs}`);
       mkdirSync(dir);
       const workspace = join(dir, 'workspace');
       // actions/checkout: a shallow clone of the default branch, no git identity configured.
-      sh(dir, 'git', ['clone', '-q', '--depth', '1', `file://${origin}`, workspace]);
+      sh(dir, 'git', [
+        'clone',
+        '-q',
+        '--depth',
+        '1',
+        ...(checkout ? ['--branch', checkout] : []),
+        `file://${origin}`,
+        workspace,
+      ]);
       const eventPath = join(dir, 'event.json');
       const outputPath = join(dir, 'output');
       const summaryPath = join(dir, 'summary.md');
