@@ -13753,6 +13753,7 @@ async function runAgent(deps, options, state, progress) {
     });
     await store.remove(state.name, FILES.signal);
     const now = clock.now();
+    const timeoutMs = agent.timeoutFor?.(state.phase) ?? options.timeoutMs;
     const ctx = {
       sessionName: state.name,
       sessionDir: dir,
@@ -13762,7 +13763,7 @@ async function runAgent(deps, options, state, progress) {
       iteration: state.iteration,
       phaseIteration,
       phaseCap: caps[state.phase],
-      timeLimitSeconds: Math.round(options.timeoutMs / 1e3),
+      timeLimitSeconds: Math.round(timeoutMs / 1e3),
       startedAt: state.createdAt,
       now: now.toISOString(),
       task: state.task,
@@ -13776,7 +13777,7 @@ async function runAgent(deps, options, state, progress) {
       context: sessionContext(ctx),
       cwd: options.workDir,
       env: contextEnv(ctx),
-      timeoutMs: options.timeoutMs,
+      timeoutMs,
       ...options.stallMs ? { stallMs: options.stallMs } : {},
       logFile,
       ...options.signal ? { signal: options.signal } : {},
@@ -21925,9 +21926,11 @@ function makeAgent(settings) {
     })
   );
   if (byPhase.size === 0) return fallback;
+  const pick2 = (phase) => (phase ? byPhase.get(phase) : void 0) ?? fallback;
   return {
     name: fallback.name,
-    run: (run) => (run.phase ? byPhase.get(run.phase) : void 0)?.run(run) ?? fallback.run(run)
+    run: (run) => pick2(run.phase).run(run),
+    timeoutFor: (phase) => pick2(phase).timeoutFor?.(phase)
   };
 }
 function oneAgent(settings, spec) {
@@ -21957,10 +21960,9 @@ function oneAgent(settings, spec) {
   const timeoutSeconds = spec.timeoutSeconds ?? settings.timeouts?.[spec.kind];
   return {
     name: agent.name,
+    ...timeoutSeconds ? { timeoutFor: () => timeoutSeconds * 1e3 } : {},
     async run(run) {
-      const result = await agent.run(
-        timeoutSeconds ? { ...run, timeoutMs: timeoutSeconds * 1e3 } : run
-      );
+      const result = await agent.run(run);
       return {
         ...result,
         stats: { agent: agent.name, ...model ? { model } : {}, ...result.stats }

@@ -3,6 +3,7 @@
 import type { Agent } from '../app/ports.js';
 import type { AgentKind, PhaseAgent, PhaseAgents } from '../core/phase-agents.js';
 import { PHASES } from '../core/phases.js';
+import type { Phase } from '../core/phases.js';
 import { claudeCodeAgent } from './claude-code-agent.js';
 import { codexAgent } from './codex-agent.js';
 import { commandAgent, splitTemplate } from './command-agent.js';
@@ -43,9 +44,11 @@ export function makeAgent(settings: AgentSettings): Agent {
     }),
   );
   if (byPhase.size === 0) return fallback;
+  const pick = (phase: Phase | undefined) => (phase ? byPhase.get(phase) : undefined) ?? fallback;
   return {
     name: fallback.name,
-    run: (run) => (run.phase ? byPhase.get(run.phase) : undefined)?.run(run) ?? fallback.run(run),
+    run: (run) => pick(run.phase).run(run),
+    timeoutFor: (phase) => pick(phase).timeoutFor?.(phase),
   };
 }
 
@@ -77,10 +80,9 @@ function oneAgent(settings: AgentSettings, spec: PhaseAgent): Agent {
   const timeoutSeconds = spec.timeoutSeconds ?? settings.timeouts?.[spec.kind];
   return {
     name: agent.name,
+    ...(timeoutSeconds ? { timeoutFor: () => timeoutSeconds * 1000 } : {}),
     async run(run) {
-      const result = await agent.run(
-        timeoutSeconds ? { ...run, timeoutMs: timeoutSeconds * 1000 } : run,
-      );
+      const result = await agent.run(run);
       return {
         ...result,
         stats: { agent: agent.name, ...(model ? { model } : {}), ...result.stats },

@@ -43,6 +43,8 @@ export type AgentResult =
 export interface Agent {
   readonly name: string;
   run(run: AgentRun): Promise<AgentResult>;
+  /** The iteration time limit of a phase, when this agent has its own (ms). */
+  timeoutFor?(phase: Phase): number | undefined;
 }
 
 /** One folder per session under a root; file names are relative to the session folder. */

@@ -252,6 +252,8 @@ async function runAgent(
     });
     await store.remove(state.name, FILES.signal);
     const now = clock.now();
+    // An agent (or the phase's) own limit, and the agent is told the limit it really has.
+    const timeoutMs = agent.timeoutFor?.(state.phase) ?? options.timeoutMs;
     const ctx = {
       sessionName: state.name,
       sessionDir: dir,
@@ -261,7 +263,7 @@ async function runAgent(
       iteration: state.iteration,
       phaseIteration,
       phaseCap: caps[state.phase],
-      timeLimitSeconds: Math.round(options.timeoutMs / 1000),
+      timeLimitSeconds: Math.round(timeoutMs / 1000),
       startedAt: state.createdAt,
       now: now.toISOString(),
       task: state.task,
@@ -275,7 +277,7 @@ async function runAgent(
       context: sessionContext(ctx),
       cwd: options.workDir,
       env: contextEnv(ctx),
-      timeoutMs: options.timeoutMs,
+      timeoutMs,
       ...(options.stallMs ? { stallMs: options.stallMs } : {}),
       logFile,
       ...(options.signal ? { signal: options.signal } : {}),

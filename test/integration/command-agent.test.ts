@@ -109,7 +109,8 @@ describe('a phase time limit', () => {
     const root = tempDir();
     const { repo } = repoWithOrigin(root);
     const tool = join(root, 'slow.sh');
-    writeFileSync(tool, '#!/bin/sh\necho "thinking"\nsleep 30\n');
+    const told = join(root, 'context.txt');
+    writeFileSync(tool, `#!/bin/sh\nprintf '%s' "$1" > "${told}"\necho "thinking"\nsleep 30\n`);
     chmodSync(tool, 0o755);
     const run = await execa(
       process.execPath,
@@ -122,7 +123,7 @@ describe('a phase time limit', () => {
           PATH: process.env.PATH ?? '',
           CLAUDE_PATH: resolve('test/fixtures/scripted-agent.mjs'),
           SAMOCODE_AGENTS: 'init: command timeout=1',
-          SAMOCODE_AGENT_COMMAND: `${tool} {prompt}`,
+          SAMOCODE_AGENT_COMMAND: `${tool} {context}`,
         },
         extendEnv: false,
         reject: false,
@@ -132,5 +133,7 @@ describe('a phase time limit', () => {
     expect(run.stdout).toContain(
       'no result within the iteration time limit of 1s; the agent was stopped',
     );
+    // The agent is told the limit it really has.
+    expect(readFileSync(told, 'utf8')).toContain('Time limit for this iteration: 1 seconds');
   });
 });
