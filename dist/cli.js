@@ -541,8 +541,8 @@ var require_cross_spawn = __commonJS({
 import { spawnSync as spawnSync2 } from "node:child_process";
 
 // src/entrypoints/cli.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-import { join as join6 } from "node:path";
+import { readFileSync as readFileSync5 } from "node:fs";
+import { join as join7 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/core/history.ts
@@ -883,6 +883,39 @@ async function readPromptFiles(folder) {
     files[name] = await readFile(join(folder, name), "utf8");
   }
   return files;
+}
+
+// src/adapters/run-lock.ts
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join as join2 } from "node:path";
+var FILE = ".samocode-run.pid";
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error2) {
+    return error2.code === "EPERM";
+  }
+}
+function runLockHolder(dir) {
+  let pid;
+  try {
+    pid = Number(readFileSync(join2(dir, FILE), "utf8").trim());
+  } catch {
+    return void 0;
+  }
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid) ? pid : void 0;
+}
+function takeRunLock(dir) {
+  if (runLockHolder(dir) !== void 0) return void 0;
+  const path6 = join2(dir, FILE);
+  writeFileSync(path6, `${process.pid}
+`);
+  return {
+    release() {
+      if (runLockHolder(dir) === void 0) rmSync(path6, { force: true });
+    }
+  };
 }
 
 // src/core/agent-retry.ts
@@ -17585,7 +17618,7 @@ var handleResult = (result, verboseInfo, { reject }) => {
 };
 
 // node_modules/execa/lib/stdio/handle-sync.js
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 
 // node_modules/execa/lib/stdio/type.js
 var getStdioItemType = (value, optionName) => {
@@ -17915,7 +17948,7 @@ var normalizeStdioSync = (stdioArray, buffer, verboseInfo) => stdioArray.map((st
 var isOutputPipeOnly = (stdioOption) => stdioOption === "pipe" || Array.isArray(stdioOption) && stdioOption.every((item) => item === "pipe");
 
 // node_modules/execa/lib/stdio/native.js
-import { readFileSync } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 import tty2 from "node:tty";
 var handleNativeStream = ({ stdioItem, stdioItem: { type }, isStdioArray, fdNumber, direction, isSync }) => {
   if (!isStdioArray || type !== "native") {
@@ -17949,7 +17982,7 @@ var getTargetFd = ({ value, optionName, fdNumber, direction }) => {
   if (tty2.isatty(targetFdNumber)) {
     throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
   }
-  return { type: "uint8Array", value: bufferToUint8Array(readFileSync(targetFdNumber)), optionName };
+  return { type: "uint8Array", value: bufferToUint8Array(readFileSync2(targetFdNumber)), optionName };
 };
 var getTargetFdNumber = (value, fdNumber) => {
   if (value === "inherit") {
@@ -18282,8 +18315,8 @@ var addProperties = {
 var addPropertiesSync = {
   input: {
     ...addProperties,
-    fileUrl: ({ value }) => ({ contents: [bufferToUint8Array(readFileSync2(value))] }),
-    filePath: ({ value: { file: file2 } }) => ({ contents: [bufferToUint8Array(readFileSync2(file2))] }),
+    fileUrl: ({ value }) => ({ contents: [bufferToUint8Array(readFileSync3(value))] }),
+    filePath: ({ value: { file: file2 } }) => ({ contents: [bufferToUint8Array(readFileSync3(file2))] }),
     fileNumber: forbiddenIfSync,
     iterable: ({ value }) => ({ contents: [...value] }),
     string: ({ value }) => ({ contents: [value] }),
@@ -18629,7 +18662,7 @@ var validateSerializable = (newContents) => {
 };
 
 // node_modules/execa/lib/io/output-sync.js
-import { writeFileSync, appendFileSync } from "node:fs";
+import { writeFileSync as writeFileSync2, appendFileSync } from "node:fs";
 
 // node_modules/execa/lib/verbose/output.js
 var shouldLogOutput = ({ stdioItems, encoding, verboseInfo, fdNumber }) => fdNumber !== "all" && isFullVerbose(verboseInfo, fdNumber) && !BINARY_ENCODINGS.has(encoding) && fdUsesVerbose(fdNumber) && (stdioItems.some(({ type, value }) => type === "native" && PIPED_STDIO_VALUES.has(value)) || stdioItems.every(({ type }) => TRANSFORM_TYPES.has(type)));
@@ -18756,7 +18789,7 @@ var writeToFiles = (serializedResult, stdioItems, outputFiles) => {
       appendFileSync(path6, serializedResult);
     } else {
       outputFiles.add(pathString);
-      writeFileSync(path6, serializedResult);
+      writeFileSync2(path6, serializedResult);
     }
   }
 };
@@ -21986,9 +22019,9 @@ var PROGRAM_SETTING = {
 };
 
 // src/adapters/cli-settings.ts
-import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync2, readFileSync as readFileSync4 } from "node:fs";
 import { homedir } from "node:os";
-import { basename, dirname as dirname2, isAbsolute, join as join2, resolve } from "node:path";
+import { basename, dirname as dirname2, isAbsolute, join as join3, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
 
 // src/core/dotenv.ts
@@ -22089,7 +22122,7 @@ function loadCliSettings(input2) {
   const layout = configFile ? readConfig(configFile) : {};
   const configDir = configFile ? dirname2(configFile) : cwd;
   const env = {};
-  for (const file2 of /* @__PURE__ */ new Set([join2(cwd, ".env"), join2(configDir, ".env")])) {
+  for (const file2 of /* @__PURE__ */ new Set([join3(cwd, ".env"), join3(configDir, ".env")])) {
     if (existsSync2(file2)) Object.assign(env, { ...readEnvFile(file2), ...env });
   }
   for (const key of ENV_KEYS) {
@@ -22136,17 +22169,17 @@ function loadCliSettings(input2) {
       `${cwd} is not inside a git repository: run samocode from your project, pass --repo <path>, or set MAIN_REPO in a .samocode file`
     );
   }
-  if (!existsSync2(join2(repo, ".git"))) {
+  if (!existsSync2(join3(repo, ".git"))) {
     const source = flags.repo ? "--repo" : `MAIN_REPO in ${configFile ?? ".samocode"}`;
     throw new ConfigError(`${source} points to ${repo}, which is not a git repository`);
   }
-  const home = join2(dirname2(repo), `${basename(repo)}-samocode`);
+  const home = join3(dirname2(repo), `${basename(repo)}-samocode`);
   return {
     ...configFile ? { configFile } : {},
     repo,
-    worktrees: layout.WORKTREES ? expandPath(layout.WORKTREES, configDir) : join2(home, "worktrees"),
-    sessions: layout.SESSIONS ? expandPath(layout.SESSIONS, configDir) : join2(home, "sessions"),
-    prompts: e.SAMOCODE_PROMPTS ? expandPath(e.SAMOCODE_PROMPTS, configDir) : join2(repo, PROMPT_DIR),
+    worktrees: layout.WORKTREES ? expandPath(layout.WORKTREES, configDir) : join3(home, "worktrees"),
+    sessions: layout.SESSIONS ? expandPath(layout.SESSIONS, configDir) : join3(home, "sessions"),
+    prompts: e.SAMOCODE_PROMPTS ? expandPath(e.SAMOCODE_PROMPTS, configDir) : join3(repo, PROMPT_DIR),
     agent: e.SAMOCODE_AGENT,
     ...e.SAMOCODE_AGENT_COMMAND ? { agentCommand: e.SAMOCODE_AGENT_COMMAND } : {},
     phaseAgents: phaseAgents.agents,
@@ -22194,12 +22227,12 @@ function findConfig(cwd, gitTop, explicit) {
     return path6;
   }
   for (const dir of [cwd, gitTop]) {
-    if (dir && existsSync2(join2(dir, ".samocode"))) return join2(dir, ".samocode");
+    if (dir && existsSync2(join3(dir, ".samocode"))) return join3(dir, ".samocode");
   }
   return void 0;
 }
 function readConfig(file2) {
-  const parsed = parseDotenv(readFileSync3(file2, "utf8"));
+  const parsed = parseDotenv(readFileSync4(file2, "utf8"));
   if (!parsed.ok) throw new ConfigError(`${file2}:${parsed.line}: ${parsed.error}`);
   const known = [...LAYOUT_KEYS, ...ENV_KEYS];
   for (const key of Object.keys(parsed.values)) {
@@ -22212,12 +22245,12 @@ function readConfig(file2) {
   return parsed.values;
 }
 function readEnvFile(file2) {
-  const parsed = parseDotenv(readFileSync3(file2, "utf8"));
+  const parsed = parseDotenv(readFileSync4(file2, "utf8"));
   if (!parsed.ok) throw new ConfigError(`${file2}:${parsed.line}: ${parsed.error}`);
   return parsed.values;
 }
 function expandPath(path6, relativeTo) {
-  const expanded = path6 === "~" ? homedir() : path6.startsWith("~/") ? join2(homedir(), path6.slice(2)) : path6;
+  const expanded = path6 === "~" ? homedir() : path6.startsWith("~/") ? join3(homedir(), path6.slice(2)) : path6;
   return isAbsolute(expanded) ? resolve(expanded) : resolve(relativeTo, expanded);
 }
 function gitToplevel(cwd) {
@@ -22233,7 +22266,7 @@ function gitToplevel(cwd) {
 
 // src/adapters/find-program.ts
 import { accessSync, constants as constants4, statSync as statSync2 } from "node:fs";
-import { delimiter, isAbsolute as isAbsolute2, join as join3, resolve as resolve2 } from "node:path";
+import { delimiter, isAbsolute as isAbsolute2, join as join4, resolve as resolve2 } from "node:path";
 function findProgram(command, env, cwd) {
   const executable = (path6) => {
     try {
@@ -22249,7 +22282,7 @@ function findProgram(command, env, cwd) {
   }
   for (const dir of (env.PATH ?? "").split(delimiter)) {
     if (!dir) continue;
-    const path6 = join3(dir, command);
+    const path6 = join4(dir, command);
     if (executable(path6)) return path6;
   }
   return void 0;
@@ -22258,10 +22291,10 @@ function findProgram(command, env, cwd) {
 // src/adapters/fs-session-store.ts
 import { randomBytes } from "node:crypto";
 import { appendFile, mkdir as mkdir2, readFile as readFile2, readdir as readdir2, rename, rm, writeFile } from "node:fs/promises";
-import { dirname as dirname3, join as join4, resolve as resolve3 } from "node:path";
+import { dirname as dirname3, join as join5, resolve as resolve3 } from "node:path";
 function fsSessionStore(root) {
   const base = resolve3(root);
-  const dir = (name) => join4(base, name);
+  const dir = (name) => join5(base, name);
   const file2 = (name, relative) => {
     const path6 = resolve3(dir(name), relative);
     if (!path6.startsWith(dir(name)))
@@ -22862,7 +22895,7 @@ function liveProgress(live, write, nowMs, width) {
 // src/entrypoints/cli-init.ts
 import { existsSync as existsSync4 } from "node:fs";
 import { mkdir as mkdir4, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname5, join as join5 } from "node:path";
+import { dirname as dirname5, join as join6 } from "node:path";
 
 // raw-text:examples/samocode.yml
 var samocode_default = "# Samocode on your repository: label an issue `samocode` to start a session; answer its questions\n# in a comment; approve its plan in the pull request review. Copy to .github/workflows/samocode.yml.\nname: Samocode\n\non:\n  issues:\n    types: [labeled, unlabeled, closed]\n  issue_comment:\n    types: [created]\n  pull_request_review:\n    types: [submitted]\n  # Long sessions continue in a new run when one run's budget is used up.\n  repository_dispatch:\n    types: [samocode-continue]\n  workflow_dispatch:\n    inputs:\n      issue:\n        description: Issue number of the session to continue\n        required: true\n  # With wait-for-ci: CI finishing on a session branch resumes a session waiting for it. Name your\n  # CI workflows here (check suites made by GitHub Actions never trigger workflows); check_suite\n  # covers CI from other apps.\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\n  check_suite:\n    types: [completed]\n\n# Least privilege: push the session branch, comment and label, open the pull request.\npermissions:\n  contents: write\n  issues: write\n  pull-requests: write\n  actions: read # tell a live run from a dead one when a session is busy; read CI job logs\n  checks: read # with wait-for-ci: the checks of session commits\n\n# One session, one run at a time; later events wait in order instead of replacing each other.\n# (Reviews are grouped by pull request; the action itself also serialises work on a session branch.)\nconcurrency:\n  group: samocode-${{ github.event.issue.number || github.event.pull_request.number || github.event.client_payload.issue || inputs.issue || github.event.workflow_run.head_branch || github.event.check_suite.head_branch }}\n  cancel-in-progress: false\n  queue: max\n\njobs:\n  samocode:\n    # Do not take a runner for events that cannot concern a session.\n    if: >-\n      (github.event_name != 'issue_comment' ||\n      (github.event.comment.user.type != 'Bot' && contains(join(github.event.issue.labels.*.name, ','), 'samocode'))) &&\n      (github.event_name != 'workflow_run' || startsWith(github.event.workflow_run.head_branch, 'samocode/')) &&\n      (github.event_name != 'check_suite' || startsWith(github.event.check_suite.head_branch, 'samocode/'))\n    runs-on: self-hosted\n    timeout-minutes: 360\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      - uses: samocode/samocode@v0\n        env:\n          # Or log the runner's user into Claude Code once and leave this out.\n          ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}\n        with:\n          trigger-label: samocode\n          max-iterations-per-run: '20'\n          # max-cost-usd: '25'\n          # Run your CI on the session's commits and let the testing phase work from its results:\n          # push-token: ${{ secrets.SAMOCODE_PUSH_TOKEN }}\n          # wait-for-ci: 'true'\n          # A different agent for some phases (install its CLI on the runner):\n          # agents: |\n          #   quality: codex model=gpt-5-codex\n";
@@ -22878,9 +22911,9 @@ var SAMOCODE_FILE = `# Samocode settings for this project (all optional; paths a
 `;
 async function init(root, options) {
   const written = [];
-  const files = [[join5(root, ".samocode"), SAMOCODE_FILE]];
+  const files = [[join6(root, ".samocode"), SAMOCODE_FILE]];
   if (options.workflow)
-    files.push([join5(root, ".github", "workflows", "samocode.yml"), samocode_default]);
+    files.push([join6(root, ".github", "workflows", "samocode.yml"), samocode_default]);
   for (const [path6] of files) {
     if (existsSync4(path6) && !options.force)
       throw new Error(`${path6} exists; pass --force to replace it`);
@@ -23056,9 +23089,11 @@ async function gateCommand(command, values, [wanted, argument], io) {
   const prompts = await projectPrompts(settings, values, io);
   const store = fsSessionStore(settings.sessions);
   const name = await requireSession(store, wanted);
+  if (runLockHolder(store.dir(name)) !== void 0)
+    throw new SessionError(busyMessage(name, store.dir(name)));
   const deps = { store, clock: systemClock };
   if (command === "answer") {
-    const reply = values.reply === "-" ? readFileSync4(0, "utf8") : values.reply;
+    const reply = values.reply === "-" ? readFileSync5(0, "utf8") : values.reply;
     if (reply === void 0 && io.edit) io.edit(`${store.dir(name)}/${FILES.qa}`);
     const outcome = await answerQuestions(deps, name, reply);
     if (outcome.unknown.length > 0)
@@ -23112,10 +23147,23 @@ async function gateCommand(command, values, [wanted, argument], io) {
   return loop(settings, name, values, io, prompts);
 }
 async function loop(settings, name, values, io, prompts) {
+  const dir = fsSessionStore(settings.sessions).dir(name);
+  const lock = takeRunLock(dir);
+  if (!lock) throw new SessionError(busyMessage(name, dir));
+  try {
+    return await runLoop(settings, name, values, io, prompts);
+  } finally {
+    lock.release();
+  }
+}
+function busyMessage(name, dir) {
+  return `session ${name} is being run by another samocode (pid ${runLockHolder(dir) ?? "?"}); stop that run (Ctrl-C there) first, or wait for it to end`;
+}
+async function runLoop(settings, name, values, io, prompts) {
   const store = fsSessionStore(settings.sessions);
   const slug = name.replace(/^\d{2}-\d{2}-\d{2}-/, "");
   const branch = `samocode/${slug}`;
-  const workDir = join6(settings.worktrees, name);
+  const workDir = join7(settings.worktrees, name);
   await gitCli.prepareWorktree({ repo: settings.repo, path: workDir, branch });
   const maxIterations = values["max-iterations"] === void 0 ? void 0 : Number(values["max-iterations"]);
   if (maxIterations !== void 0 && (!Number.isInteger(maxIterations) || maxIterations < 1)) {

@@ -321,6 +321,10 @@ async function runAndPublish(
         session = { ...session, record: await recordPlanVersion(deps, s, session) };
       session = await catchUpComments(deps, s, session);
       await saveAndPush(deps, s, session, 'apply comments made during the run');
+      // Resumed (e.g. after a pause) in testing: CI is asked first, as at the start of a run.
+      const resumed = session.state;
+      session = await checkCi(deps, s, session);
+      if (session.state !== resumed) await saveAndPush(deps, s, session, 'check CI');
     }
   }
   await settle();

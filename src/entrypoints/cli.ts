@@ -12,6 +12,7 @@ import type { Notifier } from '../app/ports.js';
 import { bundledPrompts, withOverrides } from '../app/prompts.js';
 import type { Prompts } from '../app/prompts.js';
 import { readPromptFiles } from '../adapters/prompt-files.js';
+import { runLockHolder, takeRunLock } from '../adapters/run-lock.js';
 import { runSession } from '../app/run-session.js';
 import type { RunResult } from '../app/run-session.js';
 import { FILES, SessionError, loadState } from '../app/session-files.js';
@@ -235,6 +236,9 @@ async function gateCommand(
   const prompts = await projectPrompts(settings, values, io);
   const store = fsSessionStore(settings.sessions);
   const name = await requireSession(store, wanted);
+  // A loop in another terminal would overwrite the change with its own state.
+  if (runLockHolder(store.dir(name)) !== undefined)
+    throw new SessionError(busyMessage(name, store.dir(name)));
   const deps = { store, clock: systemClock };
   if (command === 'answer') {
     const reply = values.reply === '-' ? readFileSync(0, 'utf8') : values.reply;
@@ -296,6 +300,30 @@ async function gateCommand(
 }
 
 async function loop(
+  settings: CliSettings,
+  name: string,
+  values: Values,
+  io: CliIo,
+  prompts: Prompts,
+): Promise<number> {
+  const dir = fsSessionStore(settings.sessions).dir(name);
+  const lock = takeRunLock(dir);
+  if (!lock) throw new SessionError(busyMessage(name, dir));
+  try {
+    return await runLoop(settings, name, values, io, prompts);
+  } finally {
+    lock.release();
+  }
+}
+
+function busyMessage(name: string, dir: string): string {
+  return (
+    `session ${name} is being run by another samocode (pid ${runLockHolder(dir) ?? '?'}); ` +
+    'stop that run (Ctrl-C there) first, or wait for it to end'
+  );
+}
+
+async function runLoop(
   settings: CliSettings,
   name: string,
   values: Values,

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { gitEnv, repoWithOrigin, sh, tempDir } from '../support/temp.js';
+import { until } from '../support/wait.js';
 
 const CLI = resolve('dist/cli.js');
 const AGENT = resolve('test/fixtures/scripted-agent.mjs');
@@ -348,5 +349,38 @@ describe('steering a session from the terminal', () => {
     expect(status.stdout).toMatch(/person +init +rewind/);
     expect(status.stdout).toMatch(/person +init +budget +budget set to \$0.0250/);
     expect(p.calls()).toHaveLength(3);
+  });
+});
+
+describe('one run per session', () => {
+  it('refuses to steer a session that a run in another terminal is working on', async () => {
+    const p = project([
+      { phase: 'init', signal: { status: 'continue' } },
+      { phase: 'init', markFile: '', hangMs: 60_000, signal: { status: 'continue' } },
+      { phase: 'init', signal: { status: 'blocked', reason: 'steered after the run' } },
+    ]);
+    const mark = join(p.root, 'agent-running');
+    // The second step marks that the agent works, so the test steers while the run holds the session.
+    const scenario = JSON.parse(readFileSync(join(p.root, 'scenario.json'), 'utf8')) as {
+      steps: Array<Record<string, unknown>>;
+    };
+    (scenario.steps[1] as Record<string, unknown>).markFile = mark;
+    writeFileSync(join(p.root, 'scenario.json'), JSON.stringify(scenario));
+    const running = p.cli('run', '--task', 'Hold me', '--session', 'held');
+    await until(() => existsSync(mark), 'the agent to start');
+    const refused = await p.cli('budget', 'held', '5', '--no-run');
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(
+      /session 26-11-25-held is being run by another samocode \(pid \d+\); stop that run \(Ctrl-C there\) first/,
+    );
+    const second = await p.cli('run', '--session', 'held');
+    expect(second.exitCode).toBe(1);
+    expect(second.stderr).toContain('is being run by another samocode');
+    running.kill('SIGINT');
+    await running;
+    // Gone with its run: the session can be steered and run again.
+    const budgeted = await p.cli('budget', 'held', '5');
+    expect(budgeted.stdout).toContain('budget $5.00.');
+    expect(budgeted.stdout).toContain('Blocked: steered after the run');
   });
 });
