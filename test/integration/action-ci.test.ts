@@ -17,27 +17,42 @@ afterAll(async () => {
 const person = { login: 'octo' };
 const ci = { 'wait-for-ci': 'true', 'ci-start-seconds': '0', 'push-token': 'ghp_pushtoken123' };
 
+/** Steps that reach testing (both gates are skipped by `/samocode skip`), the code written last. */
+const untilTesting = (code: string) => [
+  { phase: 'init', signal: { status: 'continue', phase: 'investigation' } },
+  { phase: 'investigation', signal: { status: 'continue', phase: 'requirements' } },
+  {
+    phase: 'requirements',
+    files: { '_qa.md': '## Q1: Go?\n- A) yes\n\nAnswer:\n' },
+    signal: { status: 'waiting', for: 'qa_answers' },
+  },
+  {
+    phase: 'planning',
+    files: { '11-25-plan-x.md': '# Plan\n' },
+    signal: { status: 'waiting', for: 'plan_approval' },
+  },
+  {
+    phase: 'implementation',
+    work: { 'widgets.js': code },
+    signal: { status: 'continue', phase: 'testing' },
+  },
+];
+
+/** Starts the session and skips both gates; CI is still running when it reaches testing. */
+async function skipToCiWait(rig: ReturnType<typeof actionRig>, issue: number, title: string) {
+  rig.openIssue(issue, title, 'x');
+  await rig.run('issues', rig.labeled(issue, 'samocode', person));
+  await rig.run('issue_comment', rig.comment(issue, '/samocode skip', person));
+  // CI starts on every push of the session branch and is still running.
+  fake.state.otherCommitsCheckRuns = [{ id: issue * 10, name: 'test', status: 'in_progress' }];
+  return rig.run('issue_comment', rig.comment(issue, '/samocode skip', person));
+}
+
 describe('wait-for-ci', () => {
   it('waits for CI in testing, resumes on its completion, and hands the failures to the agent', async () => {
     const rig = actionRig(fake, { inputs: ci });
     rig.setScenario([
-      { phase: 'init', signal: { status: 'continue', phase: 'investigation' } },
-      { phase: 'investigation', signal: { status: 'continue', phase: 'requirements' } },
-      {
-        phase: 'requirements',
-        files: { '_qa.md': '## Q1: Go?\n- A) yes\n\nAnswer:\n' },
-        signal: { status: 'waiting', for: 'qa_answers' },
-      },
-      {
-        phase: 'planning',
-        files: { '11-25-plan-x.md': '# Plan\n' },
-        signal: { status: 'waiting', for: 'plan_approval' },
-      },
-      {
-        phase: 'implementation',
-        work: { 'widgets.js': 'export const add = (a, b) => a + b + 1;\n' },
-        signal: { status: 'continue', phase: 'testing' },
-      },
+      ...untilTesting('export const add = (a, b) => a + b + 1;\n'),
       {
         phase: 'testing',
         expect: [{ file: '_ci.md', contains: 'expected 2, got 3' }],
@@ -51,12 +66,7 @@ describe('wait-for-ci', () => {
       },
       { phase: 'quality', signal: { status: 'blocked', reason: 'reached quality' } },
     ]);
-    rig.openIssue(81, 'CI loop', 'x');
-    await rig.run('issues', rig.labeled(81, 'samocode', person));
-    await rig.run('issue_comment', rig.comment(81, '/samocode skip', person));
-    // CI starts on every push of the session branch and is still running.
-    fake.state.otherCommitsCheckRuns = [{ id: 501, name: 'test', status: 'in_progress' }];
-    const waiting = await rig.run('issue_comment', rig.comment(81, '/samocode skip', person));
+    const waiting = await skipToCiWait(rig, 81, 'CI loop');
     expect(waiting.outputs).toMatchObject({ status: 'waiting', phase: 'testing', iterations: '5' });
     const branch = waiting.outputs.branch ?? '';
     const file = (name: string) =>
@@ -115,34 +125,14 @@ describe('wait-for-ci', () => {
   it('a CI completion that no run saw is caught by the sweep', async () => {
     const rig = actionRig(fake, { inputs: ci });
     rig.setScenario([
-      { phase: 'init', signal: { status: 'continue', phase: 'investigation' } },
-      { phase: 'investigation', signal: { status: 'continue', phase: 'requirements' } },
-      {
-        phase: 'requirements',
-        files: { '_qa.md': '## Q1: Go?\n- A) yes\n\nAnswer:\n' },
-        signal: { status: 'waiting', for: 'qa_answers' },
-      },
-      {
-        phase: 'planning',
-        files: { '11-25-plan-x.md': '# Plan\n' },
-        signal: { status: 'waiting', for: 'plan_approval' },
-      },
-      {
-        phase: 'implementation',
-        work: { 'widgets.js': 'export const one = 1;\n' },
-        signal: { status: 'continue', phase: 'testing' },
-      },
+      ...untilTesting('export const one = 1;\n'),
       {
         phase: 'testing',
         expect: [{ file: '_ci.md', contains: 'Outcome: passed' }],
         signal: { status: 'blocked', reason: 'tested after the sweep' },
       },
     ]);
-    rig.openIssue(82, 'Missed CI', 'x');
-    await rig.run('issues', rig.labeled(82, 'samocode', person));
-    await rig.run('issue_comment', rig.comment(82, '/samocode skip', person));
-    fake.state.otherCommitsCheckRuns = [{ id: 801, name: 'test', status: 'in_progress' }];
-    const waiting = await rig.run('issue_comment', rig.comment(82, '/samocode skip', person));
+    const waiting = await skipToCiWait(rig, 82, 'Missed CI');
     expect(waiting.outputs).toMatchObject({ status: 'waiting', phase: 'testing' });
     // CI finishes, but its event reached a run that found the session busy and left.
     fake.state.checkRuns.set(rig.codeHead(waiting.outputs.branch ?? ''), [
