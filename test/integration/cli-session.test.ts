@@ -371,7 +371,7 @@ describe('one run per session', () => {
     const refused = await p.cli('budget', 'held', '5', '--no-run');
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toMatch(
-      /session 26-11-25-held is being run by another samocode \(pid \d+\); stop that run \(Ctrl-C there\) first/,
+      /session \d{2}-\d{2}-\d{2}-held is being run by another samocode \(pid \d+\); stop that run \(Ctrl-C there\) first/,
     );
     const second = await p.cli('run', '--session', 'held');
     expect(second.exitCode).toBe(1);
