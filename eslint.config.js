@@ -50,7 +50,7 @@ export default tseslint.config(
   ),
   layer(['src/adapters/**'], ['../entrypoints/*'], 'adapters do not know the entrypoints'),
   {
-    files: ['**/*.mjs', '**/*.js', 'test/**'],
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs', 'test/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
@@ -62,9 +62,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs', '**/*.js'],
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
+      // Plain JavaScript is not type-checked: no project service for it either.
+      parserOptions: { projectService: false, project: null, program: null },
       globals: {
         process: 'readonly',
         console: 'readonly',

@@ -18,6 +18,10 @@ import { runSession } from '../src/app/run-session.js';
 import type { ProgressEvent } from '../src/app/run-session.js';
 import { startSession } from '../src/app/session-actions.js';
 import { claudeCodeAgent } from '../src/adapters/claude-code-agent.js';
+import { commandAgent } from '../src/adapters/command-agent.js';
+import { createSandbox, probeSandbox } from '../src/adapters/sandbox.js';
+import type { Launcher } from '../src/adapters/sandbox.js';
+import type { Egress } from '../src/core/egress.js';
 import { fsSessionStore } from '../src/adapters/fs-session-store.js';
 import { createGit } from '../src/adapters/git-cli.js';
 import { githubClient, githubIssues } from '../src/adapters/octokit-github.js';
@@ -397,6 +401,67 @@ async function memory(
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The sandbox's price: one agent start (a program that exits at once) through the same adapter,
+// without the sandbox, in it with the whole network (`*`), and in it behind the egress proxy (the
+// default). Interleaved, so that whatever else the machine does weighs on all three alike.
+
+async function sandboxCost(
+  runs: number,
+): Promise<{ off: number[]; any: number[]; list: number[] } | string> {
+  const probe = await probeSandbox(process.env);
+  if (!probe.ok) return probe.reason;
+  const root = temp();
+  const work = join(root, 'work');
+  mkdirSync(work);
+  const sandbox = (egress: Egress): Launcher =>
+    createSandbox({
+      bwrap: probe.bwrap,
+      homeDir: join(root, 'home'),
+      tmpDir: join(root, 'tmp'),
+      stateDir: join(root, 'state'),
+      hide: [],
+      writable: [],
+      readable: [],
+      secrets: [],
+      egress,
+      egressSetting: 'allowed-domains',
+      nodePath: process.execPath,
+    });
+  const start = async (launcher?: Launcher) => {
+    const agent = commandAgent({
+      template: 'true',
+      baseEnv: { PATH: process.env.PATH ?? '' },
+      ...(launcher ? { launcher } : {}),
+    });
+    const began = performance.now();
+    const result = await agent.run({
+      prompt: 'p',
+      context: 'c',
+      cwd: work,
+      env: {},
+      timeoutMs: 30_000,
+      logFile: join(root, 'log.jsonl'),
+    });
+    if (!result.ok) throw new Error(`the benchmark agent failed: ${result.message}`);
+    return performance.now() - began;
+  };
+  const any = sandbox({ kind: 'any' });
+  const list = sandbox({ kind: 'list', hosts: ['api.anthropic.com'] });
+  const out = { off: [] as number[], any: [] as number[], list: [] as number[] };
+  // One of each first, unmeasured: the page cache and Node's compile cache warm up.
+  await start();
+  await start(any);
+  await start(list);
+  for (let i = 0; i < runs; i++) {
+    out.off.push(await start());
+    out.any.push(await start(any));
+    out.list.push(await start(list));
+    if ((i + 1) % 5 === 0) log(`  ${i + 1}/${runs} rounds`);
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const bundle = statSync('dist/index.js').size + statSync('dist/action.js').size;
   log(
@@ -492,6 +557,25 @@ async function main(): Promise<void> {
     record('GitHub requests per iteration', 'req', [event.perIteration], { op: '<=', value: 1 });
     record('GitHub requests at the questions gate', 'req', [event.perGate]);
     record('comment event to agent', 'ms', event.values, { op: '<', value: 500 });
+
+    const rounds = quick ? 10 : 30;
+    log(
+      `7. the sandbox's cost per agent start, ${rounds} interleaved rounds (off, "*", allow-list)`,
+    );
+    const cost = await sandboxCost(rounds);
+    if (typeof cost === 'string') {
+      log(`  skipped: ${cost}`);
+    } else {
+      record('agent start without the sandbox', 'ms', cost.off);
+      const added = (xs: number[]) => xs.map((x, i) => x - (cost.off[i] ?? 0));
+      record('added by the sandbox, allowed-domains: * (bubblewrap only)', 'ms', added(cost.any));
+      record(
+        'added by the sandbox, default allow-list (bubblewrap + egress relay)',
+        'ms',
+        added(cost.list),
+        { op: '<', value: 150 },
+      );
+    }
   } finally {
     await fake.close();
     for (const dir of roots) rmSync(dir, { recursive: true, force: true });

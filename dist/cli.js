@@ -134,12 +134,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve4, reject) {
+        return new Promise(function(resolve5, reject) {
           isexe(path6, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve4(is);
+              resolve5(is);
             }
           });
         });
@@ -205,27 +205,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve4, reject) => {
+      const step = (i2) => new Promise((resolve5, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve4(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve5(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve4(subStep(p, i2, 0));
+        resolve5(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve4, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve5, reject) => {
         if (ii === pathExt.length)
-          return resolve4(step(i2 + 1));
+          return resolve5(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve4(p + ext);
+              return resolve5(p + ext);
           }
-          return resolve4(subStep(p, i2, ii + 1));
+          return resolve5(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -537,12 +537,20 @@ var require_cross_spawn = __commonJS({
   }
 });
 
+// raw-text:src/adapters/sandbox-init.cjs
+var require_sandbox_init = __commonJS({
+  "raw-text:src/adapters/sandbox-init.cjs"(exports, module) {
+    module.exports = "// Runs inside the sandbox, first, when the sandbox has no network of its own: listens on the\n// sandbox's loopback and relays each connection to the egress proxy's Unix socket outside, points\n// the agent's HTTP(S)_PROXY variables at it, runs the agent, and ends with the agent's status.\n// Started as `node -e <this file> -- <socket> <program> <args...>` (the bundle embeds it as text).\n'use strict';\nconst net = require('node:net');\nconst { spawn } = require('node:child_process');\n\nconst [socketPath, program, ...args] = process.argv.slice(1);\n\nconst relay = net.createServer((client) => {\n  const upstream = net.connect(socketPath);\n  client.pipe(upstream);\n  upstream.pipe(client);\n  client.on('error', () => upstream.destroy());\n  upstream.on('error', () => client.destroy());\n});\n\nrelay.listen(0, '127.0.0.1', () => {\n  const { port } = relay.address();\n  const proxy = `http://127.0.0.1:${port}`;\n  const env = { ...process.env };\n  for (const name of [\n    'HTTP_PROXY',\n    'HTTPS_PROXY',\n    'http_proxy',\n    'https_proxy',\n    'ALL_PROXY',\n    'all_proxy',\n  ])\n    env[name] = proxy;\n  // Every host goes through the proxy, loopback included: the sandbox's own loopback has nothing.\n  for (const name of ['NO_PROXY', 'no_proxy']) delete env[name];\n  const child = spawn(program, args, { stdio: 'inherit', env });\n  child.on('error', (error) => {\n    process.stderr.write(`samocode sandbox: could not start ${program}: ${error.message}\\n`);\n    process.exit(error.code === 'ENOENT' ? 127 : 126);\n  });\n  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'])\n    process.on(signal, () => child.kill(signal));\n  child.on('exit', (code, signal) => {\n    relay.close();\n    if (signal) {\n      process.removeAllListeners(signal);\n      process.kill(process.pid, signal);\n      return;\n    }\n    process.exit(code ?? 1);\n  });\n});\n";
+  }
+});
+
 // src/cli.ts
 import { spawnSync as spawnSync2 } from "node:child_process";
 
 // src/entrypoints/cli.ts
-import { readFileSync as readFileSync5 } from "node:fs";
-import { join as join7 } from "node:path";
+import { mkdtempSync, readFileSync as readFileSync6, rmSync as rmSync2 } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join9 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/core/history.ts
@@ -791,7 +799,7 @@ function parseUsd(text) {
 }
 
 // raw-text:prompts/workflow.md
-var workflow_default = '# Samocode: how every iteration works\n\nYou are one iteration of a Samocode session: an autonomous, phase-gated coding loop. You remember\nnothing from earlier iterations. The session folder is your memory; the session context at the end\nof your system prompt tells you where it is, which phase you are in and which iteration this is.\n\n## The rules of an iteration\n1. **Read `_overview.md` first, fresh.** Never rely on what you think earlier iterations did. Also\n   read `_qa.md`, `_review.md` and the plan when they exist and matter for your phase.\n2. **Do exactly one piece of work** — the next step named under `Next:` or the next unchecked item\n   of the plan. Small and finished beats large and half-done; the loop will call you again.\n3. **Update `_overview.md`** before you stop:\n   - under `## Status`, set `Last Action:` (what you just did, one line), `Next:` (the single next\n     step), and `Blocked:` (`no`, or why);\n   - append one line to `## Flow Log`: `- <time> [<phase>] <what you did>`;\n   - list any new file under `## Files` with a few words on what it holds.\n   Do not edit the `Phase:` or `Total Iterations:` lines: the orchestrator owns them.\n4. **Name artifacts** `MM-DD-HH:mm-<kind>-<slug>.md` inside the session folder (e.g.\n   `11-25-10:30-dive-auth-flow.md`, `11-25-11:00-plan-jwt-login.md`).\n5. **Commit code changes** in the working directory with a clear message before you signal. The\n   orchestrator commits anything left over, but your message explains the change better.\n6. **Always end by writing `_signal.json`** in the session folder — exactly one JSON object:\n   - `{"status": "continue", "phase": "<phase to run next>"}` — more work; name the same phase to\n     stay, or the next phase to move on;\n   - `{"status": "waiting", "for": "qa_answers" | "plan_approval" | "human_action", "phase": "<current phase>"}`\n     — a person must act before the session can go on;\n   - `{"status": "blocked", "reason": "<what is wrong>", "needs": "<what would unblock it>", "phase": "<current phase>"}`;\n   - `{"status": "done", "summary": "<what the session achieved>", "phase": "done"}` — only in the done phase.\n\n## The phases and where each may lead\n- `init` → `investigation`: check the session folder and working directory are usable; record\n  the task in `_overview.md` in your own words.\n- `investigation` → `requirements`: explore the code that the task touches; write a dive document.\n- `requirements` → `planning` (human gate): ask the questions whose answers change the work in\n  `_qa.md`, then wait for `qa_answers`. You may move to planning only after a person answered.\n- `planning` → `implementation` (human gate): write a phased plan with checkboxes, then wait for\n  `plan_approval`. Approval moves the session to implementation; you never move it yourself.\n- `implementation` → `testing` or `quality`: carry out the plan, one plan phase per iteration,\n  ticking its checkboxes. Wait for `human_action` only when something outside the code is needed.\n- `testing` → `quality` or `done`: prove the change works; fix small failures, record results.\n- `quality` → `testing` or `done`: review the change as a strict reviewer; fix what matters.\n- `done`: write the final summary and signal `done`.\n\nAny phase may signal `blocked` when it cannot go on without a person. Signals that break these rules\nstop the session as blocked, so follow them exactly.\n';
+var workflow_default = '# Samocode: how every iteration works\n\nYou are one iteration of a Samocode session: an autonomous, phase-gated coding loop. You remember\nnothing from earlier iterations. The session folder is your memory; the session context at the end\nof your system prompt tells you where it is, which phase you are in and which iteration this is.\n\n## The rules of an iteration\n1. **Read `_overview.md` first, fresh.** Never rely on what you think earlier iterations did. Also\n   read `_qa.md`, `_review.md` and the plan when they exist and matter for your phase.\n2. **Do exactly one piece of work** — the next step named under `Next:` or the next unchecked item\n   of the plan. Small and finished beats large and half-done; the loop will call you again.\n3. **Update `_overview.md`** before you stop:\n   - under `## Status`, set `Last Action:` (what you just did, one line), `Next:` (the single next\n     step), and `Blocked:` (`no`, or why);\n   - append one line to `## Flow Log`: `- <time> [<phase>] <what you did>`;\n   - list any new file under `## Files` with a few words on what it holds.\n   Do not edit the `Phase:` or `Total Iterations:` lines: the orchestrator owns them.\n4. **Name artifacts** `MM-DD-HH:mm-<kind>-<slug>.md` inside the session folder (e.g.\n   `11-25-10:30-dive-auth-flow.md`, `11-25-11:00-plan-jwt-login.md`).\n5. **Do not commit.** The orchestrator commits the working directory after every iteration, with\n   your `Last Action` line as the message: say there what changed and why. The agent usually runs\n   in a sandbox where the repository\'s git metadata is read-only: `git status`, `diff` and `log`\n   work, `git add`, `commit`, `stash` and `checkout` do not.\n6. **Always end by writing `_signal.json`** in the session folder — exactly one JSON object:\n   - `{"status": "continue", "phase": "<phase to run next>"}` — more work; name the same phase to\n     stay, or the next phase to move on;\n   - `{"status": "waiting", "for": "qa_answers" | "plan_approval" | "human_action", "phase": "<current phase>"}`\n     — a person must act before the session can go on;\n   - `{"status": "blocked", "reason": "<what is wrong>", "needs": "<what would unblock it>", "phase": "<current phase>"}`;\n   - `{"status": "done", "summary": "<what the session achieved>", "phase": "done"}` — only in the done phase.\n\n## The phases and where each may lead\n- `init` → `investigation`: check the session folder and working directory are usable; record\n  the task in `_overview.md` in your own words.\n- `investigation` → `requirements`: explore the code that the task touches; write a dive document.\n- `requirements` → `planning` (human gate): ask the questions whose answers change the work in\n  `_qa.md`, then wait for `qa_answers`. You may move to planning only after a person answered.\n- `planning` → `implementation` (human gate): write a phased plan with checkboxes, then wait for\n  `plan_approval`. Approval moves the session to implementation; you never move it yourself.\n- `implementation` → `testing` or `quality`: carry out the plan, one plan phase per iteration,\n  ticking its checkboxes. Wait for `human_action` only when something outside the code is needed.\n- `testing` → `quality` or `done`: prove the change works; fix small failures, record results.\n- `quality` → `testing` or `done`: review the change as a strict reviewer; fix what matters.\n- `done`: write the final summary and signal `done`.\n\nAny phase may signal `blocked` when it cannot go on without a person. Signals that break these rules\nstop the session as blocked, so follow them exactly.\n';
 
 // raw-text:prompts/init.md
 var init_default = '# Phase: init\n\nThe orchestrator has already created the session folder, `_overview.md` and the git worktree.\n\n- Check that the working directory is a git checkout on the session branch and that you can read\n  the code; note the stack (languages, build and test commands) in `_overview.md`.\n- Restate the task in `_overview.md` in two or three sentences: what will change and what "done"\n  looks like. Keep the original task text as it is.\n- Set `Next:` to the first investigation step and signal\n  `{"status": "continue", "phase": "investigation"}`.\n- If the working directory is unusable, signal `blocked` with what is wrong.\n';
@@ -806,7 +814,7 @@ var requirements_default = '# Phase: requirements (human gate)\n\nSettle every d
 var planning_default = '# Phase: planning (human gate)\n\nTurn the task, the investigation and the answers into a plan a reviewer can approve.\n\n- If `_review.md` exists, a person asked for changes to the plan: read it and revise the plan to\n  address every point; say in the plan what changed.\n- Write or update the plan document (`MM-DD-HH:mm-plan-<slug>.md`): the goal, the approach, and\n  numbered phases, each with a checkbox list of concrete steps (`- [ ] ...`) naming the files it\n  touches and how it will be verified. Keep phases small enough for one iteration each.\n- List the plan under `## Files` in `_overview.md`, then signal\n  `{"status": "waiting", "for": "plan_approval", "phase": "planning"}`.\n- Never move to implementation yourself: a person\'s approval does that.\n';
 
 // raw-text:prompts/implementation.md
-var implementation_default = '# Phase: implementation\n\nCarry out the approved plan, one plan phase (or one meaningful step) per iteration.\n\n- Find the first unchecked item in the plan. Make the change, run the relevant tests or build, and\n  tick the checkboxes you finished (`- [x]`). Record in `_overview.md` what changed and what is next.\n- Commit your code changes with a message that says what and why.\n- If something outside the code is needed (access, a decision the plan did not cover), describe it\n  under `Next:` and signal `{"status": "waiting", "for": "human_action", "phase": "implementation"}`.\n- While plan items remain, signal `{"status": "continue", "phase": "implementation"}`. When every\n  item is done, signal `{"status": "continue", "phase": "testing"}`.\n';
+var implementation_default = '# Phase: implementation\n\nCarry out the approved plan, one plan phase (or one meaningful step) per iteration.\n\n- Find the first unchecked item in the plan. Make the change, run the relevant tests or build, and\n  tick the checkboxes you finished (`- [x]`). Record in `_overview.md` what changed and what is next.\n- Say in `Last Action` what changed and why: it becomes the commit message of the iteration.\n- If something outside the code is needed (access, a decision the plan did not cover), describe it\n  under `Next:` and signal `{"status": "waiting", "for": "human_action", "phase": "implementation"}`.\n- While plan items remain, signal `{"status": "continue", "phase": "implementation"}`. When every\n  item is done, signal `{"status": "continue", "phase": "testing"}`.\n';
 
 // raw-text:prompts/testing.md
 var testing_default = '# Phase: testing\n\nProve the change works, as a user of it would.\n\n- Run the project\'s test suite and the checks that matter for this change; add tests the plan\n  called for if they are missing.\n- Record what you ran and the results (figures, not impressions) in a testing document and in\n  `_overview.md`. Fix small failures here; describe larger ones under `Next:`.\n- When the change is verified, signal `{"status": "continue", "phase": "quality"}` (or `"done"`\n  when quality already passed). Stay in testing while you are still fixing.\n- If the session folder has `_ci.md`, it holds the results of the repository\'s CI on the session\'s\n  latest commit (the outcome of each check, and the end of each failing job\'s log). Start from its\n  failures: reproduce them locally, fix them, and say in `_overview.md` which ones you fixed. A new\n  commit is checked by CI again before the next testing iteration.\n';
@@ -815,7 +823,7 @@ var testing_default = '# Phase: testing\n\nProve the change works, as a user of 
 var quality_default = '# Phase: quality\n\nReview the whole change (`git diff` against the base branch) as a strict reviewer would.\n\n- Look for bugs, unclear names, dead code, duplicated logic, missing error handling, missing\n  tests, and leftovers (debug output, TODOs). Fix what matters; note what you chose to leave.\n- Record the review and the fixes in a quality document and in `_overview.md`.\n- If you changed code, signal `{"status": "continue", "phase": "testing"}` so it is verified again.\n  When the change is clean, signal `{"status": "continue", "phase": "done"}`.\n';
 
 // raw-text:prompts/done.md
-var done_default = '# Phase: done\n\nClose the session.\n\n- Write a summary document (`MM-DD-HH:mm-summary-<slug>.md`): what changed and why, the files\n  touched, how it was tested, and anything left for a person (follow-ups, risks).\n- Make sure every change is committed. Update `_overview.md` (`Last Action`, `Next: none`).\n- Signal `{"status": "done", "summary": "<two or three sentences>", "phase": "done"}`.\n';
+var done_default = '# Phase: done\n\nClose the session.\n\n- Write a summary document (`MM-DD-HH:mm-summary-<slug>.md`): what changed and why, the files\n  touched, how it was tested, and anything left for a person (follow-ups, risks).\n- Make sure no change is left half-done (the orchestrator commits what is there). Update `_overview.md` (`Last Action`, `Next: none`).\n- Signal `{"status": "done", "summary": "<two or three sentences>", "phase": "done"}`.\n';
 
 // src/app/prompts.ts
 var bundledPrompts = {
@@ -2983,8 +2991,8 @@ function emoji() {
 }
 var ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
 var ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
-var mac = (delimiter2) => {
-  const escapedDelim = escapeRegex(delimiter2 ?? ":");
+var mac = (delimiter3) => {
+  const escapedDelim = escapeRegex(delimiter3 ?? ":");
   return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
 };
 var cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
@@ -6040,7 +6048,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve4) {
+function isRecursive(inst, stack, resolve5) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -6050,7 +6058,7 @@ function isRecursive(inst, stack, resolve4) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve4);
+      const answer = isRecursive(child, stack, resolve5);
       if (answer > result)
         result = answer;
     }
@@ -6061,7 +6069,7 @@ function isRecursive(inst, stack, resolve4) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -6125,7 +6133,7 @@ function isRecursive(inst, stack, resolve4) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -13855,9 +13863,13 @@ function iterationRecord(state, phase, signal, outcome, message, result, attempt
   };
 }
 async function commitIteration(deps, options, state, phase, verdict) {
+  const overview = await deps.store.read(state.name, FILES.overview).catch(() => null);
+  const lastAction = overview ? readStatusField(overview, "Last Action") : void 0;
   const message = `samocode: ${state.name} #${state.iteration} ${phase} → ${verdict.outcome}
 
-${verdict.message}
+` + (lastAction ? `${lastAction.slice(0, 2e3)}
+
+` : "") + `${verdict.message}
 `;
   try {
     await save(deps, options, message);
@@ -15949,8 +15961,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise2 = new Promise((resolve4, reject) => {
-    Object.assign(methods, { resolve: resolve4, reject });
+  const promise2 = new Promise((resolve5, reject) => {
+    Object.assign(methods, { resolve: resolve5, reject });
   });
   return Object.assign(promise2, methods);
 };
@@ -20593,11 +20605,11 @@ var addConcurrentStream = (concurrentStreams, stream, waitName) => {
   const promises = weakMap.get(stream);
   const promise2 = createDeferred();
   promises.push(promise2);
-  const resolve4 = promise2.resolve.bind(promise2);
-  return { resolve: resolve4, promises };
+  const resolve5 = promise2.resolve.bind(promise2);
+  return { resolve: resolve5, promises };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve4, promises }, subprocess) => {
-  resolve4();
+var waitForConcurrentStreams = async ({ resolve: resolve5, promises }, subprocess) => {
+  resolve5();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises])
@@ -21236,9 +21248,19 @@ function lineSplitter(onLine, maxLine = 4 * 1024 * 1024) {
 }
 
 // src/adapters/agent-process.ts
-async function runAgentProcess(command, args, env, run, onLine, killGraceMs = 5e3) {
+async function runAgentProcess(command, args, env, run, onLine, killGraceMs = 5e3, launcher) {
   const started = Date.now();
   await mkdir(dirname(run.logFile), { recursive: true });
+  const launch = launcher ? await launcher.launch(command, args, env, run) : void 0;
+  if (launcher && !launch)
+    return { durationMs: Date.now() - started, missing: true, stderrTail: "" };
+  try {
+    return await runProcess(launch ?? { command, args, env }, run, onLine, killGraceMs, started);
+  } finally {
+    await launch?.release();
+  }
+}
+async function runProcess({ command, args, env }, run, onLine, killGraceMs, started) {
   const log = createWriteStream2(run.logFile, { flags: "a" });
   const lines = lineSplitter(onLine);
   let stderrTail = "";
@@ -21379,7 +21401,8 @@ async function runClaude(settings, run) {
       if (read.result) result = read.result;
       for (const activity of read.activities ?? []) run.onActivity?.(activity);
     },
-    settings.killGraceMs
+    settings.killGraceMs,
+    settings.launcher
   );
   const { durationMs } = outcome;
   const stats = result?.stats ?? {};
@@ -21638,7 +21661,8 @@ async function runCodex(settings, run) {
     (line) => {
       for (const activity of reader.read(line)) run.onActivity?.(activity);
     },
-    settings.killGraceMs
+    settings.killGraceMs,
+    settings.launcher
   );
   const read = reader.outcome();
   const { durationMs } = outcome;
@@ -21706,7 +21730,8 @@ function commandAgent(settings) {
           const text = line.trim();
           if (text) run.onActivity?.(text.length > 100 ? `${text.slice(0, 99)}…` : text);
         },
-        settings.killGraceMs
+        settings.killGraceMs,
+        settings.launcher
       );
       const common2 = commonFailure(
         outcome,
@@ -21868,7 +21893,8 @@ async function runGemini(settings, run) {
       if (read.result) result = read.result;
       for (const activity of read.activities ?? []) run.onActivity?.(activity);
     },
-    settings.killGraceMs
+    settings.killGraceMs,
+    settings.launcher
   );
   const { durationMs } = outcome;
   const stats = { ...result?.stats, ...sessionId ? { sessionId } : {} };
@@ -21972,6 +21998,7 @@ function oneAgent(settings, spec) {
   const common2 = {
     baseEnv: settings.baseEnv,
     ...settings.killGraceMs !== void 0 ? { killGraceMs: settings.killGraceMs } : {},
+    ...settings.launcher ? { launcher: settings.launcher } : {},
     ...model ? { model } : {}
   };
   const agent = (() => {
@@ -22052,6 +22079,95 @@ function unquote(raw) {
   return raw.replace(/\s+#.*$/, "");
 }
 
+// src/core/egress.ts
+var MODEL_APIS = {
+  claude: ["api.anthropic.com", "statsig.anthropic.com", "sentry.io"],
+  codex: ["api.openai.com", "chatgpt.com", "auth.openai.com"],
+  gemini: [
+    "generativelanguage.googleapis.com",
+    "cloudcode-pa.googleapis.com",
+    "oauth2.googleapis.com",
+    "play.googleapis.com"
+  ],
+  command: []
+};
+var BASE_URL_VARIABLES = [
+  "ANTHROPIC_BASE_URL",
+  "OPENAI_BASE_URL",
+  "GOOGLE_GEMINI_BASE_URL",
+  "GEMINI_BASE_URL"
+];
+var DEFAULT_SHARED_HOSTS = [
+  "github.com",
+  "api.github.com",
+  "codeload.github.com",
+  "objects.githubusercontent.com",
+  "raw.githubusercontent.com",
+  "registry.npmjs.org",
+  "registry.yarnpkg.com",
+  "pypi.org",
+  "files.pythonhosted.org",
+  "crates.io",
+  "index.crates.io",
+  "static.crates.io",
+  "proxy.golang.org",
+  "sum.golang.org",
+  "repo.maven.apache.org",
+  "repo1.maven.org",
+  "rubygems.org"
+];
+var ENTRY = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
+var IPV6_ENTRY = /^\[[0-9a-f:.]+\](:\d{1,5})?$/;
+function parseAllowedDomains(text, setting) {
+  const entries = text.split(/[\s,]+/).map((e) => e.trim().toLowerCase()).filter(Boolean);
+  if (entries.includes("*")) {
+    if (entries.length > 1)
+      return { ok: false, error: `${setting}: "*" allows every host and stands alone` };
+    return { ok: true, egress: { kind: "any" } };
+  }
+  for (const entry of entries) {
+    if (!ENTRY.test(entry) && !IPV6_ENTRY.test(entry))
+      return {
+        ok: false,
+        error: `${setting}: "${entry}" is not a host name like "api.example.com", "*.example.com" or "127.0.0.1:8080"`
+      };
+  }
+  return { ok: true, egress: { kind: "list", hosts: entries } };
+}
+function hostOfUrl(url2) {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)(?::(\d+))?/i.exec(
+    url2.trim()
+  );
+  if (!match?.[1]) return void 0;
+  const host = match[1].toLowerCase();
+  return match[2] ? `${host}:${match[2]}` : host;
+}
+function effectiveEgress(options) {
+  if (options.configured?.kind === "any") return options.configured;
+  const apis = [
+    ...options.agents.flatMap((kind) => MODEL_APIS[kind]),
+    ...options.baseUrls.flatMap((url2) => hostOfUrl(url2) ?? [])
+  ];
+  const rest = options.configured ? options.configured.hosts : [...options.forgeHosts, ...DEFAULT_SHARED_HOSTS];
+  return { kind: "list", hosts: [.../* @__PURE__ */ new Set([...apis, ...rest])] };
+}
+function egressAllows(egress, host, port) {
+  if (egress.kind === "any") return true;
+  const name = host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  return egress.hosts.some((entry) => {
+    const at = entry.lastIndexOf(":");
+    const hasPort = at > entry.lastIndexOf("]") && at !== -1;
+    const pattern = hasPort ? entry.slice(0, at) : entry;
+    if (hasPort && Number(entry.slice(at + 1)) !== port) return false;
+    const bare = pattern.replace(/^\[|\]$/g, "");
+    if (pattern.startsWith("*.")) return name.endsWith(pattern.slice(1));
+    return name === bare;
+  });
+}
+function egressRefusal(host, port, setting) {
+  return `samocode sandbox: ${host}:${port} is not in ${setting}; the agent may reach only the hosts listed there (add "${host}" to it, or "*" for no restriction)`;
+}
+
 // src/adapters/cli-settings.ts
 var ConfigError = class extends Error {
   name = "ConfigError";
@@ -22083,7 +22199,11 @@ var ENV_KEYS = [
   "SAMOCODE_WEBHOOK_URL",
   "TELEGRAM_BOT_TOKEN",
   "TELEGRAM_CHAT_ID",
-  "TELEGRAM_API_URL"
+  "TELEGRAM_API_URL",
+  "SAMOCODE_SANDBOX",
+  "SAMOCODE_ALLOWED_DOMAINS",
+  "SAMOCODE_SANDBOX_WRITABLE_PATHS",
+  "SAMOCODE_SANDBOX_READABLE_PATHS"
 ];
 var wholeNumber = (what, min) => external_exports.string().trim().regex(/^\d+$/, `${what} must be a whole number`).transform(Number).refine((n2) => n2 >= min, `${what} must be at least ${min}`);
 var money = external_exports.string().trim().regex(/^\d+(\.\d+)?$/, "must be an amount in US dollars, like 5 or 12.50").transform(Number);
@@ -22113,7 +22233,11 @@ var envSchema = external_exports.object({
   SAMOCODE_WEBHOOK_URL: external_exports.url().optional(),
   TELEGRAM_BOT_TOKEN: external_exports.string().min(1).optional(),
   TELEGRAM_CHAT_ID: external_exports.string().min(1).optional(),
-  TELEGRAM_API_URL: external_exports.url().optional()
+  TELEGRAM_API_URL: external_exports.url().optional(),
+  SAMOCODE_SANDBOX: external_exports.enum(["true", "false"], { message: "must be true or false" }).default("true").transform((v) => v === "true"),
+  SAMOCODE_ALLOWED_DOMAINS: external_exports.string().optional(),
+  SAMOCODE_SANDBOX_WRITABLE_PATHS: external_exports.string().optional(),
+  SAMOCODE_SANDBOX_READABLE_PATHS: external_exports.string().optional()
 });
 function loadCliSettings(input2) {
   const { cwd, flags } = input2;
@@ -22162,6 +22286,9 @@ function loadCliSettings(input2) {
       "Telegram needs both TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID, or neither"
     );
   }
+  const egress = e.SAMOCODE_ALLOWED_DOMAINS?.trim() ? parseAllowedDomains(e.SAMOCODE_ALLOWED_DOMAINS, "SAMOCODE_ALLOWED_DOMAINS") : void 0;
+  if (egress && !egress.ok) throw new ConfigError(egress.error);
+  const pathList = (text) => (text ?? "").split(/[\n,:]+/).map((p) => p.trim()).filter(Boolean).map((p) => expandPath(p, configDir));
   const repoSetting = flags.repo ?? layout.MAIN_REPO;
   const repo = repoSetting ? expandPath(repoSetting, flags.repo ? cwd : configDir) : gitTop;
   if (!repo) {
@@ -22202,6 +22329,10 @@ function loadCliSettings(input2) {
     ...e.SLACK_WEBHOOK_URL ? { slackWebhookUrl: e.SLACK_WEBHOOK_URL } : {},
     ...e.SAMOCODE_WEBHOOK_URL ? { webhookUrl: e.SAMOCODE_WEBHOOK_URL } : {},
     ...e.SAMOCODE_MAX_COST_USD !== void 0 ? { maxCostUsd: e.SAMOCODE_MAX_COST_USD } : {},
+    sandbox: e.SAMOCODE_SANDBOX,
+    ...egress?.ok ? { egress: egress.egress } : {},
+    sandboxWritable: pathList(e.SAMOCODE_SANDBOX_WRITABLE_PATHS),
+    sandboxReadable: pathList(e.SAMOCODE_SANDBOX_READABLE_PATHS),
     ...e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_CHAT_ID ? {
       telegram: {
         token: e.TELEGRAM_BOT_TOKEN,
@@ -22288,15 +22419,431 @@ function findProgram(command, env, cwd) {
   return void 0;
 }
 
-// src/adapters/fs-session-store.ts
+// src/adapters/sandbox-setup.ts
+import { join as join6 } from "node:path";
+
+// src/adapters/sandbox.ts
 import { randomBytes } from "node:crypto";
-import { appendFile, mkdir as mkdir2, readFile as readFile2, readdir as readdir2, rename, rm, writeFile } from "node:fs/promises";
-import { dirname as dirname3, join as join5, resolve as resolve3 } from "node:path";
+import {
+  appendFileSync as appendFileSync2,
+  copyFileSync,
+  existsSync as existsSync3,
+  mkdirSync,
+  readFileSync as readFileSync5,
+  realpathSync,
+  statSync as statSync3,
+  writeFileSync as writeFileSync3
+} from "node:fs";
+import { homedir as homedir2 } from "node:os";
+import { delimiter as delimiter2, isAbsolute as isAbsolute3, join as join5, resolve as resolve3, sep } from "node:path";
+
+// src/core/git-config-text.ts
+var CREDENTIAL_SECTION = /^\s*\[\s*credential\b/i;
+var SECTION = /^\s*\[/;
+var DROPPED_KEY = /^\s*(extraheader|sslcert|sslkey|sslcertpasswordprotected|cookiefile)\s*=/i;
+var URL_KEY = /^(\s*(?:url|pushurl|insteadof|pushinsteadof)\s*=\s*)(.*)$/i;
+function sanitizeGitConfig(text, secrets) {
+  const out = [];
+  let inCredential = false;
+  for (const line of text.split("\n")) {
+    if (SECTION.test(line)) inCredential = CREDENTIAL_SECTION.test(line);
+    if (inCredential) continue;
+    if (DROPPED_KEY.test(line)) continue;
+    const url2 = URL_KEY.exec(line);
+    out.push(
+      url2 ? `${url2[1]}${(url2[2] ?? "").replace(/^([a-z][\w+.-]*:\/\/)[^@/]*@/i, "$1")}` : line
+    );
+  }
+  let result = out.join("\n");
+  for (const secret of secrets) if (secret.length >= 8) result = result.split(secret).join("***");
+  return result;
+}
+
+// src/adapters/egress-proxy.ts
+import { request } from "node:http";
+import { createServer } from "node:http";
+import { connect } from "node:net";
+import { rm } from "node:fs/promises";
+function splitTarget(target, fallbackPort) {
+  const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(target);
+  return {
+    host: (match?.[1] ?? target).replace(/^\[|\]$/g, ""),
+    port: match?.[2] ? Number(match[2]) : fallbackPort
+  };
+}
+async function startEgressProxy(options) {
+  const sockets = /* @__PURE__ */ new Set();
+  const track = (socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  };
+  const refuse = (host, port) => {
+    const message = egressRefusal(host, port, options.setting);
+    options.onRefused(host, port, message);
+    return message;
+  };
+  const server = createServer((req, res) => {
+    let url2;
+    try {
+      url2 = new URL(req.url ?? "");
+    } catch {
+      res.writeHead(400, { "content-type": "text/plain" }).end("samocode sandbox: not a proxy request\n");
+      return;
+    }
+    const port = Number(url2.port) || (url2.protocol === "https:" ? 443 : 80);
+    const host = url2.hostname.replace(/^\[|\]$/g, "");
+    if (url2.protocol !== "http:" || !egressAllows(options.egress, host, port)) {
+      res.writeHead(403, { "content-type": "text/plain" }).end(`${refuse(host, port)}
+`);
+      return;
+    }
+    const headers = { ...req.headers };
+    delete headers["proxy-connection"];
+    delete headers["proxy-authorization"];
+    const upstream = request(
+      { host, port, method: req.method, path: `${url2.pathname}${url2.search}`, headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      }
+    );
+    upstream.on("socket", track);
+    res.on("close", () => upstream.destroy());
+    upstream.on("error", (error2) => {
+      if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
+      res.end(`samocode sandbox: ${host}:${port} could not be reached: ${error2.message}
+`);
+    });
+    req.pipe(upstream);
+  });
+  server.on("connection", track);
+  server.on("connect", (req, client, head) => {
+    const { host, port } = splitTarget(req.url ?? "", 443);
+    client.on("error", () => client.destroy());
+    if (!egressAllows(options.egress, host, port)) {
+      const body = `${refuse(host, port)}
+`;
+      client.end(
+        `HTTP/1.1 403 Forbidden\r
+content-type: text/plain\r
+content-length: ${Buffer.byteLength(body)}\r
+\r
+${body}`
+      );
+      return;
+    }
+    const upstream = connect(port, host);
+    track(upstream);
+    upstream.once("connect", () => {
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on("error", (error2) => {
+      if (upstream.connecting)
+        client.end(`HTTP/1.1 502 Bad Gateway\r
+\r
+samocode sandbox: ${error2.message}
+`);
+      else client.destroy();
+    });
+    client.on("close", () => upstream.destroy());
+  });
+  await rm(options.socketPath, { force: true });
+  await new Promise((resolve5, reject) => {
+    server.once("error", reject);
+    server.listen(options.socketPath, () => {
+      server.off("error", reject);
+      resolve5();
+    });
+  });
+  return {
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve5) => server.close(() => resolve5()));
+      await rm(options.socketPath, { force: true });
+    }
+  };
+}
+
+// src/adapters/sandbox.ts
+var import_sandbox_init = __toESM(require_sandbox_init(), 1);
+var LOGIN_FILES = [
+  ".claude/.credentials.json",
+  ".claude/settings.json",
+  ".codex/auth.json",
+  ".codex/config.toml",
+  ".gemini/settings.json",
+  ".gemini/oauth_creds.json",
+  ".gemini/google_accounts.json",
+  ".gemini/installation_id"
+];
+var COPIED_FILES = [".claude.json"];
+var CONFIG_DIRS = {
+  CLAUDE_CONFIG_DIR: { dir: ".claude", files: [".credentials.json", "settings.json"] },
+  CODEX_HOME: { dir: ".codex", files: ["auth.json", "config.toml"] }
+};
+var DROPPED_VARIABLES = [
+  "SSH_AUTH_SOCK",
+  "GITHUB_ENV",
+  "GITHUB_OUTPUT",
+  "GITHUB_STATE",
+  "GITHUB_PATH",
+  "GITHUB_STEP_SUMMARY"
+];
+var PROXY_SOCKET = "/tmp/.samocode-egress.sock";
+var inside = (path6, folder) => path6 === folder || path6.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+function isDir(path6) {
+  try {
+    return statSync3(path6).isDirectory();
+  } catch {
+    return false;
+  }
+}
+function real(path6) {
+  try {
+    return realpathSync(path6);
+  } catch {
+    return resolve3(path6);
+  }
+}
+function sandboxEnv(env, options) {
+  const secrets = options.secrets.filter((s) => s.length >= 8);
+  const out = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (DROPPED_VARIABLES.includes(name)) continue;
+    if (secrets.some((secret) => value.includes(secret))) continue;
+    out[name] = value;
+  }
+  out.HOME = options.homeDir;
+  out.TMPDIR = out.TMP = out.TEMP = options.tmpDir;
+  for (const [name, { dir }] of Object.entries(CONFIG_DIRS))
+    if (out[name]) out[name] = join5(options.homeDir, dir);
+  return out;
+}
+function gitDirs(cwd) {
+  const dotGit = join5(cwd, ".git");
+  if (isDir(dotGit)) return [dotGit];
+  let gitdir;
+  try {
+    const line = /^gitdir:\s*(.+)$/m.exec(readFileSync5(dotGit, "utf8"))?.[1]?.trim();
+    if (!line) return [];
+    gitdir = isAbsolute3(line) ? line : resolve3(cwd, line);
+  } catch {
+    return [];
+  }
+  let common2 = gitdir;
+  try {
+    const named = readFileSync5(join5(gitdir, "commondir"), "utf8").trim();
+    common2 = isAbsolute3(named) ? named : resolve3(gitdir, named);
+  } catch {
+  }
+  return [.../* @__PURE__ */ new Set([common2, gitdir])];
+}
+function createSandbox(options) {
+  mkdirSync(options.homeDir, { recursive: true });
+  mkdirSync(options.tmpDir, { recursive: true });
+  mkdirSync(options.stateDir, { recursive: true, mode: 448 });
+  return {
+    async launch(command, args, env, run) {
+      const program = findProgram(command, env, run.cwd);
+      if (!program) return void 0;
+      const agentEnv = sandboxEnv(env, options);
+      const realHomes = [...new Set([env.HOME, homedir2()].filter((h2) => !!h2))];
+      prepareHome(options.homeDir, env);
+      const plan = mountPlan(options, run, realHomes, program, env.PATH ?? "");
+      const bwrapArgs = [
+        "--die-with-parent",
+        "--unshare-pid",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        ...options.egress.kind === "list" ? ["--unshare-net"] : [],
+        // As root, bubblewrap keeps every capability unless told: without them, no mount can be undone.
+        ...process.getuid?.() === 0 ? ["--cap-drop", "ALL"] : [],
+        ...plan,
+        "--chdir",
+        run.cwd
+      ];
+      let release = async () => {
+      };
+      if (options.egress.kind === "list") {
+        const socketPath = join5(options.stateDir, `egress-${randomBytes(6).toString("hex")}.sock`);
+        const proxy = await startEgressProxy({
+          socketPath,
+          egress: options.egress,
+          setting: options.egressSetting,
+          onRefused: (host, port, message) => {
+            try {
+              appendFileSync2(
+                run.logFile,
+                `${JSON.stringify({ type: "samocode_sandbox", subtype: "egress_refused", host, port, message })}
+`
+              );
+            } catch {
+            }
+            run.onActivity?.(`refused: ${host}:${port} is not in ${options.egressSetting}`);
+          }
+        });
+        release = () => proxy.close();
+        bwrapArgs.push("--bind", socketPath, PROXY_SOCKET);
+        bwrapArgs.push(
+          "--",
+          options.nodePath,
+          "-e",
+          import_sandbox_init.default,
+          "--",
+          PROXY_SOCKET,
+          program,
+          ...args
+        );
+      } else {
+        bwrapArgs.push("--", program, ...args);
+      }
+      return { command: options.bwrap, args: bwrapArgs, env: agentEnv, release };
+    }
+  };
+  function gitConfigCopies(cwd) {
+    const copies = [];
+    for (const dir of gitDirs(cwd)) {
+      for (const name of ["config", "config.worktree"]) {
+        const file2 = join5(dir, name);
+        if (!existsSync3(file2)) continue;
+        const copy = join5(options.stateDir, `git-${copies.length}-${name}`);
+        writeFileSync3(copy, sanitizeGitConfig(readFileSync5(file2, "utf8"), options.secrets), {
+          mode: 384
+        });
+        copies.push([copy, file2]);
+      }
+    }
+    return copies;
+  }
+  function mountPlan(opts, run, realHomes, program, path6) {
+    const hidden2 = [
+      ...realHomes,
+      ...opts.hide,
+      ...isDir("/run/user") ? ["/run/user"] : []
+    ].filter((p) => p !== "/" && existsSync3(p));
+    const hiddenDirs = [...hidden2.filter(isDir), "/tmp"];
+    const isHidden = (p) => hiddenDirs.some((h2) => inside(p, h2) && p !== h2);
+    const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"];
+    for (const p of hidden2) {
+      if (isDir(p)) args.push("--tmpfs", p);
+      else args.push("--ro-bind", "/dev/null", p);
+    }
+    const visible = /* @__PURE__ */ new Set();
+    for (const dir of path6.split(delimiter2))
+      if (dir && isAbsolute3(dir) && isHidden(dir)) visible.add(dir);
+    for (const p of [program, real(program), real(opts.nodePath)]) {
+      if (!isHidden(p)) continue;
+      const pkg = /^(.*\/node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(p)?.[1];
+      visible.add(pkg ?? p);
+    }
+    for (const p of opts.readable) visible.add(resolve3(p));
+    for (const p of visible) if (existsSync3(p)) args.push("--ro-bind", p, p);
+    const sessionDir = run.env.SAMOCODE_SESSION_DIR;
+    for (const p of [opts.homeDir, opts.tmpDir, run.cwd, ...sessionDir ? [sessionDir] : []])
+      args.push("--bind", p, p);
+    for (const p of opts.writable) if (existsSync3(p)) args.push("--bind", resolve3(p), resolve3(p));
+    for (const dir of gitDirs(run.cwd)) args.push("--ro-bind", dir, dir);
+    for (const [copy, file2] of gitConfigCopies(run.cwd)) args.push("--ro-bind", copy, file2);
+    for (const [source, target] of loginFiles(realHomes[0], opts.homeDir, run.env))
+      args.push("--ro-bind", source, target);
+    return args;
+  }
+}
+function loginFiles(realHome, home, env) {
+  const pairs = [];
+  if (realHome) {
+    for (const file2 of LOGIN_FILES)
+      if (existsSync3(join5(realHome, file2))) pairs.push([join5(realHome, file2), join5(home, file2)]);
+  }
+  for (const [name, { dir, files }] of Object.entries(CONFIG_DIRS)) {
+    const from = env[name];
+    if (!from) continue;
+    for (const file2 of files)
+      if (existsSync3(join5(from, file2))) pairs.push([join5(from, file2), join5(home, dir, file2)]);
+  }
+  return pairs;
+}
+function prepareHome(home, env) {
+  const realHome = env.HOME ?? homedir2();
+  for (const file2 of COPIED_FILES) {
+    const from = join5(realHome, file2);
+    const to = join5(home, file2);
+    if (existsSync3(from) && !existsSync3(to)) copyFileSync(from, to);
+  }
+}
+async function probeSandbox(env) {
+  const bwrap = findProgram("bwrap", env, process.cwd());
+  if (process.platform !== "linux")
+    return { ok: false, reason: `the sandbox needs Linux (this is ${process.platform})` };
+  if (!bwrap)
+    return {
+      ok: false,
+      reason: "bubblewrap is not installed (install it: sudo apt-get install bubblewrap)"
+    };
+  const tried = await execa(
+    bwrap,
+    [
+      "--ro-bind",
+      "/",
+      "/",
+      "--dev",
+      "/dev",
+      "--proc",
+      "/proc",
+      "--unshare-pid",
+      "--unshare-net",
+      "true"
+    ],
+    { reject: false, stdin: "ignore", timeout: 1e4 }
+  );
+  if (tried.exitCode === 0) return { ok: true, bwrap };
+  const detail = (String(tried.stderr ?? "") || tried.message || "").trim().split("\n").slice(-1)[0] ?? "";
+  return {
+    ok: false,
+    reason: `bubblewrap cannot create namespaces here (${detail}); allow unprivileged user namespaces (Ubuntu 23.10+: an AppArmor profile for bwrap, or sysctl kernel.apparmor_restrict_unprivileged_userns=0)`
+  };
+}
+
+// src/adapters/sandbox-setup.ts
+async function chooseSandbox(request2) {
+  if (!request2.enabled) return { kind: "off" };
+  const probe = await probeSandbox(request2.env);
+  if (!probe.ok) return { kind: "unavailable", reason: probe.reason };
+  const egress = effectiveEgress({
+    configured: request2.egress,
+    agents: request2.agents,
+    baseUrls: BASE_URL_VARIABLES.flatMap((name) => request2.agentEnv[name] ?? []),
+    forgeHosts: request2.forgeHosts
+  });
+  const launcher = createSandbox({
+    bwrap: probe.bwrap,
+    homeDir: join6(request2.privateDir, "home"),
+    tmpDir: request2.tmpDir ?? join6(request2.privateDir, "tmp"),
+    stateDir: join6(request2.privateDir, "sandbox"),
+    hide: request2.hide,
+    writable: request2.writable,
+    readable: request2.readable,
+    secrets: request2.secrets,
+    egress,
+    egressSetting: request2.egressSetting,
+    nodePath: process.execPath
+  });
+  return { kind: "on", launcher, egress };
+}
+
+// src/adapters/fs-session-store.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { appendFile, mkdir as mkdir2, readFile as readFile2, readdir as readdir2, rename, rm as rm2, writeFile } from "node:fs/promises";
+import { dirname as dirname3, join as join7, resolve as resolve4 } from "node:path";
 function fsSessionStore(root) {
-  const base = resolve3(root);
-  const dir = (name) => join5(base, name);
+  const base = resolve4(root);
+  const dir = (name) => join7(base, name);
   const file2 = (name, relative) => {
-    const path6 = resolve3(dir(name), relative);
+    const path6 = resolve4(dir(name), relative);
     if (!path6.startsWith(dir(name)))
       throw new Error(`refusing to touch ${relative}: outside the session folder`);
     return path6;
@@ -22330,7 +22877,7 @@ function fsSessionStore(root) {
       await writeAtomic(file2(name, relative), content);
     },
     async remove(name, relative) {
-      await rm(file2(name, relative), { force: true });
+      await rm2(file2(name, relative), { force: true });
     },
     async listFiles(name) {
       try {
@@ -22350,7 +22897,7 @@ function fsSessionStore(root) {
 }
 async function writeAtomic(path6, content) {
   await mkdir2(dirname3(path6), { recursive: true });
-  const temp = `${path6}.${randomBytes(4).toString("hex")}.tmp`;
+  const temp = `${path6}.${randomBytes2(4).toString("hex")}.tmp`;
   await writeFile(temp, content, "utf8");
   await rename(temp, path6);
 }
@@ -22360,7 +22907,7 @@ function isMissing(error2) {
 }
 
 // src/adapters/git-cli.ts
-import { existsSync as existsSync3 } from "node:fs";
+import { existsSync as existsSync4 } from "node:fs";
 import { mkdir as mkdir3 } from "node:fs/promises";
 import { dirname as dirname4 } from "node:path";
 var FALLBACK_IDENTITY = {
@@ -22475,7 +23022,7 @@ function createGit(options = {}) {
   };
   return {
     async prepareWorktree({ repo, path: path6, branch }) {
-      if (existsSync3(path6)) {
+      if (existsSync4(path6)) {
         const top = await tryGit(path6, ["rev-parse", "--show-toplevel"]);
         if (!top) {
           throw new Error(
@@ -22621,7 +23168,7 @@ function createGit(options = {}) {
             `git push to ${branch} failed: ${pushed.stderr.trim().split("\n").slice(-2).join(" ")}`
           );
         }
-        const shallow = existsSync3(`${cwd}/.git/shallow`);
+        const shallow = existsSync4(`${cwd}/.git/shallow`);
         await git(cwd, [
           "fetch",
           "--no-tags",
@@ -22893,9 +23440,9 @@ function liveProgress(live, write, nowMs, width) {
 }
 
 // src/entrypoints/cli-init.ts
-import { existsSync as existsSync4 } from "node:fs";
+import { existsSync as existsSync5 } from "node:fs";
 import { mkdir as mkdir4, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname5, join as join6 } from "node:path";
+import { dirname as dirname5, join as join8 } from "node:path";
 
 // raw-text:examples/samocode.yml
 var samocode_default = "# Samocode on your repository: label an issue `samocode` to start a session; answer its questions\n# in a comment; approve its plan in the pull request review. Copy to .github/workflows/samocode.yml.\nname: Samocode\n\non:\n  issues:\n    types: [labeled, unlabeled, closed]\n  issue_comment:\n    types: [created]\n  pull_request_review:\n    types: [submitted]\n  # Long sessions continue in a new run when one run's budget is used up.\n  repository_dispatch:\n    types: [samocode-continue]\n  workflow_dispatch:\n    inputs:\n      issue:\n        description: Issue number of the session to continue\n        required: true\n  # With wait-for-ci: CI finishing on a session branch resumes a session waiting for it. Name your\n  # CI workflows here (check suites made by GitHub Actions never trigger workflows); check_suite\n  # covers CI from other apps.\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\n  check_suite:\n    types: [completed]\n\n# Least privilege: push the session branch, comment and label, open the pull request.\npermissions:\n  contents: write\n  issues: write\n  pull-requests: write\n  actions: read # tell a live run from a dead one when a session is busy; read CI job logs\n  checks: read # with wait-for-ci: the checks of session commits\n\n# One session, one run at a time; later events wait in order instead of replacing each other.\n# (Reviews are grouped by pull request; the action itself also serialises work on a session branch.)\nconcurrency:\n  group: samocode-${{ github.event.issue.number || github.event.pull_request.number || github.event.client_payload.issue || inputs.issue || github.event.workflow_run.head_branch || github.event.check_suite.head_branch }}\n  cancel-in-progress: false\n  queue: max\n\njobs:\n  samocode:\n    # Do not take a runner for events that cannot concern a session.\n    if: >-\n      (github.event_name != 'issue_comment' ||\n      (github.event.comment.user.type != 'Bot' && contains(join(github.event.issue.labels.*.name, ','), 'samocode'))) &&\n      (github.event_name != 'workflow_run' || startsWith(github.event.workflow_run.head_branch, 'samocode/')) &&\n      (github.event_name != 'check_suite' || startsWith(github.event.check_suite.head_branch, 'samocode/'))\n    runs-on: self-hosted\n    timeout-minutes: 360\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      - uses: samocode/samocode@v0\n        env:\n          # Or log the runner's user into Claude Code once and leave this out.\n          ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}\n        with:\n          trigger-label: samocode\n          max-iterations-per-run: '20'\n          # max-cost-usd: '25'\n          # Run your CI on the session's commits and let the testing phase work from its results:\n          # push-token: ${{ secrets.SAMOCODE_PUSH_TOKEN }}\n          # wait-for-ci: 'true'\n          # A different agent for some phases (install its CLI on the runner):\n          # agents: |\n          #   quality: codex model=gpt-5-codex\n";
@@ -22911,11 +23458,11 @@ var SAMOCODE_FILE = `# Samocode settings for this project (all optional; paths a
 `;
 async function init(root, options) {
   const written = [];
-  const files = [[join6(root, ".samocode"), SAMOCODE_FILE]];
+  const files = [[join8(root, ".samocode"), SAMOCODE_FILE]];
   if (options.workflow)
-    files.push([join6(root, ".github", "workflows", "samocode.yml"), samocode_default]);
+    files.push([join8(root, ".github", "workflows", "samocode.yml"), samocode_default]);
   for (const [path6] of files) {
-    if (existsSync4(path6) && !options.force)
+    if (existsSync5(path6) && !options.force)
       throw new Error(`${path6} exists; pass --force to replace it`);
   }
   for (const [path6, text] of files) {
@@ -23093,7 +23640,7 @@ async function gateCommand(command, values, [wanted, argument], io) {
     throw new SessionError(busyMessage(name, store.dir(name)));
   const deps = { store, clock: systemClock };
   if (command === "answer") {
-    const reply = values.reply === "-" ? readFileSync5(0, "utf8") : values.reply;
+    const reply = values.reply === "-" ? readFileSync6(0, "utf8") : values.reply;
     if (reply === void 0 && io.edit) io.edit(`${store.dir(name)}/${FILES.qa}`);
     const outcome = await answerQuestions(deps, name, reply);
     if (outcome.unknown.length > 0)
@@ -23163,7 +23710,7 @@ async function runLoop(settings, name, values, io, prompts) {
   const store = fsSessionStore(settings.sessions);
   const slug = name.replace(/^\d{2}-\d{2}-\d{2}-/, "");
   const branch = `samocode/${slug}`;
-  const workDir = join7(settings.worktrees, name);
+  const workDir = join9(settings.worktrees, name);
   await gitCli.prepareWorktree({ repo: settings.repo, path: workDir, branch });
   const maxIterations = values["max-iterations"] === void 0 ? void 0 : Number(values["max-iterations"]);
   if (maxIterations !== void 0 && (!Number.isInteger(maxIterations) || maxIterations < 1)) {
@@ -23187,9 +23734,13 @@ async function runLoop(settings, name, values, io, prompts) {
     else if (view) view.event(event);
     else io.out(formatProgress(event));
   };
+  const sandbox = await cliSandbox(settings, io, name, values.json === true);
   const result = await runSession(
     {
-      agent: makeAgent(agentSettings(settings, io)),
+      agent: makeAgent({
+        ...agentSettings(settings, io),
+        ...sandbox.launcher ? { launcher: sandbox.launcher } : {}
+      }),
       store,
       git: gitCli,
       clock: systemClock,
@@ -23212,7 +23763,10 @@ async function runLoop(settings, name, values, io, prompts) {
       ...io.signal ? { signal: io.signal } : {},
       onProgress: write
     }
-  ).finally(() => view?.stop());
+  ).finally(() => {
+    view?.stop();
+    sandbox.dispose();
+  });
   if (values.json) {
     io.out(
       JSON.stringify({
@@ -23316,6 +23870,38 @@ async function projectPrompts(settings, values, io) {
   } catch (error2) {
     throw new ConfigError(error2.message, { cause: error2 });
   }
+}
+async function cliSandbox(settings, io, session, json2) {
+  const privateDir = mkdtempSync(join9(tmpdir(), `samocode-${session.slice(0, 40)}-`));
+  const dispose = () => rmSync2(privateDir, { recursive: true, force: true });
+  const agent = agentSettings(settings, io);
+  const secrets = ["GITHUB_TOKEN", "GH_TOKEN", "TELEGRAM_BOT_TOKEN"].flatMap(
+    (name) => io.env[name] ?? []
+  );
+  for (const value of [settings.telegram?.token, settings.slackWebhookUrl, settings.webhookUrl])
+    if (value) secrets.push(value);
+  const choice = await chooseSandbox({
+    enabled: settings.sandbox,
+    egress: settings.egress,
+    egressSetting: "SAMOCODE_ALLOWED_DOMAINS",
+    writable: settings.sandboxWritable,
+    readable: settings.sandboxReadable,
+    privateDir,
+    hide: [],
+    secrets,
+    agents: agentPrograms(agent).map((p) => p.kind),
+    agentEnv: agent.baseEnv,
+    forgeHosts: ["github.com", "api.github.com"],
+    env: io.env
+  });
+  if (choice.kind === "unavailable") {
+    const text = `no sandbox: ${choice.reason}; the agent runs with all your access (SAMOCODE_SANDBOX=false silences this)`;
+    if (json2) io.out(JSON.stringify({ warning: text }));
+    else io.err(`samocode: warning: ${text}`);
+  }
+  if (choice.kind !== "on") dispose();
+  return choice.kind === "on" ? { launcher: choice.launcher, dispose } : { dispose: () => {
+  } };
 }
 function agentSettings(settings, io) {
   return {

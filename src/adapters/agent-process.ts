@@ -10,6 +10,7 @@ import type { AgentFailure } from '../core/agent-retry.js';
 import type { AgentResult, AgentRun, AgentStats } from '../app/ports.js';
 import { groupAlive, signalGroup, terminateGroup } from './process-group.js';
 import { lineSplitter } from './stream-lines.js';
+import type { Launcher } from './sandbox.js';
 
 export interface ProcessOutcome {
   durationMs: number;
@@ -30,9 +31,28 @@ export async function runAgentProcess(
   run: AgentRun,
   onLine: (line: string) => void,
   killGraceMs = 5_000,
+  launcher?: Launcher,
 ): Promise<ProcessOutcome> {
   const started = Date.now();
   await mkdir(dirname(run.logFile), { recursive: true });
+  // In a sandbox, the process started is bubblewrap, which runs the agent inside.
+  const launch = launcher ? await launcher.launch(command, args, env, run) : undefined;
+  if (launcher && !launch)
+    return { durationMs: Date.now() - started, missing: true, stderrTail: '' };
+  try {
+    return await runProcess(launch ?? { command, args, env }, run, onLine, killGraceMs, started);
+  } finally {
+    await launch?.release();
+  }
+}
+
+async function runProcess(
+  { command, args, env }: { command: string; args: readonly string[]; env: Record<string, string> },
+  run: AgentRun,
+  onLine: (line: string) => void,
+  killGraceMs: number,
+  started: number,
+): Promise<ProcessOutcome> {
   const log = createWriteStream(run.logFile, { flags: 'a' });
   const lines = lineSplitter(onLine);
   let stderrTail = '';

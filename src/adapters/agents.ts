@@ -1,6 +1,7 @@
 // Choosing the agent adapter: Claude Code by default, Codex or Gemini CLI, or any CLI through a
 // command template — and, with a phase map, a different one (or another model) per phase.
 import type { Agent } from '../app/ports.js';
+import type { Launcher } from './sandbox.js';
 import type { AgentKind, PhaseAgent, PhaseAgents } from '../core/phase-agents.js';
 import { PHASES } from '../core/phases.js';
 import type { Phase } from '../core/phases.js';
@@ -33,6 +34,8 @@ export interface AgentSettings {
   /** Environment the agent starts from (already stripped of what it must not see). */
   baseEnv: Record<string, string>;
   killGraceMs?: number;
+  /** The sandbox every agent process starts in; none when the user turned it off. */
+  launcher?: Launcher;
 }
 
 export function makeAgent(settings: AgentSettings): Agent {
@@ -59,6 +62,7 @@ function oneAgent(settings: AgentSettings, spec: PhaseAgent): Agent {
   const common = {
     baseEnv: settings.baseEnv,
     ...(settings.killGraceMs !== undefined ? { killGraceMs: settings.killGraceMs } : {}),
+    ...(settings.launcher ? { launcher: settings.launcher } : {}),
     ...(model ? { model } : {}),
   };
   const agent = ((): Agent => {

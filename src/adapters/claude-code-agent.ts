@@ -1,5 +1,6 @@
 // The Agent port for the Claude Code CLI: `claude -p ... --output-format stream-json`, its output
 // streamed to the log file as it arrives, its `result` line mapped to success or a typed failure.
+import type { Launcher } from './sandbox.js';
 import type { Agent, AgentResult, AgentRun, AgentStats } from '../app/ports.js';
 import { readStreamLine } from './claude-stream.js';
 import type { ClaudeResult } from './claude-stream.js';
@@ -14,6 +15,8 @@ export interface ClaudeSettings {
   baseEnv: Record<string, string>;
   /** Time between SIGTERM and SIGKILL when the agent must be stopped. */
   killGraceMs?: number;
+  /** Where the process starts: in the sandbox, or as it is. */
+  launcher?: Launcher;
 }
 
 export function claudeArgs(
@@ -54,6 +57,7 @@ async function runClaude(settings: ClaudeSettings, run: AgentRun): Promise<Agent
       for (const activity of read.activities ?? []) run.onActivity?.(activity);
     },
     settings.killGraceMs,
+    settings.launcher,
   );
   const { durationMs } = outcome;
   const stats: AgentStats = result?.stats ?? {};

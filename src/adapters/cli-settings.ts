@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { parseDotenv } from '../core/dotenv.js';
 import { PROMPT_DIR } from '../app/prompts.js';
 import { AGENT_KINDS, parsePhaseAgents } from '../core/phase-agents.js';
+import { parseAllowedDomains } from '../core/egress.js';
+import type { Egress } from '../core/egress.js';
 import type { AgentKind, PhaseAgents } from '../core/phase-agents.js';
 
 export class ConfigError extends Error {
@@ -42,6 +44,10 @@ export const ENV_KEYS = [
   'TELEGRAM_BOT_TOKEN',
   'TELEGRAM_CHAT_ID',
   'TELEGRAM_API_URL',
+  'SAMOCODE_SANDBOX',
+  'SAMOCODE_ALLOWED_DOMAINS',
+  'SAMOCODE_SANDBOX_WRITABLE_PATHS',
+  'SAMOCODE_SANDBOX_READABLE_PATHS',
 ] as const;
 
 export interface CliFlags {
@@ -79,6 +85,12 @@ export interface CliSettings {
   telegram?: { token: string; chatId: string; apiUrl?: string };
   slackWebhookUrl?: string;
   webhookUrl?: string;
+  /** Agents start in the sandbox where it can start (SAMOCODE_SANDBOX, on by default). */
+  sandbox: boolean;
+  /** SAMOCODE_ALLOWED_DOMAINS; undefined: the default list. */
+  egress?: Egress;
+  sandboxWritable: string[];
+  sandboxReadable: string[];
 }
 
 const wholeNumber = (what: string, min: number) =>
@@ -122,6 +134,13 @@ const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   TELEGRAM_CHAT_ID: z.string().min(1).optional(),
   TELEGRAM_API_URL: z.url().optional(),
+  SAMOCODE_SANDBOX: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('true')
+    .transform((v) => v === 'true'),
+  SAMOCODE_ALLOWED_DOMAINS: z.string().optional(),
+  SAMOCODE_SANDBOX_WRITABLE_PATHS: z.string().optional(),
+  SAMOCODE_SANDBOX_READABLE_PATHS: z.string().optional(),
 });
 
 export function loadCliSettings(input: {
@@ -181,6 +200,17 @@ export function loadCliSettings(input: {
     );
   }
 
+  const egress = e.SAMOCODE_ALLOWED_DOMAINS?.trim()
+    ? parseAllowedDomains(e.SAMOCODE_ALLOWED_DOMAINS, 'SAMOCODE_ALLOWED_DOMAINS')
+    : undefined;
+  if (egress && !egress.ok) throw new ConfigError(egress.error);
+  const pathList = (text: string | undefined) =>
+    (text ?? '')
+      .split(/[\n,:]+/)
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => expandPath(p, configDir));
+
   const repoSetting = flags.repo ?? layout.MAIN_REPO;
   const repo = repoSetting ? expandPath(repoSetting, flags.repo ? cwd : configDir) : gitTop;
   if (!repo) {
@@ -224,6 +254,10 @@ export function loadCliSettings(input: {
     ...(e.SLACK_WEBHOOK_URL ? { slackWebhookUrl: e.SLACK_WEBHOOK_URL } : {}),
     ...(e.SAMOCODE_WEBHOOK_URL ? { webhookUrl: e.SAMOCODE_WEBHOOK_URL } : {}),
     ...(e.SAMOCODE_MAX_COST_USD !== undefined ? { maxCostUsd: e.SAMOCODE_MAX_COST_USD } : {}),
+    sandbox: e.SAMOCODE_SANDBOX,
+    ...(egress?.ok ? { egress: egress.egress } : {}),
+    sandboxWritable: pathList(e.SAMOCODE_SANDBOX_WRITABLE_PATHS),
+    sandboxReadable: pathList(e.SAMOCODE_SANDBOX_READABLE_PATHS),
     ...(e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_CHAT_ID
       ? {
           telegram: {

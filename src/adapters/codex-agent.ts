@@ -1,5 +1,6 @@
 // The Agent port for OpenAI's Codex CLI: `codex exec --json`, its JSONL events streamed to the log
 // file as they arrive, the end of its turn mapped to success or a typed failure.
+import type { Launcher } from './sandbox.js';
 import type { Agent, AgentResult, AgentRun } from '../app/ports.js';
 import { commonFailure, exitDescription, failureOf, runAgentProcess } from './agent-process.js';
 import { apiStatusOf, codexStreamReader, errorDetail, isTransportError } from './codex-stream.js';
@@ -21,6 +22,8 @@ export interface CodexSettings {
   baseEnv: Record<string, string>;
   /** Time between SIGTERM and SIGKILL when the agent must be stopped. */
   killGraceMs?: number;
+  /** Where the process starts: in the sandbox, or as it is. */
+  launcher?: Launcher;
 }
 
 const INSTALL = 'install the Codex CLI (npm i -g @openai/codex) or set CODEX_PATH to its path';
@@ -105,6 +108,7 @@ async function runCodex(settings: CodexSettings, run: AgentRun): Promise<AgentRe
       for (const activity of reader.read(line)) run.onActivity?.(activity);
     },
     settings.killGraceMs,
+    settings.launcher,
   );
   const read = reader.outcome();
   const { durationMs } = outcome;

@@ -1,6 +1,7 @@
 // The Agent port for any other CLI: a command template with {prompt} and {context} placeholders,
 // run without a shell. Success is exit code 0; the output is logged, and its lines shown as
 // activity. Cost and tokens are unknown to this adapter.
+import type { Launcher } from './sandbox.js';
 import type { Agent, AgentRun } from '../app/ports.js';
 import { commonFailure, exitDescription, runAgentProcess } from './agent-process.js';
 
@@ -9,6 +10,8 @@ export interface CommandSettings {
   template: string;
   baseEnv: Record<string, string>;
   killGraceMs?: number;
+  /** Where the process starts: in the sandbox, or as it is. */
+  launcher?: Launcher;
 }
 
 /** Splits a template into arguments: whitespace separates, single or double quotes group. */
@@ -51,6 +54,7 @@ export function commandAgent(settings: CommandSettings): Agent {
           if (text) run.onActivity?.(text.length > 100 ? `${text.slice(0, 99)}…` : text);
         },
         settings.killGraceMs,
+        settings.launcher,
       );
       const common = commonFailure(
         outcome,

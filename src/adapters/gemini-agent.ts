@@ -2,6 +2,7 @@
 // output streamed to the log file as it arrives, its `result` line mapped to success or a typed
 // failure.
 import { existsSync } from 'node:fs';
+import type { Launcher } from './sandbox.js';
 import type { Agent, AgentResult, AgentRun, AgentStats } from '../app/ports.js';
 import { apiErrorStatus, readGeminiLine } from './gemini-stream.js';
 import type { GeminiResult } from './gemini-stream.js';
@@ -17,6 +18,8 @@ export interface GeminiSettings {
   baseEnv: Record<string, string>;
   /** Time between SIGTERM and SIGKILL when the agent must be stopped. */
   killGraceMs?: number;
+  /** Where the process starts: in the sandbox, or as it is. */
+  launcher?: Launcher;
 }
 
 export const GEMINI_INSTALL =
@@ -77,6 +80,7 @@ async function runGemini(settings: GeminiSettings, run: AgentRun): Promise<Agent
       for (const activity of read.activities ?? []) run.onActivity?.(activity);
     },
     settings.killGraceMs,
+    settings.launcher,
   );
   const { durationMs } = outcome;
   const stats: AgentStats = { ...result?.stats, ...(sessionId ? { sessionId } : {}) };

@@ -65,6 +65,8 @@ export interface GuardOptions extends RestoreLog {
 export interface WorkspaceGuard {
   /** What the agent's environment adds: its TMPDIR inside the private folder. */
   agentEnv: Record<string, string>;
+  /** The private folder (deleted with the restore), when it could be made. */
+  privateDir?: string;
   /** Settles once the snapshot is taken: await it before anything touches the workspace. */
   ready: Promise<void>;
   /**
@@ -105,6 +107,7 @@ export function guardWorkspace(options: GuardOptions): WorkspaceGuard {
   let restored: Promise<void> | undefined;
   return {
     agentEnv: dir ? tempEnv(dir) : {},
+    ...(dir ? { privateDir: dir } : {}),
     ready,
     gate(port, free = []) {
       const gated: Record<string, unknown> = {};

@@ -5,6 +5,7 @@ import { contextEnv, sessionContext } from '../core/context.js';
 import type { IterationRecord } from '../core/history.js';
 import { beginIteration, block, judgeIteration, planNextIteration } from '../core/iteration.js';
 import type { IterationVerdict, Limits } from '../core/iteration.js';
+import { readStatusField } from '../core/overview.js';
 import { PHASE_ITERATION_CAPS } from '../core/phases.js';
 import type { Phase } from '../core/phases.js';
 import { phaseIterationsOf } from '../core/session-state.js';
@@ -341,8 +342,12 @@ async function commitIteration(
   phase: Phase,
   verdict: IterationVerdict,
 ): Promise<{ ok: true } | { ok: false; error: string }> {
+  // The agent does not commit (in the sandbox it cannot): what it says it did is the message.
+  const overview = await deps.store.read(state.name, FILES.overview).catch(() => null);
+  const lastAction = overview ? readStatusField(overview, 'Last Action') : undefined;
   const message =
     `samocode: ${state.name} #${state.iteration} ${phase} → ${verdict.outcome}\n\n` +
+    (lastAction ? `${lastAction.slice(0, 2_000)}\n\n` : '') +
     `${verdict.message}\n`;
   try {
     await save(deps, options, message);

@@ -1,6 +1,7 @@
 // The action's inputs as one typed settings object; every error names the input and the expected form.
 import { z } from 'zod';
 import { parsePermissionList } from '../core/access.js';
+import { parseAllowedDomains } from '../core/egress.js';
 import { AGENT_KINDS, isAgentKind, parsePhaseAgents } from '../core/phase-agents.js';
 import { PROMPT_DIR } from '../app/prompts.js';
 
@@ -24,8 +25,8 @@ export type ActionInputs = ReturnType<typeof readActionInputs>;
 
 export function readActionInputs(getInput: (name: string) => string) {
   const raw = (name: string, fallback = '') => getInput(name).trim() || fallback;
-  const bool = (name: string): boolean => {
-    const value = raw(name, 'false').toLowerCase();
+  const bool = (name: string, fallback = 'false'): boolean => {
+    const value = raw(name, fallback).toLowerCase();
     if (value !== 'true' && value !== 'false')
       throw new Error(`input "${name}" must be true or false (got "${value}")`);
     return value === 'true';
@@ -94,7 +95,26 @@ export function readActionInputs(getInput: (name: string) => string) {
     throw new Error(
       `input "prompts-dir" must be a folder inside the repository, like "${PROMPT_DIR}" (got "${promptsDir}")`,
     );
+  const allowedDomains = raw('allowed-domains');
+  const egress = allowedDomains
+    ? parseAllowedDomains(allowedDomains, 'input "allowed-domains"')
+    : undefined;
+  if (egress && !egress.ok) throw new Error(egress.error);
+  const paths = (name: string) =>
+    raw(name)
+      .split(/[\n,]+/)
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => {
+        if (!p.startsWith('/'))
+          throw new Error(`input "${name}" takes absolute paths, one per line (got "${p}")`);
+        return p;
+      });
   return {
+    sandbox: bool('sandbox', 'true'),
+    egress: egress?.egress,
+    sandboxWritablePaths: paths('sandbox-writable-paths'),
+    sandboxReadablePaths: paths('sandbox-readable-paths'),
     agent,
     agentCommand,
     phaseAgents: phaseAgents.agents,

@@ -1,9 +1,11 @@
 // The GitHub Action: read the event, wire the real adapters, let the session flow handle it, and
 // report the outcome as outputs, a job summary and log lines. One catch for the unexpected.
 import * as core from '@actions/core';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { routeEvent } from '../core/github-event.js';
+import { hostOfUrl } from '../core/egress.js';
 import { parseHistory } from '../core/history.js';
 import type { IterationRecord } from '../core/history.js';
 import { runSummary } from '../core/run-summary.js';
@@ -16,7 +18,10 @@ import type { Prompts } from '../app/prompts.js';
 import type { BranchGit } from '../app/ports.js';
 import { readPromptFiles } from '../adapters/prompt-files.js';
 import { agentBaseEnv } from '../adapters/agent-env.js';
-import { makeAgent } from '../adapters/agents.js';
+import { agentPrograms, makeAgent } from '../adapters/agents.js';
+import type { AgentSettings } from '../adapters/agents.js';
+import { chooseSandbox, describeEgress } from '../adapters/sandbox-setup.js';
+import type { Launcher } from '../adapters/sandbox.js';
 import { fsSessionStore } from '../adapters/fs-session-store.js';
 import { createGit } from '../adapters/git-cli.js';
 import {
@@ -129,32 +134,34 @@ export async function run(): Promise<void> {
       waitForCi: inputs.waitForCi,
       ciStartMs: inputs.ciStartSeconds * 1000,
     };
+    const agentSettings: AgentSettings = {
+      kind: inputs.agent,
+      ...(inputs.agentCommand ? { command: inputs.agentCommand } : {}),
+      phases: inputs.phaseAgents,
+      paths: { claude: inputs.claudePath, codex: inputs.codexPath, gemini: inputs.geminiPath },
+      // The model input is the main agent's; the phase map names models of the others.
+      models: inputs.model && inputs.agent !== 'command' ? { [inputs.agent]: inputs.model } : {},
+      ...(inputs.maxTurns ? { maxTurns: inputs.maxTurns } : {}),
+      codex: {
+        ...(inputs.codexApprovalMode ? { approvalMode: inputs.codexApprovalMode } : {}),
+        ...(inputs.codexSandbox ? { sandbox: inputs.codexSandbox } : {}),
+      },
+      gemini: inputs.geminiApprovalMode ? { approvalMode: inputs.geminiApprovalMode } : {},
+      timeouts: {
+        ...(inputs.codexTimeoutSeconds ? { codex: inputs.codexTimeoutSeconds } : {}),
+        ...(inputs.geminiTimeoutSeconds ? { gemini: inputs.geminiTimeoutSeconds } : {}),
+      },
+      baseEnv: {
+        ...agentBaseEnv(process.env),
+        ...guard.agentEnv,
+        ...(inputs.agentGithubToken
+          ? { GITHUB_TOKEN: inputs.agentGithubToken, GH_TOKEN: inputs.agentGithubToken }
+          : {}),
+      },
+    };
+    const launcher = await agentSandbox(inputs, env, agentSettings, guard);
     const deps: GithubDeps = {
-      agent: makeAgent({
-        kind: inputs.agent,
-        ...(inputs.agentCommand ? { command: inputs.agentCommand } : {}),
-        phases: inputs.phaseAgents,
-        paths: { claude: inputs.claudePath, codex: inputs.codexPath, gemini: inputs.geminiPath },
-        // The model input is the main agent's; the phase map names models of the others.
-        models: inputs.model && inputs.agent !== 'command' ? { [inputs.agent]: inputs.model } : {},
-        ...(inputs.maxTurns ? { maxTurns: inputs.maxTurns } : {}),
-        codex: {
-          ...(inputs.codexApprovalMode ? { approvalMode: inputs.codexApprovalMode } : {}),
-          ...(inputs.codexSandbox ? { sandbox: inputs.codexSandbox } : {}),
-        },
-        gemini: inputs.geminiApprovalMode ? { approvalMode: inputs.geminiApprovalMode } : {},
-        timeouts: {
-          ...(inputs.codexTimeoutSeconds ? { codex: inputs.codexTimeoutSeconds } : {}),
-          ...(inputs.geminiTimeoutSeconds ? { gemini: inputs.geminiTimeoutSeconds } : {}),
-        },
-        baseEnv: {
-          ...agentBaseEnv(process.env),
-          ...guard.agentEnv,
-          ...(inputs.agentGithubToken
-            ? { GITHUB_TOKEN: inputs.agentGithubToken, GH_TOKEN: inputs.agentGithubToken }
-            : {}),
-        },
-      }),
+      agent: makeAgent({ ...agentSettings, ...(launcher ? { launcher } : {}) }),
       store: fsSessionStore(join(env.workspace, inputs.sessionsDir)),
       // What changes the workspace waits for the snapshot; looking up branches on origin does not.
       git: guard.gate(git),
@@ -234,6 +241,93 @@ export async function run(): Promise<void> {
   } finally {
     await guard?.restore();
   }
+}
+
+/**
+ * The sandbox the agents start in. A sandbox that cannot start stops the run before any agent
+ * does: an agent outside it would see every credential of the job, so only the user may choose
+ * that (`sandbox: false`).
+ */
+async function agentSandbox(
+  inputs: ActionInputs,
+  env: ReturnType<typeof runnerEnv>,
+  settings: AgentSettings,
+  guard: WorkspaceGuard,
+): Promise<Launcher | undefined> {
+  const choice = await chooseSandbox({
+    enabled: inputs.sandbox,
+    egress: inputs.egress,
+    egressSetting: 'allowed-domains',
+    writable: inputs.sandboxWritablePaths,
+    readable: inputs.sandboxReadablePaths,
+    privateDir: guard.privateDir ?? mkdtempSync(join(tmpdir(), 'samocode-')),
+    ...(guard.agentEnv.TMPDIR ? { tmpDir: guard.agentEnv.TMPDIR } : {}),
+    hide: runnerFolders(),
+    secrets: jobSecrets(inputs),
+    agents: agentPrograms(settings).map((p) => p.kind),
+    agentEnv: settings.baseEnv,
+    forgeHosts: [env.serverUrl, env.apiUrl].flatMap((url) => hostOfUrl(url) ?? []),
+    env: process.env,
+  });
+  if (choice.kind === 'off') {
+    core.warning(
+      "sandbox: false — the agent runs without a sandbox: it can read every credential of this job (its environment, /proc, .git/config, the runner's files)",
+    );
+    return undefined;
+  }
+  if (choice.kind === 'unavailable')
+    throw new Error(
+      `the agent sandbox cannot start on this runner: ${choice.reason}. ` +
+        'Install bubblewrap on the runner (sudo apt-get install bubblewrap) and allow user namespaces, ' +
+        'or set "sandbox: false" to run the agent without a sandbox (it then sees every credential of the job)',
+    );
+  core.info(`Agents run in a sandbox; the network reaches ${describeEgress(choice.egress)}.`);
+  return choice.launcher;
+}
+
+/** Values of the job the agent must never hold (its own key and agent-github-token excepted). */
+function jobSecrets(inputs: ActionInputs): string[] {
+  const values = [
+    inputs.githubToken,
+    inputs.pushToken,
+    inputs.slackWebhookUrl,
+    inputs.webhookUrl,
+    ...[
+      'ACTIONS_RUNTIME_TOKEN',
+      'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+      'ACTIONS_ID_TOKEN_REQUEST_URL',
+      'ACTIONS_CACHE_URL',
+      'ACTIONS_RESULTS_URL',
+      'ACTIONS_RUNTIME_URL',
+      'TELEGRAM_BOT_TOKEN',
+    ].map((name) => process.env[name] ?? ''),
+  ];
+  return values.filter((v) => v && v !== inputs.agentGithubToken);
+}
+
+/**
+ * The runner's own folders, hidden from the agent: its temp (file-command files, the event, this
+ * run's snapshot of .git/config), and its installation (credentials, diag logs, the actions' files),
+ * found from the runner's Node (<root>/externals/nodeNN/bin/node) or its temp (<root>/_work/_temp).
+ */
+function runnerFolders(): string[] {
+  const folders: string[] = [];
+  const temp = process.env.RUNNER_TEMP;
+  if (temp) folders.push(resolve(temp));
+  const fromNode = /^(.*)\/externals\/node\d+\/bin\/node$/.exec(process.execPath)?.[1];
+  const fromTemp = temp ? /^(.*)\/_work\/_temp\/?$/.exec(resolve(temp))?.[1] : undefined;
+  for (const root of [fromNode, fromTemp]) if (root && !folders.includes(root)) folders.push(root);
+  for (const name of [
+    'GITHUB_ENV',
+    'GITHUB_OUTPUT',
+    'GITHUB_STATE',
+    'GITHUB_PATH',
+    'GITHUB_STEP_SUMMARY',
+  ]) {
+    const file = process.env[name];
+    if (file && !folders.some((f) => file.startsWith(`${f}/`))) folders.push(file);
+  }
+  return folders;
 }
 
 /**

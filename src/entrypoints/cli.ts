@@ -1,6 +1,7 @@
 // The local CLI: wires the real adapters and runs the same engine as the action, with gates
 // answered through files and commands instead of GitHub.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseHistory } from '../core/history.js';
@@ -34,6 +35,8 @@ import type { AgentKind, AgentSettings } from '../adapters/agents.js';
 import { ConfigError, gitToplevel, loadCliSettings } from '../adapters/cli-settings.js';
 import type { CliSettings } from '../adapters/cli-settings.js';
 import { findProgram } from '../adapters/find-program.js';
+import { chooseSandbox } from '../adapters/sandbox-setup.js';
+import type { Launcher } from '../adapters/sandbox.js';
 import { fsSessionStore } from '../adapters/fs-session-store.js';
 import { gitCli } from '../adapters/git-cli.js';
 import { systemClock } from '../adapters/system-clock.js';
@@ -361,9 +364,13 @@ async function runLoop(
     else if (view) view.event(event);
     else io.out(formatProgress(event));
   };
+  const sandbox = await cliSandbox(settings, io, name, values.json === true);
   const result: RunResult = await runSession(
     {
-      agent: makeAgent(agentSettings(settings, io)),
+      agent: makeAgent({
+        ...agentSettings(settings, io),
+        ...(sandbox.launcher ? { launcher: sandbox.launcher } : {}),
+      }),
       store,
       git: gitCli,
       clock: systemClock,
@@ -386,7 +393,10 @@ async function runLoop(
       ...(io.signal ? { signal: io.signal } : {}),
       onProgress: write,
     },
-  ).finally(() => view?.stop());
+  ).finally(() => {
+    view?.stop();
+    sandbox.dispose();
+  });
   if (values.json) {
     io.out(
       JSON.stringify({
@@ -498,6 +508,47 @@ async function projectPrompts(settings: CliSettings, values: Values, io: CliIo):
   } catch (error) {
     throw new ConfigError((error as Error).message, { cause: error });
   }
+}
+
+/**
+ * The sandbox of a terminal run: on where it can start, with a one-line warning where it cannot
+ * (a terminal user runs the agent as themselves anyway; the action refuses instead).
+ */
+async function cliSandbox(
+  settings: CliSettings,
+  io: CliIo,
+  session: string,
+  json: boolean,
+): Promise<{ launcher?: Launcher; dispose(): void }> {
+  const privateDir = mkdtempSync(join(tmpdir(), `samocode-${session.slice(0, 40)}-`));
+  const dispose = () => rmSync(privateDir, { recursive: true, force: true });
+  const agent = agentSettings(settings, io);
+  const secrets = ['GITHUB_TOKEN', 'GH_TOKEN', 'TELEGRAM_BOT_TOKEN'].flatMap(
+    (name) => io.env[name] ?? [],
+  );
+  for (const value of [settings.telegram?.token, settings.slackWebhookUrl, settings.webhookUrl])
+    if (value) secrets.push(value);
+  const choice = await chooseSandbox({
+    enabled: settings.sandbox,
+    egress: settings.egress,
+    egressSetting: 'SAMOCODE_ALLOWED_DOMAINS',
+    writable: settings.sandboxWritable,
+    readable: settings.sandboxReadable,
+    privateDir,
+    hide: [],
+    secrets,
+    agents: agentPrograms(agent).map((p) => p.kind),
+    agentEnv: agent.baseEnv,
+    forgeHosts: ['github.com', 'api.github.com'],
+    env: io.env,
+  });
+  if (choice.kind === 'unavailable') {
+    const text = `no sandbox: ${choice.reason}; the agent runs with all your access (SAMOCODE_SANDBOX=false silences this)`;
+    if (json) io.out(JSON.stringify({ warning: text }));
+    else io.err(`samocode: warning: ${text}`);
+  }
+  if (choice.kind !== 'on') dispose();
+  return choice.kind === 'on' ? { launcher: choice.launcher, dispose } : { dispose: () => {} };
 }
 
 function agentSettings(settings: CliSettings, io: CliIo): AgentSettings {

@@ -7,3 +7,8 @@ declare module '*.yml?raw' {
   const text: string;
   export default text;
 }
+
+declare module '*.cjs?raw' {
+  const text: string;
+  export default text;
+}

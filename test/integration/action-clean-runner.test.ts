@@ -143,7 +143,8 @@ exec "${process.execPath}" "${resolve('test/fixtures/scripted-agent.mjs')}" "$@"
   chmodSync(agent, 0o755);
   const rig = actionRig(fake, {
     node,
-    inputs: { 'claude-path': agent },
+    // Outside the sandbox: inside it, the agent could do none of this (action-sandbox.test.ts).
+    inputs: { 'claude-path': agent, sandbox: 'false' },
     env: { GITHUB_STATE: state },
   });
   return {
@@ -191,7 +192,10 @@ describe('the runner workspace after a run', () => {
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ status: 'waiting', phase: 'requirements' });
-    expect(run.stdout).not.toContain('::warning::');
+    // The one warning is the opt-out of the sandbox this rig makes.
+    expect(run.stdout.match(/::warning::.*/g)).toEqual([
+      expect.stringContaining('::warning::sandbox: false'),
+    ]);
 
     const was = before(1);
     expect(workspaceState(run.workspace)).toEqual(was.state);
@@ -220,7 +224,7 @@ describe('the runner workspace after a run', () => {
 
   it('is as it was after a run killed while the agent works, once the post step ran', async () => {
     const { rig, runDir, before, post } = cleanRig();
-    const mark = join(rig.root, 'agent-started');
+    const mark = join(rig.agentDir, 'agent-started');
     rig.setScenario([
       { phase: 'init', markFile: mark, hangMs: 120_000, work: { 'src/half.ts': 'half done\n' } },
       ...normal,

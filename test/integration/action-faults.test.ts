@@ -134,7 +134,7 @@ describe('killed at each step of an iteration, then run again', () => {
     tried.push(name);
     const git = pausingGit();
     const rig = actionRig(fake, { env: { PATH: `${git.dir}:${process.env.PATH ?? ''}` } });
-    const mark = join(rig.root, 'agent-started');
+    const mark = join(rig.agentDir, 'agent-started');
     rig.setScenario(fault.steps(mark));
     rig.openIssue(issue, `Crash ${issue}`, 'x');
     const atFault = fault.arm({ git, mark, issue });

@@ -20,7 +20,7 @@ const person = { login: 'octo' };
 describe('two runs at once', () => {
   it('the second exits as busy; its comment is applied by the run in progress', async () => {
     const rig = actionRig(fake);
-    const mark = join(rig.root, 'agent-working');
+    const mark = join(rig.agentDir, 'agent-working');
     rig.setScenario([
       { phase: 'init', signal: { status: 'continue', phase: 'investigation' } },
       { phase: 'investigation', signal: { status: 'continue', phase: 'requirements' } },

@@ -22,7 +22,7 @@ const person = { login: 'octo' };
 describe('sweep mode', () => {
   it('dispatches a continuation for a dead run and leaves waiting sessions alone', async () => {
     const rig = actionRig(fake);
-    const mark = join(rig.root, 'agent-started');
+    const mark = join(rig.agentDir, 'agent-started');
     rig.setScenario([
       // Issue 91: waits for answers.
       { phase: 'init', signal: { status: 'continue', phase: 'investigation' } },

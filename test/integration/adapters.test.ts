@@ -171,7 +171,36 @@ describe('loadCliSettings', () => {
       maxRetries: 2,
       retryDelaySeconds: 10,
       stallSeconds: 600,
+      sandbox: true,
+      sandboxWritable: [],
+      sandboxReadable: [],
     });
+  });
+
+  it('reads the sandbox settings, and names the variable when one is wrong', () => {
+    const { repo } = repoWithOrigin();
+    const settings = loadCliSettings({
+      cwd: repo,
+      env: {
+        SAMOCODE_SANDBOX: 'false',
+        SAMOCODE_ALLOWED_DOMAINS: 'api.anthropic.com, *.npmjs.org',
+        SAMOCODE_SANDBOX_WRITABLE_PATHS: '/var/cache/build',
+      },
+      flags: {},
+    });
+    expect(settings).toMatchObject({
+      sandbox: false,
+      egress: { kind: 'list', hosts: ['api.anthropic.com', '*.npmjs.org'] },
+      sandboxWritable: ['/var/cache/build'],
+    });
+    expect(() =>
+      loadCliSettings({ cwd: repo, env: { SAMOCODE_ALLOWED_DOMAINS: 'https://x.io' }, flags: {} }),
+    ).toThrow(
+      'SAMOCODE_ALLOWED_DOMAINS: "https://x.io" is not a host name like "api.example.com", "*.example.com" or "127.0.0.1:8080"',
+    );
+    expect(() =>
+      loadCliSettings({ cwd: repo, env: { SAMOCODE_SANDBOX: 'maybe' }, flags: {} }),
+    ).toThrow('SAMOCODE_SANDBOX: must be true or false (got "maybe")');
   });
 
   it('reads .samocode and .env, lets the environment and flags win', () => {

@@ -2,11 +2,11 @@
 // a line redrawn in place with phase, iteration, elapsed time and the agent's current tool; plain
 // lines when stdout is a pipe.
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, dirname } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { liveProgress, liveText } from '../../src/entrypoints/cli-output.js';
-import { gitEnv, repoWithOrigin, tempDir } from '../support/temp.js';
+import { gitEnv, repoWithOrigin, tempDir, scenarioPath } from '../support/temp.js';
 
 describe('live line', () => {
   it('says phase, iteration, elapsed time and the current tool', () => {
@@ -74,7 +74,7 @@ describe('samocode run on a terminal', () => {
   const setup = () => {
     const root = tempDir('samocode-live-');
     const { repo } = repoWithOrigin(root);
-    const scenario = join(root, 'scenario.json');
+    const scenario = scenarioPath(root);
     writeFileSync(
       scenario,
       JSON.stringify({
@@ -95,6 +95,7 @@ describe('samocode run on a terminal', () => {
       TERM: 'xterm',
       CLAUDE_PATH: resolve('test/fixtures/scripted-agent.mjs'),
       SCRIPTED_AGENT_SCENARIO: scenario,
+      SAMOCODE_SANDBOX_WRITABLE_PATHS: dirname(scenario),
     };
     return { repo, env };
   };

@@ -1,10 +1,10 @@
 // A whole session through the built CLI: real processes, real git worktree, a scripted agent
 // standing in for the model, both gates answered with `samocode answer` / `revise` / `approve`.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, dirname } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { gitEnv, repoWithOrigin, sh, tempDir } from '../support/temp.js';
+import { gitEnv, repoWithOrigin, sh, tempDir, scenarioPath } from '../support/temp.js';
 import { until } from '../support/wait.js';
 
 const CLI = resolve('dist/cli.js');
@@ -13,7 +13,7 @@ const AGENT = resolve('test/fixtures/scripted-agent.mjs');
 function project(steps: object[]) {
   const root = tempDir();
   const { repo } = repoWithOrigin(root);
-  const scenario = join(root, 'scenario.json');
+  const scenario = scenarioPath(root);
   writeFileSync(scenario, JSON.stringify({ steps }));
   const home = join(root, 'home');
   const env = {
@@ -21,6 +21,7 @@ function project(steps: object[]) {
     HOME: home,
     CLAUDE_PATH: AGENT,
     SCRIPTED_AGENT_SCENARIO: scenario,
+    SAMOCODE_SANDBOX_WRITABLE_PATHS: dirname(scenario),
     SAMOCODE_RETRY_DELAY: '0',
     PATH: process.env.PATH ?? '',
   };
@@ -359,13 +360,13 @@ describe('one run per session', () => {
       { phase: 'init', markFile: '', hangMs: 60_000, signal: { status: 'continue' } },
       { phase: 'init', signal: { status: 'blocked', reason: 'steered after the run' } },
     ]);
-    const mark = join(p.root, 'agent-running');
+    const mark = join(p.root, 'agent', 'agent-running');
     // The second step marks that the agent works, so the test steers while the run holds the session.
-    const scenario = JSON.parse(readFileSync(join(p.root, 'scenario.json'), 'utf8')) as {
+    const scenario = JSON.parse(readFileSync(join(p.root, 'agent', 'scenario.json'), 'utf8')) as {
       steps: Array<Record<string, unknown>>;
     };
     (scenario.steps[1] as Record<string, unknown>).markFile = mark;
-    writeFileSync(join(p.root, 'scenario.json'), JSON.stringify(scenario));
+    writeFileSync(join(p.root, 'agent', 'scenario.json'), JSON.stringify(scenario));
     const running = p.cli('run', '--task', 'Hold me', '--session', 'held');
     await until(() => existsSync(mark), 'the agent to start');
     const refused = await p.cli('budget', 'held', '5', '--no-run');

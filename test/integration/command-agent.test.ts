@@ -1,5 +1,5 @@
 // Any CLI as the agent, through a command template: the same session engine, a different program.
-import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -33,7 +33,10 @@ describe('samocode with --agent command', () => {
     const root = tempDir();
     const { repo } = repoWithOrigin(root);
     const tool = join(root, 'tool.sh');
-    const count = join(root, 'count');
+    // The tool counts its runs in a folder the sandbox lets it write.
+    const agentDir = join(root, 'agent');
+    mkdirSync(agentDir);
+    const count = join(agentDir, 'count');
     writeFileSync(
       tool,
       `#!/bin/sh
@@ -66,6 +69,7 @@ printf '{"status":"blocked","reason":"tool saw %s"}' "$SAMOCODE_PHASE" > "$SAMOC
           PATH: process.env.PATH ?? '',
           SAMOCODE_AGENT_COMMAND: `${tool} {context}`,
           SAMOCODE_RETRY_DELAY: '0',
+          SAMOCODE_SANDBOX_WRITABLE_PATHS: agentDir,
         },
         extendEnv: false,
         reject: false,
@@ -109,8 +113,10 @@ describe('a phase time limit', () => {
     const root = tempDir();
     const { repo } = repoWithOrigin(root);
     const tool = join(root, 'slow.sh');
-    const told = join(root, 'context.txt');
-    writeFileSync(tool, `#!/bin/sh\nprintf '%s' "$1" > "${told}"\necho "thinking"\nsleep 30\n`);
+    writeFileSync(
+      tool,
+      `#!/bin/sh\nprintf '%s' "$1" > "$SAMOCODE_SESSION_DIR/context.txt"\necho "thinking"\nsleep 30\n`,
+    );
     chmodSync(tool, 0o755);
     const run = await execa(
       process.execPath,
@@ -134,6 +140,8 @@ describe('a phase time limit', () => {
       'no result within the iteration time limit of 1s; the agent was stopped',
     );
     // The agent is told the limit it really has.
+    const sessions = join(root, 'project-samocode', 'sessions');
+    const told = join(sessions, readdirSync(sessions)[0] ?? '', 'context.txt');
     expect(readFileSync(told, 'utf8')).toContain('Time limit for this iteration: 1 seconds');
   });
 });

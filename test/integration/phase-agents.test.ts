@@ -2,12 +2,12 @@
 // init phase and Claude Code's stand-in runs the next, with one signal protocol, and the history
 // saying which agent and model ran each iteration.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, dirname } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { geminiBin, geminiEnv, startFakeGemini, writeFile } from '../support/fake-gemini.js';
 import type { FakeGemini } from '../support/fake-gemini.js';
-import { gitEnv, repoWithOrigin, tempDir } from '../support/temp.js';
+import { gitEnv, repoWithOrigin, tempDir, scenarioPath } from '../support/temp.js';
 
 let gemini: FakeGemini;
 beforeAll(async () => {
@@ -34,7 +34,7 @@ describe('an agent per phase', () => {
         };
       return { text: 'Session set up.' };
     });
-    const scenario = join(root, 'scenario.json');
+    const scenario = scenarioPath(root);
     writeFileSync(
       scenario,
       JSON.stringify({
@@ -55,6 +55,7 @@ describe('an agent per phase', () => {
           CLAUDE_PATH: resolve('test/fixtures/scripted-agent.mjs'),
           CLAUDE_MODEL: 'claude-scripted-1',
           SCRIPTED_AGENT_SCENARIO: scenario,
+          SAMOCODE_SANDBOX_WRITABLE_PATHS: dirname(scenario),
           GEMINI_PATH: geminiBin(),
           SAMOCODE_AGENTS: 'init: gemini model=gemini-scripted-1',
         },

@@ -1,13 +1,13 @@
 // A project's own prompts without a fork: files in .github/samocode/prompts replace or extend the
 // bundled ones, for the CLI (and the Action, which reads the same folder).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, dirname } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { bundledPrompts, iterationPrompt, withOverrides } from '../../src/app/prompts.js';
 import { actionRig } from '../support/action-rig.js';
 import { startFakeGitHub } from '../support/fake-github.js';
-import { gitEnv, repoWithOrigin, sh, tempDir } from '../support/temp.js';
+import { gitEnv, repoWithOrigin, sh, tempDir, scenarioPath } from '../support/temp.js';
 
 describe('withOverrides', () => {
   it('replaces with <name>.md and extends with <name>.append.md', () => {
@@ -47,7 +47,7 @@ describe('samocode run with project prompts', () => {
   function project() {
     const root = tempDir('samocode-prompts-');
     const { repo } = repoWithOrigin(root);
-    const scenario = join(root, 'scenario.json');
+    const scenario = scenarioPath(root);
     writeFileSync(
       scenario,
       JSON.stringify({ steps: [{ phase: 'init', signal: { status: 'blocked', reason: 'read' } }] }),
@@ -63,6 +63,7 @@ describe('samocode run with project prompts', () => {
           PATH: process.env.PATH ?? '',
           CLAUDE_PATH: resolve('test/fixtures/scripted-agent.mjs'),
           SCRIPTED_AGENT_SCENARIO: scenario,
+          SAMOCODE_SANDBOX_WRITABLE_PATHS: dirname(scenario),
         },
         extendEnv: false,
         reject: false,

@@ -118,8 +118,10 @@ describe('the real Claude Code CLI', () => {
         implementation: [
           (c) => [
             write(join(c.workDir, 'greeting.txt'), 'hey there\n'),
+            // In the sandbox the agent's own commit is refused; its Last Action is the message.
             bash(
-              `cd '${c.workDir}' && git add greeting.txt && git commit -q -m 'Add a casual greeting'`,
+              `cd '${c.workDir}' && (git add greeting.txt && git commit -q -m 'mine' || echo refused > '${c.sessionDir}/commit.txt'); ` +
+                `sed -i 's/^Last Action:.*/Last Action: Add a casual greeting/' '${c.sessionDir}/_overview.md'`,
             ),
             signalCall(c.sessionDir, { status: 'continue', phase: 'testing' }),
           ],
@@ -162,7 +164,8 @@ describe('the real Claude Code CLI', () => {
     expect(s.state()).toMatchObject({ status: 'done', phase: 'done', iteration: 9 });
     const overview = readFileSync(join(s.dir, '_overview.md'), 'utf8');
     expect(overview).toContain('Phase: done\nTotal Iterations: 9');
-    expect(overview).toContain('Last Action: checked the worktree');
+    expect(overview).toContain('- [agent] checked the worktree');
+    expect(overview).toContain('Last Action: Add a casual greeting');
     expect(readFileSync(join(s.dir, '_qa.md'), 'utf8')).toContain('Answer: B) casual');
 
     // What the CLI sent: our model, our session context at the end of the system prompt, real tools.
@@ -200,10 +203,11 @@ describe('the real Claude Code CLI', () => {
     }
     expect((s.state().totals as { inputTokens: number }).inputTokens).toBeGreaterThan(0);
 
-    // The agent's own commit and the engine's save points are on the session branch.
+    // The engine's save points carry the change, with what the agent said it did.
     expect(sh(p.repo, 'git', ['show', 'samocode/greeting:greeting.txt'])).toBe('hey there');
-    const log = sh(p.repo, 'git', ['log', '--format=%s', 'main..samocode/greeting']);
-    expect(log).toContain('Add a casual greeting');
+    expect(readFileSync(join(s.dir, 'commit.txt'), 'utf8')).toBe('refused\n');
+    const log = sh(p.repo, 'git', ['log', '--format=%B', 'main..samocode/greeting']);
+    expect(log).toMatch(/#6 implementation → continue\n\nAdd a casual greeting\n/);
     expect(fake.others.filter((o) => o.method !== 'HEAD')).toEqual([]);
   });
 

@@ -43,7 +43,13 @@ export function parseOutputs(text: string): Record<string, string> {
 
 export function actionRig(
   fake: FakeGitHub,
-  options: { node?: string; inputs?: Record<string, string>; env?: Record<string, string> } = {},
+  options: {
+    node?: string;
+    inputs?: Record<string, string>;
+    env?: Record<string, string>;
+    /** What a run's folders hold before the action starts (the runner's files, a persisted token). */
+    prepare?: (run: { dir: string; workspace: string; home: string }) => void;
+  } = {},
 ) {
   const root = tempDir('samocode-action-');
   const origin = join(root, 'origin.git');
@@ -54,7 +60,10 @@ export function actionRig(
   sh(seed, 'git', ['add', '.']);
   sh(seed, 'git', ['commit', '-q', '-m', 'initial']);
   sh(seed, 'git', ['push', '-q', 'origin', 'HEAD:main']);
-  const scenario = join(root, 'scenario.json');
+  // The scripted agent keeps its place in the scenario beside it: a folder the sandbox lets it write.
+  const agentDir = join(root, 'agent');
+  mkdirSync(agentDir);
+  const scenario = join(agentDir, 'scenario.json');
   let runs = 0;
   let reviews = 0;
   // The people in these tests: octo maintains the repository; others are added per test.
@@ -75,6 +84,7 @@ export function actionRig(
 
   return {
     root,
+    agentDir,
     origin,
     scenario,
     setScenario(steps: object[]) {
@@ -218,6 +228,7 @@ export function actionRig(
         `file://${origin}`,
         workspace,
       ]);
+      options.prepare?.({ dir, workspace, home: join(root, 'home') });
       const eventPath = join(dir, 'event.json');
       const outputPath = join(dir, 'output');
       const summaryPath = join(dir, 'summary.md');
@@ -229,6 +240,9 @@ export function actionRig(
         'claude-path': resolve('test/fixtures/scripted-agent.mjs'),
         timeout: '60',
         'max-retries': '0',
+        'sandbox-writable-paths': agentDir,
+        // What the scripted agent does on GitHub for a person in some tests goes to the fake.
+        'allowed-domains': new URL(fake.url).host,
         ...options.inputs,
         ...inputs,
       };

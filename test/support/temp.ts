@@ -1,6 +1,6 @@
 // Temporary folders and real git repositories for integration tests.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -47,4 +47,13 @@ export function repoWithOrigin(root = tempDir()): { repo: string; origin: string
   sh(repo, 'git', ['push', '-q', 'origin', 'HEAD:main']);
   sh(repo, 'git', ['remote', 'set-head', 'origin', 'main']);
   return { repo, origin };
+}
+
+/**
+ * Where a scripted agent's scenario goes: a folder of its own, which the tests declare writable for
+ * the sandbox (SAMOCODE_SANDBOX_WRITABLE_PATHS), since the agent counts its steps beside it.
+ */
+export function scenarioPath(root: string): string {
+  mkdirSync(join(root, 'agent'), { recursive: true });
+  return join(root, 'agent', 'scenario.json');
 }
