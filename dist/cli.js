@@ -517,7 +517,7 @@ var require_cross_spawn = __commonJS({
     var cp = __require("child_process");
     var parse4 = require_parse();
     var enoent = require_enoent();
-    function spawn2(command, args, options) {
+    function spawn4(command, args, options) {
       const parsed = parse4(command, args, options);
       const spawned = cp.spawn(parsed.command, parsed.args, parsed.options);
       enoent.hookChildProcess(spawned, parsed);
@@ -529,8 +529,8 @@ var require_cross_spawn = __commonJS({
       result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
       return result;
     }
-    module.exports = spawn2;
-    module.exports.spawn = spawn2;
+    module.exports = spawn4;
+    module.exports.spawn = spawn4;
     module.exports.sync = spawnSync3;
     module.exports._parse = parse4;
     module.exports._enoent = enoent;
@@ -2285,8 +2285,8 @@ function base64urlToUint8Array(base64url3) {
 function uint8ArrayToBase64url(bytes) {
   return uint8ArrayToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
 }
-function hexToUint8Array(hex3) {
-  const cleanHex = hex3.replace(/^0x/, "");
+function hexToUint8Array(hex4) {
+  const cleanHex = hex4.replace(/^0x/, "");
   if (cleanHex.length % 2 !== 0) {
     throw new Error("Invalid hex string length");
   }
@@ -13668,8 +13668,17 @@ async function runSession(deps, options) {
       const steered = await options.hooks.between(state);
       if (steered) {
         state = steered.state;
-        await save(deps, options, `samocode: ${state.name} ${steered.message}
+        try {
+          await save(deps, options, `samocode: ${state.name} ${steered.message}
 `);
+        } catch (error2) {
+          const reason = `could not save the session: ${error2.message}`;
+          state = block(state, "git", reason, iso());
+          await saveState(store, state);
+          await syncOverviewFile(store, state, `yes — ${reason}`);
+          await notify(deps, progress, state, `blocked: ${reason}`);
+          return finish("blocked");
+        }
         continue;
       }
     }
@@ -22910,6 +22919,253 @@ function isMissing(error2) {
 import { existsSync as existsSync4 } from "node:fs";
 import { mkdir as mkdir3 } from "node:fs/promises";
 import { dirname as dirname4 } from "node:path";
+
+// src/core/secret-forms.ts
+var MIN_SECRET_LENGTH = 8;
+var BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var BASE64URL = `${BASE64.slice(0, 62)}-_`;
+function alignedBase64(bytes, offset, alphabet = BASE64) {
+  const firstBit = 8 * offset;
+  const endBit = 8 * (offset + bytes.length);
+  let out = "";
+  for (let i2 = Math.ceil(firstBit / 6); 6 * i2 + 6 <= endBit; i2++) {
+    let value = 0;
+    for (let bit = 6 * i2; bit < 6 * i2 + 6; bit++) {
+      const byte = bytes[Math.floor(bit / 8) - offset] ?? 0;
+      value = value << 1 | byte >> 7 - bit % 8 & 1;
+    }
+    out += alphabet[value];
+  }
+  return out;
+}
+function hex3(bytes) {
+  let out = "";
+  for (const byte of bytes) out += byte.toString(16).padStart(2, "0");
+  return out;
+}
+function secretNeedles(secrets) {
+  const needles = [];
+  for (const [name, value] of Object.entries(secrets)) {
+    if (value.length < MIN_SECRET_LENGTH) continue;
+    const bytes = new TextEncoder().encode(value);
+    const seen = /* @__PURE__ */ new Set();
+    const add = (form, text) => {
+      if (text.length < MIN_SECRET_LENGTH || seen.has(text)) return;
+      seen.add(text);
+      needles.push({ name, form, text });
+    };
+    add("raw", value);
+    for (const offset of [0, 1, 2]) add("base64", alignedBase64(bytes, offset));
+    for (const offset of [0, 1, 2])
+      add("base64url", alignedBase64(bytes, offset, BASE64URL));
+    add("url-encoded", encodeURIComponent(value));
+    add("hex", hex3(bytes));
+    add("hex", hex3(bytes).toUpperCase());
+  }
+  return needles;
+}
+function findSecrets(text, needles) {
+  const found = [];
+  for (const needle of needles) {
+    if (found.some((f) => f.name === needle.name)) continue;
+    if (text.includes(needle.text)) found.push(needle);
+  }
+  return found;
+}
+
+// src/adapters/push-check.ts
+import { spawn as spawn3 } from "node:child_process";
+
+// src/core/push-findings.ts
+var ALLOW_WORKFLOW_CHANGES = "allow-workflow-changes";
+function isCiDefinition(path6) {
+  return /^\.github(\/(workflows|actions)(\/|$)|$)/i.test(path6);
+}
+function changeOf(status) {
+  if (/^A+$/.test(status)) return "adds";
+  if (/^D+$/.test(status)) return "deletes";
+  return "changes";
+}
+var SHOWN = 5;
+function describeRefusal(branch, findings) {
+  const short = (sha) => sha.slice(0, 12);
+  const parts = findings.slice(0, SHOWN).map((f) => {
+    if (f.kind === "ci") return `commit ${short(f.commit)} ${f.change} ${f.path}`;
+    const form = f.form === "raw" ? "" : ` (${f.form})`;
+    const where = f.path === void 0 ? "its commit message" : f.path;
+    return `commit ${short(f.commit)} puts the value of ${f.secret}${form} in ${where}`;
+  });
+  const more = findings.length > SHOWN ? `; and ${findings.length - SHOWN} more` : "";
+  const ci = findings.some((f) => f.kind === "ci") ? `; CI definitions (.github/workflows, .github/actions) change only with the input ${ALLOW_WORKFLOW_CHANGES}: true` : "";
+  return `refusing to push ${branch}: ${parts.join("; ")}${more}${ci}. Nothing was pushed; the next run starts again from the branch on origin`;
+}
+
+// src/adapters/workspace-snapshot.ts
+import { spawn as spawn2 } from "node:child_process";
+function runGit(cwd, args, input2, env = {}) {
+  return new Promise((done) => {
+    const child = spawn2("git", args, {
+      cwd,
+      // Nobody is there to type a password: a push without credentials fails instead of waiting.
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...env },
+      stdio: [input2 === void 0 ? "ignore" : "pipe", "pipe", "pipe"]
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.setEncoding("utf8").on("data", (c3) => stdout += c3);
+    child.stderr?.setEncoding("utf8").on("data", (c3) => stderr += c3);
+    child.on("error", (error2) => done({ code: -1, stdout, stderr: error2.message }));
+    child.on("close", (code2) => done({ code: code2 ?? -1, stdout, stderr }));
+    child.stdin?.on("error", () => void 0);
+    if (input2 !== void 0) child.stdin?.end(input2);
+  });
+}
+
+// src/adapters/push-check.ts
+var SecretLeakError = class extends Error {
+  name = "SecretLeakError";
+};
+var PushRefusedError = class extends SecretLeakError {
+  constructor(branch, findings) {
+    super(describeRefusal(branch, findings));
+    this.branch = branch;
+    this.findings = findings;
+  }
+  branch;
+  findings;
+  name = "PushRefusedError";
+};
+var ZERO = /^0+$/;
+async function gitOut(cwd, args, input2) {
+  const result = await runGit(cwd, args, input2);
+  if (result.code !== 0)
+    throw new Error(
+      `checking the commits to push: git ${args[0] ?? ""} failed: ${result.stderr.trim()}`
+    );
+  return result.stdout;
+}
+function parseChanges(out) {
+  const changes = [];
+  const fields = out.split("\0");
+  let commit = "";
+  for (let i2 = 0; i2 < fields.length; i2++) {
+    const field = fields[i2] ?? "";
+    if (!field.startsWith(":")) {
+      if (field) commit = field.trim();
+      continue;
+    }
+    const path6 = fields[++i2] ?? "";
+    const parents = /^:+/.exec(field)?.[0].length ?? 1;
+    const parts = field.slice(parents).split(" ");
+    const mode = parts[parents] ?? "";
+    const sha = parts[2 * parents + 1] ?? "";
+    const status = parts[2 * parents + 2] ?? "";
+    const readable2 = !ZERO.test(sha) && mode !== "160000";
+    changes.push({ commit, path: path6, status, ...readable2 ? { blob: sha } : {} });
+  }
+  return changes;
+}
+function readObjects(cwd, objects, onObject) {
+  return new Promise((done, fail) => {
+    const child = spawn3("git", ["cat-file", "--batch"], {
+      cwd,
+      stdio: ["pipe", "pipe", "pipe"]
+    });
+    let head = Buffer.alloc(0);
+    let want;
+    let body = [];
+    let bodyLength = 0;
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (c3) => stderr += c3);
+    child.stdout.on("data", (chunk) => {
+      try {
+        let rest = chunk;
+        while (rest.length > 0) {
+          if (want) {
+            const take = Math.min(rest.length, want.size + 1 - bodyLength);
+            body.push(rest.subarray(0, take));
+            bodyLength += take;
+            rest = rest.subarray(take);
+            if (bodyLength === want.size + 1) {
+              onObject(want.sha, Buffer.concat(body, bodyLength).subarray(0, want.size));
+              want = void 0;
+              body = [];
+              bodyLength = 0;
+            }
+            continue;
+          }
+          const newline = rest.indexOf(10);
+          if (newline === -1) {
+            head = Buffer.concat([head, rest]);
+            break;
+          }
+          const line = Buffer.concat([head, rest.subarray(0, newline)]).toString("utf8");
+          head = Buffer.alloc(0);
+          rest = rest.subarray(newline + 1);
+          const [sha = "", type = "", size] = line.split(" ");
+          if (type !== "missing" && size !== void 0) want = { sha, size: Number(size) };
+        }
+      } catch (error2) {
+        child.kill();
+        fail(error2 instanceof Error ? error2 : new Error(String(error2)));
+      }
+    });
+    child.on("error", fail);
+    child.on("close", (code2) => {
+      if (code2 === 0) done();
+      else fail(new Error(`checking the commits to push: git cat-file failed: ${stderr.trim()}`));
+    });
+    child.stdin.on("error", () => void 0);
+    child.stdin.end(objects.map((o2) => `${o2}
+`).join(""));
+  });
+}
+async function checkPush(cwd, tip, policy, exclude = []) {
+  const commits = (await gitOut(cwd, [
+    "rev-list",
+    "--reverse",
+    "--ignore-missing",
+    tip,
+    "--not",
+    "--remotes=origin",
+    ...exclude
+  ])).split("\n").filter(Boolean);
+  if (commits.length === 0) return [];
+  const changes = parseChanges(
+    await gitOut(
+      cwd,
+      ["diff-tree", "--stdin", "-r", "--root", "-c", "--no-renames", "-z"],
+      `${commits.join("\n")}
+`
+    )
+  );
+  const findings = [];
+  if (!policy.allowWorkflowChanges) {
+    for (const c3 of changes) {
+      if (isCiDefinition(c3.path))
+        findings.push({ kind: "ci", commit: c3.commit, path: c3.path, change: changeOf(c3.status) });
+    }
+  }
+  const needles = secretNeedles(policy.secrets);
+  if (needles.length > 0) {
+    const firstSeen = /* @__PURE__ */ new Map();
+    for (const commit of commits) firstSeen.set(commit, { commit });
+    for (const c3 of changes) {
+      if (c3.blob && !firstSeen.has(c3.blob))
+        firstSeen.set(c3.blob, { commit: c3.commit, path: c3.path });
+    }
+    await readObjects(cwd, [...firstSeen.keys()], (sha, data) => {
+      const where = firstSeen.get(sha);
+      if (!where) return;
+      for (const hit of findSecrets(data.toString("utf8"), needles))
+        findings.push({ kind: "secret", ...where, secret: hit.name, form: hit.form });
+    });
+  }
+  const order = new Map(commits.map((c3, i2) => [c3, i2]));
+  return findings.sort((a2, b) => (order.get(a2.commit) ?? 0) - (order.get(b.commit) ?? 0));
+}
+
+// src/adapters/git-cli.ts
 var FALLBACK_IDENTITY = {
   name: "samocode",
   email: "samocode@users.noreply.github.com"
@@ -22926,22 +23182,31 @@ var GitConflictError = class extends Error {
   paths;
   name = "GitConflictError";
 };
-async function git(cwd, args) {
-  const result = await execa("git", args, { cwd, reject: false, stdin: "ignore" });
+async function git(cwd, args, env) {
+  const result = await execa("git", args, {
+    cwd,
+    reject: false,
+    stdin: "ignore",
+    ...env ? { env } : {}
+  });
   if (result.exitCode !== 0) {
     const detail = (result.stderr || result.stdout || "").trim().split("\n").slice(-3).join(" ");
     throw new Error(`git ${args.join(" ")} failed (exit ${result.exitCode ?? "?"}): ${detail}`);
   }
   return result.stdout.trim();
 }
-async function fetchBranch(cwd, branch) {
-  await git(cwd, [
-    "fetch",
-    "--no-tags",
-    "--quiet",
-    "origin",
-    `+refs/heads/${branch}:refs/remotes/origin/${branch}`
-  ]);
+async function fetchBranch(cwd, branch, env) {
+  await git(
+    cwd,
+    [
+      "fetch",
+      "--no-tags",
+      "--quiet",
+      "origin",
+      `+refs/heads/${branch}:refs/remotes/origin/${branch}`
+    ],
+    env
+  );
 }
 async function tryGit(cwd, args) {
   try {
@@ -22971,23 +23236,14 @@ async function identityArgs(cwd, identity3) {
     ...email3 ? [] : ["-c", `user.email=${FALLBACK_IDENTITY.email}`]
   ];
 }
-var SecretLeakError = class extends Error {
-  name = "SecretLeakError";
-};
-function pushAuthEnv(auth) {
-  const key = `http.${auth.serverUrl.replace(/\/+$/, "")}/.extraheader`;
-  const basic = Buffer.from(`x-access-token:${auth.token}`).toString("base64");
-  return {
-    GIT_CONFIG_COUNT: "2",
-    GIT_CONFIG_KEY_0: key,
-    GIT_CONFIG_VALUE_0: "",
-    GIT_CONFIG_KEY_1: key,
-    GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}`
-  };
-}
 async function stagedSecrets(cwd, names, secrets) {
   const found = /* @__PURE__ */ new Map();
-  const guarded = Object.entries(secrets).filter(([, value]) => value.length >= 8);
+  const byName = /* @__PURE__ */ new Map();
+  for (const needle of secretNeedles(secrets)) {
+    const label = needle.form === "raw" ? needle.name : `${needle.name} as ${needle.form}`;
+    byName.set(label, [...byName.get(label) ?? [], needle.text]);
+  }
+  const guarded = [...byName];
   if (guarded.length === 0 || names.length === 0) return found;
   const grep = (values, paths) => execa(
     "git",
@@ -23000,12 +23256,12 @@ async function stagedSecrets(cwd, names, secrets) {
   for (let i2 = 0; i2 < names.length; i2 += 500) {
     const chunk = names.slice(i2, i2 + 500);
     if ((await grep(
-      guarded.map(([, v]) => v),
+      guarded.flatMap(([, v]) => v),
       chunk
     )).exitCode !== 0)
       continue;
-    for (const [name, value] of guarded) {
-      const hit = await grep([value], chunk);
+    for (const [name, values] of guarded) {
+      const hit = await grep(values, chunk);
       if (hit.exitCode !== 0) continue;
       for (const file2 of hit.stdout.split("\0").filter(Boolean))
         found.set(file2, [...found.get(file2) ?? [], name]);
@@ -23015,6 +23271,12 @@ async function stagedSecrets(cwd, names, secrets) {
 }
 function createGit(options = {}) {
   const identities = /* @__PURE__ */ new Map();
+  const fetchEnv = options.remote?.fetchEnv ?? {};
+  const pushEnv = options.remote?.pushEnv ?? {};
+  const policy = {
+    secrets: options.secrets ?? {},
+    allowWorkflowChanges: options.allowWorkflowChanges ?? false
+  };
   const commitArgs = (cwd) => {
     let args = identities.get(cwd);
     if (!args) identities.set(cwd, args = identityArgs(cwd, options.identity));
@@ -23074,27 +23336,19 @@ function createGit(options = {}) {
       return { committed: true };
     },
     async remoteBranches(cwd, prefix) {
-      const out = await git(cwd, ["ls-remote", "--heads", "origin"]);
+      const out = await git(cwd, ["ls-remote", "--heads", "origin"], fetchEnv);
       return out.split("\n").map((line) => line.split("	")[1]?.replace(/^refs\/heads\//, "") ?? "").filter((name) => name.startsWith(prefix)).sort();
     },
     async checkoutBranch(cwd, branch, base, known) {
-      const exists = known ?? await git(cwd, ["ls-remote", "--heads", "origin", `refs/heads/${branch}`]) !== "";
+      const exists = known ?? await git(cwd, ["ls-remote", "--heads", "origin", `refs/heads/${branch}`], fetchEnv) !== "";
       const from = exists ? branch : base;
       const local = !exists && await tryGit(cwd, ["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${from}`]);
-      if (!local) {
-        await git(cwd, [
-          "fetch",
-          "--no-tags",
-          "--quiet",
-          "origin",
-          `+refs/heads/${from}:refs/remotes/origin/${from}`
-        ]);
-      }
+      if (!local) await fetchBranch(cwd, from, fetchEnv);
       await git(cwd, ["checkout", "--quiet", "-B", branch, `origin/${from}`]);
       return { created: !exists };
     },
     async readRemoteFile(cwd, branch, path6) {
-      await fetchBranch(cwd, branch);
+      await fetchBranch(cwd, branch, fetchEnv);
       const shown = await execa("git", ["show", `refs/remotes/origin/${branch}:${path6}`], {
         cwd,
         reject: false,
@@ -23103,7 +23357,7 @@ function createGit(options = {}) {
       return shown.exitCode === 0 ? shown.stdout : null;
     },
     async listRemoteDir(cwd, branch, path6) {
-      await fetchBranch(cwd, branch);
+      await fetchBranch(cwd, branch, fetchEnv);
       const listed = await execa(
         "git",
         ["ls-tree", "--name-only", `refs/remotes/origin/${branch}`, `${path6.replace(/\/+$/, "")}/`],
@@ -23151,14 +23405,17 @@ function createGit(options = {}) {
     },
     async push(cwd, branch) {
       for (let attempt = 1; ; attempt++) {
+        const tip = await git(cwd, ["rev-parse", "--verify", "HEAD^{commit}"]);
+        const findings = await checkPush(cwd, tip, policy);
+        if (findings.length > 0) throw new PushRefusedError(branch, findings);
         const pushed = await execa(
           "git",
-          ["push", "--quiet", "origin", `HEAD:refs/heads/${branch}`],
+          ["push", "--quiet", "origin", `${tip}:refs/heads/${branch}`],
           {
             cwd,
             reject: false,
             stdin: "ignore",
-            ...options.pushAuth ? { env: pushAuthEnv(options.pushAuth) } : {}
+            env: pushEnv
           }
         );
         if (pushed.exitCode === 0) return;
@@ -23169,14 +23426,18 @@ function createGit(options = {}) {
           );
         }
         const shallow = existsSync4(`${cwd}/.git/shallow`);
-        await git(cwd, [
-          "fetch",
-          "--no-tags",
-          "--quiet",
-          ...shallow ? ["--deepen=200"] : [],
-          "origin",
-          `+refs/heads/${branch}:refs/remotes/origin/${branch}`
-        ]);
+        await git(
+          cwd,
+          [
+            "fetch",
+            "--no-tags",
+            "--quiet",
+            ...shallow ? ["--deepen=200"] : [],
+            "origin",
+            `+refs/heads/${branch}:refs/remotes/origin/${branch}`
+          ],
+          fetchEnv
+        );
         const rebased = await execa(
           "git",
           [...await commitArgs(cwd), "rebase", "--quiet", `origin/${branch}`],
@@ -23445,7 +23706,7 @@ import { mkdir as mkdir4, writeFile as writeFile2 } from "node:fs/promises";
 import { dirname as dirname5, join as join8 } from "node:path";
 
 // raw-text:examples/samocode.yml
-var samocode_default = "# Samocode on your repository: label an issue `samocode` to start a session; answer its questions\n# in a comment; approve its plan in the pull request review. Copy to .github/workflows/samocode.yml.\nname: Samocode\n\non:\n  issues:\n    types: [labeled, unlabeled, closed]\n  issue_comment:\n    types: [created]\n  pull_request_review:\n    types: [submitted]\n  # Long sessions continue in a new run when one run's budget is used up.\n  repository_dispatch:\n    types: [samocode-continue]\n  workflow_dispatch:\n    inputs:\n      issue:\n        description: Issue number of the session to continue\n        required: true\n  # With wait-for-ci: CI finishing on a session branch resumes a session waiting for it. Name your\n  # CI workflows here (check suites made by GitHub Actions never trigger workflows); check_suite\n  # covers CI from other apps.\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\n  check_suite:\n    types: [completed]\n\n# Least privilege: push the session branch, comment and label, open the pull request.\npermissions:\n  contents: write\n  issues: write\n  pull-requests: write\n  actions: read # tell a live run from a dead one when a session is busy; read CI job logs\n  checks: read # with wait-for-ci: the checks of session commits\n\n# One session, one run at a time; later events wait in order instead of replacing each other.\n# (Reviews are grouped by pull request; the action itself also serialises work on a session branch.)\nconcurrency:\n  group: samocode-${{ github.event.issue.number || github.event.pull_request.number || github.event.client_payload.issue || inputs.issue || github.event.workflow_run.head_branch || github.event.check_suite.head_branch }}\n  cancel-in-progress: false\n  queue: max\n\njobs:\n  samocode:\n    # Do not take a runner for events that cannot concern a session.\n    if: >-\n      (github.event_name != 'issue_comment' ||\n      (github.event.comment.user.type != 'Bot' && contains(join(github.event.issue.labels.*.name, ','), 'samocode'))) &&\n      (github.event_name != 'workflow_run' || startsWith(github.event.workflow_run.head_branch, 'samocode/')) &&\n      (github.event_name != 'check_suite' || startsWith(github.event.check_suite.head_branch, 'samocode/'))\n    runs-on: self-hosted\n    timeout-minutes: 360\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      - uses: samocode/samocode@v0\n        env:\n          # Or log the runner's user into Claude Code once and leave this out.\n          ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}\n        with:\n          trigger-label: samocode\n          max-iterations-per-run: '20'\n          # max-cost-usd: '25'\n          # Run your CI on the session's commits and let the testing phase work from its results:\n          # push-token: ${{ secrets.SAMOCODE_PUSH_TOKEN }}\n          # wait-for-ci: 'true'\n          # A different agent for some phases (install its CLI on the runner):\n          # agents: |\n          #   quality: codex model=gpt-5-codex\n";
+var samocode_default = "# Samocode on your repository: label an issue `samocode` to start a session; answer its questions\n# in a comment; approve its plan in the pull request review. Copy to .github/workflows/samocode.yml.\nname: Samocode\n\non:\n  issues:\n    types: [labeled, unlabeled, closed]\n  issue_comment:\n    types: [created]\n  pull_request_review:\n    types: [submitted]\n  # Long sessions continue in a new run when one run's budget is used up.\n  repository_dispatch:\n    types: [samocode-continue]\n  workflow_dispatch:\n    inputs:\n      issue:\n        description: Issue number of the session to continue\n        required: true\n  # With wait-for-ci: CI finishing on a session branch resumes a session waiting for it. Name your\n  # CI workflows here (check suites made by GitHub Actions never trigger workflows); check_suite\n  # covers CI from other apps.\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\n  check_suite:\n    types: [completed]\n\n# Least privilege: push the session branch, comment and label, open the pull request.\npermissions:\n  contents: write\n  issues: write\n  pull-requests: write\n  actions: read # tell a live run from a dead one when a session is busy; read CI job logs\n  checks: read # with wait-for-ci: the checks of session commits\n\n# One session, one run at a time; later events wait in order instead of replacing each other.\n# (Reviews are grouped by pull request; the action itself also serialises work on a session branch.)\nconcurrency:\n  group: samocode-${{ github.event.issue.number || github.event.pull_request.number || github.event.client_payload.issue || inputs.issue || github.event.workflow_run.head_branch || github.event.check_suite.head_branch }}\n  cancel-in-progress: false\n  queue: max\n\njobs:\n  samocode:\n    # Do not take a runner for events that cannot concern a session.\n    if: >-\n      (github.event_name != 'issue_comment' ||\n      (github.event.comment.user.type != 'Bot' && contains(join(github.event.issue.labels.*.name, ','), 'samocode'))) &&\n      (github.event_name != 'workflow_run' || startsWith(github.event.workflow_run.head_branch, 'samocode/')) &&\n      (github.event_name != 'check_suite' || startsWith(github.event.check_suite.head_branch, 'samocode/'))\n    runs-on: self-hosted\n    timeout-minutes: 360\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          # No token in .git/config for the agent to push with: Samocode authenticates its own git.\n          persist-credentials: false\n      - uses: samocode/samocode@v0\n        env:\n          # Or log the runner's user into Claude Code once and leave this out.\n          ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}\n        with:\n          trigger-label: samocode\n          max-iterations-per-run: '20'\n          # max-cost-usd: '25'\n          # Run your CI on the session's commits and let the testing phase work from its results:\n          # push-token: ${{ secrets.SAMOCODE_PUSH_TOKEN }}\n          # wait-for-ci: 'true'\n          # A different agent for some phases (install its CLI on the runner):\n          # agents: |\n          #   quality: codex model=gpt-5-codex\n";
 
 // src/entrypoints/cli-init.ts
 var SAMOCODE_FILE = `# Samocode settings for this project (all optional; paths are relative to this file).

@@ -380,6 +380,16 @@ var ExitCode;
   ExitCode2[ExitCode2["Success"] = 0] = "Success";
   ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
 })(ExitCode || (ExitCode = {}));
+function getInput(name, options) {
+  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
+  if (options && options.required && !val) {
+    throw new Error(`Input required and not supplied: ${name}`);
+  }
+  if (options && options.trimWhitespace === false) {
+    return val;
+  }
+  return val.trim();
+}
 function warning(message, properties = {}) {
   issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
@@ -435,12 +445,12 @@ import { join, relative, resolve } from "node:path";
 // src/adapters/workspace-snapshot.ts
 import { spawn } from "node:child_process";
 import { lstat as lstat2, readFile, readdir as readdir2 } from "node:fs/promises";
-function runGit(cwd, args, input) {
+function runGit(cwd, args, input, env = {}) {
   return new Promise((done) => {
     const child = spawn("git", args, {
       cwd,
       // Nobody is there to type a password: a push without credentials fails instead of waiting.
-      env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...env },
       stdio: [input === void 0 ? "ignore" : "pipe", "pipe", "pipe"]
     });
     let stdout = "";
@@ -492,6 +502,230 @@ var IN_PROGRESS = [
   "BISECT_LOG",
   "index.lock"
 ];
+
+// src/adapters/push-check.ts
+import { spawn as spawn2 } from "node:child_process";
+
+// src/core/push-findings.ts
+var ALLOW_WORKFLOW_CHANGES = "allow-workflow-changes";
+function isCiDefinition(path) {
+  return /^\.github(\/(workflows|actions)(\/|$)|$)/i.test(path);
+}
+function changeOf(status) {
+  if (/^A+$/.test(status)) return "adds";
+  if (/^D+$/.test(status)) return "deletes";
+  return "changes";
+}
+var SHOWN = 5;
+function describeRefusal(branch, findings) {
+  const short = (sha) => sha.slice(0, 12);
+  const parts = findings.slice(0, SHOWN).map((f) => {
+    if (f.kind === "ci") return `commit ${short(f.commit)} ${f.change} ${f.path}`;
+    const form = f.form === "raw" ? "" : ` (${f.form})`;
+    const where = f.path === void 0 ? "its commit message" : f.path;
+    return `commit ${short(f.commit)} puts the value of ${f.secret}${form} in ${where}`;
+  });
+  const more = findings.length > SHOWN ? `; and ${findings.length - SHOWN} more` : "";
+  const ci = findings.some((f) => f.kind === "ci") ? `; CI definitions (.github/workflows, .github/actions) change only with the input ${ALLOW_WORKFLOW_CHANGES}: true` : "";
+  return `refusing to push ${branch}: ${parts.join("; ")}${more}${ci}. Nothing was pushed; the next run starts again from the branch on origin`;
+}
+
+// src/core/secret-forms.ts
+var MIN_SECRET_LENGTH = 8;
+var BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+var BASE64URL = `${BASE64.slice(0, 62)}-_`;
+function alignedBase64(bytes, offset, alphabet = BASE64) {
+  const firstBit = 8 * offset;
+  const endBit = 8 * (offset + bytes.length);
+  let out = "";
+  for (let i = Math.ceil(firstBit / 6); 6 * i + 6 <= endBit; i++) {
+    let value = 0;
+    for (let bit = 6 * i; bit < 6 * i + 6; bit++) {
+      const byte = bytes[Math.floor(bit / 8) - offset] ?? 0;
+      value = value << 1 | byte >> 7 - bit % 8 & 1;
+    }
+    out += alphabet[value];
+  }
+  return out;
+}
+function hex(bytes) {
+  let out = "";
+  for (const byte of bytes) out += byte.toString(16).padStart(2, "0");
+  return out;
+}
+function secretNeedles(secrets) {
+  const needles = [];
+  for (const [name, value] of Object.entries(secrets)) {
+    if (value.length < MIN_SECRET_LENGTH) continue;
+    const bytes = new TextEncoder().encode(value);
+    const seen = /* @__PURE__ */ new Set();
+    const add = (form, text) => {
+      if (text.length < MIN_SECRET_LENGTH || seen.has(text)) return;
+      seen.add(text);
+      needles.push({ name, form, text });
+    };
+    add("raw", value);
+    for (const offset of [0, 1, 2]) add("base64", alignedBase64(bytes, offset));
+    for (const offset of [0, 1, 2])
+      add("base64url", alignedBase64(bytes, offset, BASE64URL));
+    add("url-encoded", encodeURIComponent(value));
+    add("hex", hex(bytes));
+    add("hex", hex(bytes).toUpperCase());
+  }
+  return needles;
+}
+function findSecrets(text, needles) {
+  const found = [];
+  for (const needle of needles) {
+    if (found.some((f) => f.name === needle.name)) continue;
+    if (text.includes(needle.text)) found.push(needle);
+  }
+  return found;
+}
+
+// src/adapters/push-check.ts
+var SecretLeakError = class extends Error {
+  name = "SecretLeakError";
+};
+var PushRefusedError = class extends SecretLeakError {
+  constructor(branch, findings) {
+    super(describeRefusal(branch, findings));
+    this.branch = branch;
+    this.findings = findings;
+  }
+  branch;
+  findings;
+  name = "PushRefusedError";
+};
+var ZERO = /^0+$/;
+async function gitOut(cwd, args, input) {
+  const result = await runGit(cwd, args, input);
+  if (result.code !== 0)
+    throw new Error(
+      `checking the commits to push: git ${args[0] ?? ""} failed: ${result.stderr.trim()}`
+    );
+  return result.stdout;
+}
+function parseChanges(out) {
+  const changes = [];
+  const fields = out.split("\0");
+  let commit = "";
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] ?? "";
+    if (!field.startsWith(":")) {
+      if (field) commit = field.trim();
+      continue;
+    }
+    const path = fields[++i] ?? "";
+    const parents = /^:+/.exec(field)?.[0].length ?? 1;
+    const parts = field.slice(parents).split(" ");
+    const mode = parts[parents] ?? "";
+    const sha = parts[2 * parents + 1] ?? "";
+    const status = parts[2 * parents + 2] ?? "";
+    const readable = !ZERO.test(sha) && mode !== "160000";
+    changes.push({ commit, path, status, ...readable ? { blob: sha } : {} });
+  }
+  return changes;
+}
+function readObjects(cwd, objects, onObject) {
+  return new Promise((done, fail) => {
+    const child = spawn2("git", ["cat-file", "--batch"], {
+      cwd,
+      stdio: ["pipe", "pipe", "pipe"]
+    });
+    let head = Buffer.alloc(0);
+    let want;
+    let body = [];
+    let bodyLength = 0;
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (c) => stderr += c);
+    child.stdout.on("data", (chunk) => {
+      try {
+        let rest = chunk;
+        while (rest.length > 0) {
+          if (want) {
+            const take = Math.min(rest.length, want.size + 1 - bodyLength);
+            body.push(rest.subarray(0, take));
+            bodyLength += take;
+            rest = rest.subarray(take);
+            if (bodyLength === want.size + 1) {
+              onObject(want.sha, Buffer.concat(body, bodyLength).subarray(0, want.size));
+              want = void 0;
+              body = [];
+              bodyLength = 0;
+            }
+            continue;
+          }
+          const newline = rest.indexOf(10);
+          if (newline === -1) {
+            head = Buffer.concat([head, rest]);
+            break;
+          }
+          const line = Buffer.concat([head, rest.subarray(0, newline)]).toString("utf8");
+          head = Buffer.alloc(0);
+          rest = rest.subarray(newline + 1);
+          const [sha = "", type = "", size] = line.split(" ");
+          if (type !== "missing" && size !== void 0) want = { sha, size: Number(size) };
+        }
+      } catch (error) {
+        child.kill();
+        fail(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+    child.on("error", fail);
+    child.on("close", (code) => {
+      if (code === 0) done();
+      else fail(new Error(`checking the commits to push: git cat-file failed: ${stderr.trim()}`));
+    });
+    child.stdin.on("error", () => void 0);
+    child.stdin.end(objects.map((o) => `${o}
+`).join(""));
+  });
+}
+async function checkPush(cwd, tip, policy, exclude = []) {
+  const commits = (await gitOut(cwd, [
+    "rev-list",
+    "--reverse",
+    "--ignore-missing",
+    tip,
+    "--not",
+    "--remotes=origin",
+    ...exclude
+  ])).split("\n").filter(Boolean);
+  if (commits.length === 0) return [];
+  const changes = parseChanges(
+    await gitOut(
+      cwd,
+      ["diff-tree", "--stdin", "-r", "--root", "-c", "--no-renames", "-z"],
+      `${commits.join("\n")}
+`
+    )
+  );
+  const findings = [];
+  if (!policy.allowWorkflowChanges) {
+    for (const c of changes) {
+      if (isCiDefinition(c.path))
+        findings.push({ kind: "ci", commit: c.commit, path: c.path, change: changeOf(c.status) });
+    }
+  }
+  const needles = secretNeedles(policy.secrets);
+  if (needles.length > 0) {
+    const firstSeen = /* @__PURE__ */ new Map();
+    for (const commit of commits) firstSeen.set(commit, { commit });
+    for (const c of changes) {
+      if (c.blob && !firstSeen.has(c.blob))
+        firstSeen.set(c.blob, { commit: c.commit, path: c.path });
+    }
+    await readObjects(cwd, [...firstSeen.keys()], (sha, data) => {
+      const where = firstSeen.get(sha);
+      if (!where) return;
+      for (const hit of findSecrets(data.toString("utf8"), needles))
+        findings.push({ kind: "secret", ...where, secret: hit.name, form: hit.form });
+    });
+  }
+  const order = new Map(commits.map((c, i) => [c, i]));
+  return findings.sort((a, b) => (order.get(a.commit) ?? 0) - (order.get(b.commit) ?? 0));
+}
 
 // src/adapters/workspace-restore.ts
 var SAFE = ["-c", "core.hooksPath=/dev/null", "-c", "core.fsmonitor=false"];
@@ -573,6 +807,8 @@ async function removeWorktrees(snap) {
 }
 async function restoreRefs(snap, log) {
   const cwd = snap.workspace;
+  const fetchEnv = log.remote?.fetchEnv ?? {};
+  const policy = log.policy ?? { secrets: {}, allowWorkflowChanges: false };
   const now = await listRefs(cwd);
   const known = [...new Set(Object.values(snap.refs).filter((v) => !v.startsWith("ref: ")))];
   let remote;
@@ -580,12 +816,21 @@ async function restoreRefs(snap, log) {
   for (const [name, oid] of Object.entries(now)) {
     if (!name.startsWith("refs/heads/") || oid.startsWith("ref: ") || snap.refs[name] === oid)
       continue;
-    remote ??= remoteHeads(cwd);
-    if (await isSaved(cwd, oid, name, known, await remote)) continue;
+    remote ??= remoteHeads(cwd, fetchEnv);
+    const heads = await remote;
+    if (await isSaved(cwd, oid, name, known, heads, fetchEnv)) continue;
     const branch = name.slice("refs/heads/".length);
     if (branch.startsWith(snap.branchPrefix)) {
+      const findings = await checkPush(cwd, oid, policy, [...heads.values()]);
+      if (findings.length > 0) {
+        kept.add(name);
+        log.warn(
+          `kept the local branch ${branch} at ${oid} without pushing it: ${new PushRefusedError(branch, findings).message}`
+        );
+        continue;
+      }
       const push = ["push", "--quiet", "--no-verify", "origin", `${oid}:${name}`];
-      if ((await runGit(cwd, [...SAFE, ...push])).code === 0) {
+      if ((await runGit(cwd, [...SAFE, ...push], void 0, log.remote?.pushEnv)).code === 0) {
         log.info(`pushed the unpushed commits of ${branch} (${oid.slice(0, 12)}) to origin`);
         known.push(oid);
         continue;
@@ -610,8 +855,8 @@ async function restoreRefs(snap, log) {
 `);
   for (const [name, target] of symrefs) await git(cwd, ["symbolic-ref", name, target]);
 }
-async function remoteHeads(cwd) {
-  const listed = await runGit(cwd, [...SAFE, "ls-remote", "--heads", "origin"]);
+async function remoteHeads(cwd, env) {
+  const listed = await runGit(cwd, [...SAFE, "ls-remote", "--heads", "origin"], void 0, env);
   const heads = /* @__PURE__ */ new Map();
   for (const line of listed.stdout.split("\n").filter(Boolean)) {
     const [oid = "", name = ""] = line.split("	");
@@ -619,11 +864,11 @@ async function remoteHeads(cwd) {
   }
   return heads;
 }
-async function isSaved(cwd, oid, name, known, remote) {
+async function isSaved(cwd, oid, name, known, remote, env) {
   const theirs = remote.get(name);
   if (theirs === oid) return true;
   if (theirs && (await runGit(cwd, ["cat-file", "-e", `${theirs}^{commit}`])).code !== 0) {
-    await runGit(cwd, [...SAFE, "fetch", "--no-tags", "--quiet", "origin", name]);
+    await runGit(cwd, [...SAFE, "fetch", "--no-tags", "--quiet", "origin", name], void 0, env);
   }
   const tips = [oid, ...[...known, ...remote.values()].map((o) => `^${o}`)];
   const counted = await runGit(
@@ -674,11 +919,73 @@ async function removeFolder(dir, log) {
   );
 }
 
+// src/adapters/git-auth.ts
+function gitAuthEnv(auth, inherited = process.env) {
+  const key = `http.${auth.serverUrl.replace(/\/+$/, "")}/.extraheader`;
+  const basic = Buffer.from(`x-access-token:${auth.token}`).toString("base64");
+  const first = Number(inherited.GIT_CONFIG_COUNT) || 0;
+  return {
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_CONFIG_COUNT: String(first + 2),
+    [`GIT_CONFIG_KEY_${first}`]: key,
+    [`GIT_CONFIG_VALUE_${first}`]: "",
+    [`GIT_CONFIG_KEY_${first + 1}`]: key,
+    [`GIT_CONFIG_VALUE_${first + 1}`]: `AUTHORIZATION: basic ${basic}`
+  };
+}
+function remoteAccess(serverUrl, githubToken, pushToken) {
+  const fetchEnv = githubToken ? gitAuthEnv({ serverUrl, token: githubToken }) : {};
+  return {
+    fetchEnv,
+    pushEnv: pushToken ? gitAuthEnv({ serverUrl, token: pushToken }) : fetchEnv
+  };
+}
+
+// src/entrypoints/action-secrets.ts
+var DEFAULT_SECRET_ENV = "ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN,CLAUDE_CODE_OAUTH_TOKEN,OPENAI_API_KEY,CODEX_API_KEY,GEMINI_API_KEY,GOOGLE_API_KEY,TELEGRAM_BOT_TOKEN,SLACK_WEBHOOK_URL";
+function secretEnvNames(input) {
+  return (input("secret-env").trim() || DEFAULT_SECRET_ENV).split(/[\s,]+/).filter(Boolean);
+}
+function actionSecrets(input, env) {
+  const secrets = {};
+  const add = (name, value) => {
+    if (value?.trim()) secrets[name] = value.trim();
+  };
+  for (const name of [
+    "github-token",
+    "push-token",
+    "agent-github-token",
+    "slack-webhook-url",
+    "webhook-url"
+  ])
+    add(name, input(name));
+  for (const name of secretEnvNames(input)) add(name, env[name]);
+  return secrets;
+}
+function actionGit(input, env) {
+  const secrets = actionSecrets(input, env);
+  return {
+    secrets,
+    policy: {
+      secrets,
+      allowWorkflowChanges: input(ALLOW_WORKFLOW_CHANGES).trim().toLowerCase() === "true"
+    },
+    remote: remoteAccess(
+      env.GITHUB_SERVER_URL || "https://github.com",
+      input("github-token").trim(),
+      input("push-token").trim()
+    )
+  };
+}
+
 // src/post.ts
 try {
+  const { remote, policy } = actionGit(getInput, process.env);
   const log = {
     info: (line) => info(line),
-    warn: (line) => warning(line)
+    warn: (line) => warning(line),
+    remote,
+    policy
   };
   if (await restoreFromState(getState(GUARD_STATE), log))
     info("Samocode: the workspace is back as the interrupted run found it.");

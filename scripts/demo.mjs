@@ -2,12 +2,15 @@
 // drives a scripted agent (test/fixtures/scripted-agent.mjs) through every phase and both gates,
 // answering them the way a person would. Use it to see what a session looks like.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = mkdtempSync(join(tmpdir(), 'samocode-demo-'));
 const repo = join(root, 'project');
+// The scripted agent counts its steps beside its scenario: a folder the sandbox lets it write.
+const agentDir = join(root, 'agent');
+mkdirSync(agentDir);
 const env = {
   ...process.env,
   GIT_AUTHOR_NAME: 'Demo',
@@ -15,7 +18,8 @@ const env = {
   GIT_COMMITTER_NAME: 'Demo',
   GIT_COMMITTER_EMAIL: 'demo@example.com',
   CLAUDE_PATH: resolve('test/fixtures/scripted-agent.mjs'),
-  SCRIPTED_AGENT_SCENARIO: join(root, 'scenario.json'),
+  SCRIPTED_AGENT_SCENARIO: join(agentDir, 'scenario.json'),
+  SAMOCODE_SANDBOX_WRITABLE_PATHS: agentDir,
 };
 const git = (...args) =>
   execFileSync('git', args, { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] })

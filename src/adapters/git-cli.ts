@@ -4,6 +4,11 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { execa } from 'execa';
 import type { BranchGit, Git } from '../app/ports.js';
+import { secretNeedles } from '../core/secret-forms.js';
+import type { RemoteAccess } from './git-auth.js';
+import { PushRefusedError, SecretLeakError, checkPush } from './push-check.js';
+
+export { PushRefusedError, SecretLeakError };
 
 export interface Identity {
   name: string;
@@ -28,8 +33,18 @@ export class GitConflictError extends Error {
   }
 }
 
-export async function git(cwd: string, args: readonly string[]): Promise<string> {
-  const result = await execa('git', args, { cwd, reject: false, stdin: 'ignore' });
+/** Runs git; `env` adds to the environment (the action's credentials for talking to origin). */
+export async function git(
+  cwd: string,
+  args: readonly string[],
+  env?: Record<string, string>,
+): Promise<string> {
+  const result = await execa('git', args, {
+    cwd,
+    reject: false,
+    stdin: 'ignore',
+    ...(env ? { env } : {}),
+  });
   if (result.exitCode !== 0) {
     const detail = (result.stderr || result.stdout || '').trim().split('\n').slice(-3).join(' ');
     throw new Error(`git ${args.join(' ')} failed (exit ${result.exitCode ?? '?'}): ${detail}`);
@@ -38,14 +53,22 @@ export async function git(cwd: string, args: readonly string[]): Promise<string>
 }
 
 /** Brings origin's `branch` to `refs/remotes/origin/<branch>`. */
-async function fetchBranch(cwd: string, branch: string): Promise<void> {
-  await git(cwd, [
-    'fetch',
-    '--no-tags',
-    '--quiet',
-    'origin',
-    `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
-  ]);
+async function fetchBranch(
+  cwd: string,
+  branch: string,
+  env: Record<string, string>,
+): Promise<void> {
+  await git(
+    cwd,
+    [
+      'fetch',
+      '--no-tags',
+      '--quiet',
+      'origin',
+      `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
+    ],
+    env,
+  );
 }
 
 async function tryGit(cwd: string, args: readonly string[]): Promise<string | undefined> {
@@ -81,44 +104,35 @@ async function identityArgs(cwd: string, identity?: Identity): Promise<string[]>
   ];
 }
 
-/** A commit refused because staged files hold the value of a secret. */
-export class SecretLeakError extends Error {
-  override name = 'SecretLeakError';
-}
-
 export interface GitOptions {
   identity?: Identity;
-  /** Values (by name) that must never be committed; the names appear in errors, the values never. */
+  /**
+   * Values (by name) that must never be committed nor pushed, in any form (base64, hex …); the
+   * names appear in errors, the values never.
+   */
   secrets?: Record<string, string>;
-  /** Pushes authenticate with this token instead of the checkout's (so they start workflows). */
-  pushAuth?: { serverUrl: string; token: string };
+  /** The environment of fetches, ls-remotes and pushes: the action's own credentials. */
+  remote?: RemoteAccess;
+  /** Whether pushed commits may add, change or delete CI definitions (default: refused). */
+  allowWorkflowChanges?: boolean;
 }
 
 /**
- * Git configuration, passed through the environment (never the command line, where other users of
- * the machine could read it), that replaces the checkout's Authorization header for `serverUrl`:
- * an empty value first empties git's list of extra headers, then the token's header is added.
+ * Staged files that contain any of the secret values (in any of their forms), with the names of
+ * the secrets they hold.
  */
-export function pushAuthEnv(auth: { serverUrl: string; token: string }): Record<string, string> {
-  const key = `http.${auth.serverUrl.replace(/\/+$/, '')}/.extraheader`;
-  const basic = Buffer.from(`x-access-token:${auth.token}`).toString('base64');
-  return {
-    GIT_CONFIG_COUNT: '2',
-    GIT_CONFIG_KEY_0: key,
-    GIT_CONFIG_VALUE_0: '',
-    GIT_CONFIG_KEY_1: key,
-    GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}`,
-  };
-}
-
-/** Staged files that contain any of the secret values, with the names of the secrets they hold. */
 async function stagedSecrets(
   cwd: string,
   names: readonly string[],
   secrets: Record<string, string>,
 ): Promise<Map<string, string[]>> {
   const found = new Map<string, string[]>();
-  const guarded = Object.entries(secrets).filter(([, value]) => value.length >= 8);
+  const byName = new Map<string, string[]>();
+  for (const needle of secretNeedles(secrets)) {
+    const label = needle.form === 'raw' ? needle.name : `${needle.name} as ${needle.form}`;
+    byName.set(label, [...(byName.get(label) ?? []), needle.text]);
+  }
+  const guarded = [...byName];
   if (guarded.length === 0 || names.length === 0) return found;
   const grep = (values: string[], paths: readonly string[]) =>
     execa(
@@ -135,14 +149,14 @@ async function stagedSecrets(
     if (
       (
         await grep(
-          guarded.map(([, v]) => v),
+          guarded.flatMap(([, v]) => v),
           chunk,
         )
       ).exitCode !== 0
     )
       continue;
-    for (const [name, value] of guarded) {
-      const hit = await grep([value], chunk);
+    for (const [name, values] of guarded) {
+      const hit = await grep(values, chunk);
       if (hit.exitCode !== 0) continue;
       for (const file of hit.stdout.split('\0').filter(Boolean))
         found.set(file, [...(found.get(file) ?? []), name]);
@@ -153,6 +167,12 @@ async function stagedSecrets(
 
 export function createGit(options: GitOptions = {}): Git & BranchGit {
   const identities = new Map<string, Promise<string[]>>();
+  const fetchEnv = options.remote?.fetchEnv ?? {};
+  const pushEnv = options.remote?.pushEnv ?? {};
+  const policy = {
+    secrets: options.secrets ?? {},
+    allowWorkflowChanges: options.allowWorkflowChanges ?? false,
+  };
   const commitArgs = (cwd: string) => {
     let args = identities.get(cwd);
     if (!args) identities.set(cwd, (args = identityArgs(cwd, options.identity)));
@@ -217,7 +237,7 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
     },
 
     async remoteBranches(cwd, prefix) {
-      const out = await git(cwd, ['ls-remote', '--heads', 'origin']);
+      const out = await git(cwd, ['ls-remote', '--heads', 'origin'], fetchEnv);
       return out
         .split('\n')
         .map((line) => line.split('\t')[1]?.replace(/^refs\/heads\//, '') ?? '')
@@ -228,27 +248,20 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
     async checkoutBranch(cwd, branch, base, known) {
       const exists =
         known ??
-        (await git(cwd, ['ls-remote', '--heads', 'origin', `refs/heads/${branch}`])) !== '';
+        (await git(cwd, ['ls-remote', '--heads', 'origin', `refs/heads/${branch}`], fetchEnv)) !==
+          '';
       const from = exists ? branch : base;
       // The runner's checkout usually has the base already: no need to fetch it again.
       const local =
         !exists &&
         (await tryGit(cwd, ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${from}`]));
-      if (!local) {
-        await git(cwd, [
-          'fetch',
-          '--no-tags',
-          '--quiet',
-          'origin',
-          `+refs/heads/${from}:refs/remotes/origin/${from}`,
-        ]);
-      }
+      if (!local) await fetchBranch(cwd, from, fetchEnv);
       await git(cwd, ['checkout', '--quiet', '-B', branch, `origin/${from}`]);
       return { created: !exists };
     },
 
     async readRemoteFile(cwd, branch, path) {
-      await fetchBranch(cwd, branch);
+      await fetchBranch(cwd, branch, fetchEnv);
       const shown = await execa('git', ['show', `refs/remotes/origin/${branch}:${path}`], {
         cwd,
         reject: false,
@@ -258,7 +271,7 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
     },
 
     async listRemoteDir(cwd, branch, path) {
-      await fetchBranch(cwd, branch);
+      await fetchBranch(cwd, branch, fetchEnv);
       const listed = await execa(
         'git',
         ['ls-tree', '--name-only', `refs/remotes/origin/${branch}`, `${path.replace(/\/+$/, '')}/`],
@@ -317,14 +330,18 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
 
     async push(cwd, branch) {
       for (let attempt = 1; ; attempt++) {
+        // The commit checked is the commit pushed, even if the agent commits meanwhile.
+        const tip = await git(cwd, ['rev-parse', '--verify', 'HEAD^{commit}']);
+        const findings = await checkPush(cwd, tip, policy);
+        if (findings.length > 0) throw new PushRefusedError(branch, findings);
         const pushed = await execa(
           'git',
-          ['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`],
+          ['push', '--quiet', 'origin', `${tip}:refs/heads/${branch}`],
           {
             cwd,
             reject: false,
             stdin: 'ignore',
-            ...(options.pushAuth ? { env: pushAuthEnv(options.pushAuth) } : {}),
+            env: pushEnv,
           },
         );
         if (pushed.exitCode === 0) return;
@@ -336,14 +353,18 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
         }
         // Someone pushed to the session branch: replay our commits on top of theirs, never force.
         const shallow = existsSync(`${cwd}/.git/shallow`);
-        await git(cwd, [
-          'fetch',
-          '--no-tags',
-          '--quiet',
-          ...(shallow ? ['--deepen=200'] : []),
-          'origin',
-          `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
-        ]);
+        await git(
+          cwd,
+          [
+            'fetch',
+            '--no-tags',
+            '--quiet',
+            ...(shallow ? ['--deepen=200'] : []),
+            'origin',
+            `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
+          ],
+          fetchEnv,
+        );
         const rebased = await execa(
           'git',
           [...(await commitArgs(cwd)), 'rebase', '--quiet', `origin/${branch}`],

@@ -29,8 +29,9 @@
 //
 // Never lost: a local branch with commits that are on no ref of the snapshot and on no branch of
 // origin. A session branch (under branch-prefix) is pushed, fast-forward only, which
-// is what the run's next save would have done; otherwise, or when that push fails, the branch is
-// kept and a warning names it. Uncommitted changes of an iteration that never finished are
+// is what the run's next save would have done, once its commits pass the check of every push
+// (push-check.ts: no secret, no CI definition unless allowed); otherwise, or when that push fails,
+// the branch is kept and a warning names it (and, for a refused push, the commits and why). Uncommitted changes of an iteration that never finished are
 // discarded: the next run does that iteration again, as it always has.
 //
 // Deliberately not covered: the object store, reflogs, FETCH_HEAD/ORIG_HEAD, .git/shallow (a fetch
@@ -45,7 +46,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stopProcessesWithEnv } from './leftover-processes.js';
 import { restoreWorkspace } from './workspace-restore.js';
-import type { RestoreLog } from './workspace-restore.js';
+import type { RestoreLog, RestoreOptions } from './workspace-restore.js';
 import { takeSnapshot } from './workspace-snapshot.js';
 import type { WorkspaceSnapshot } from './workspace-snapshot.js';
 
@@ -53,7 +54,7 @@ import type { WorkspaceSnapshot } from './workspace-snapshot.js';
 export const GUARD_STATE = 'workspaceGuard';
 const SNAPSHOT = 'snapshot.json';
 
-export interface GuardOptions extends RestoreLog {
+export interface GuardOptions extends RestoreOptions {
   workspace: string;
   branchPrefix: string;
   /** core.saveState: recorded for the post step. */
@@ -136,7 +137,7 @@ export function guardWorkspace(options: GuardOptions): WorkspaceGuard {
  * The post step: restores from the snapshot a run left in `dir` (the state it saved). Nothing to
  * do when there is no such state (the run touched no workspace) or no folder (the run cleaned up).
  */
-export async function restoreFromState(dir: string, log: RestoreLog): Promise<boolean> {
+export async function restoreFromState(dir: string, log: RestoreOptions): Promise<boolean> {
   if (!dir) return false;
   let text: string;
   try {

@@ -12,16 +12,29 @@ import {
   runGit,
 } from './workspace-snapshot.js';
 import type { FileCopy, WorkspaceSnapshot } from './workspace-snapshot.js';
+import type { RemoteAccess } from './git-auth.js';
+import { PushRefusedError, checkPush } from './push-check.js';
+import type { PushPolicy } from './push-check.js';
 
 export interface RestoreLog {
   info: (line: string) => void;
   warn: (line: string) => void;
 }
 
+export interface RestoreOptions extends RestoreLog {
+  /** The action's credentials for origin (the checkout keeps none). */
+  remote?: RemoteAccess;
+  /** What an unpushed session branch may not carry to origin; without it, CI definitions only. */
+  policy?: PushPolicy;
+}
+
 // Hooks and fsmonitor run programs; restoring must run none, whatever the config says.
 const SAFE = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false'];
 
-export async function restoreWorkspace(snap: WorkspaceSnapshot, log: RestoreLog): Promise<void> {
+export async function restoreWorkspace(
+  snap: WorkspaceSnapshot,
+  log: RestoreOptions,
+): Promise<void> {
   const step = async (what: string, action: () => Promise<void>) => {
     try {
       await action();
@@ -117,10 +130,14 @@ async function removeWorktrees(snap: WorkspaceSnapshot): Promise<void> {
 /**
  * Refs the run created go, refs it moved or deleted come back. A local branch with commits that are
  * on no ref of the snapshot and on no branch of origin is work that exists nowhere else: a session
- * branch is pushed (fast-forward only); when that fails, or for any other branch, it is kept.
+ * branch is pushed (fast-forward only) once its commits pass the same check as every push of the
+ * run (no secret, no CI definition unless allowed); when that fails, or for any other branch, it
+ * is kept.
  */
-async function restoreRefs(snap: WorkspaceSnapshot, log: RestoreLog): Promise<void> {
+async function restoreRefs(snap: WorkspaceSnapshot, log: RestoreOptions): Promise<void> {
   const cwd = snap.workspace;
+  const fetchEnv = log.remote?.fetchEnv ?? {};
+  const policy = log.policy ?? { secrets: {}, allowWorkflowChanges: false };
   const now = await listRefs(cwd);
   const known = [...new Set(Object.values(snap.refs).filter((v) => !v.startsWith('ref: ')))];
   let remote: Promise<Map<string, string>> | undefined;
@@ -128,12 +145,21 @@ async function restoreRefs(snap: WorkspaceSnapshot, log: RestoreLog): Promise<vo
   for (const [name, oid] of Object.entries(now)) {
     if (!name.startsWith('refs/heads/') || oid.startsWith('ref: ') || snap.refs[name] === oid)
       continue;
-    remote ??= remoteHeads(cwd);
-    if (await isSaved(cwd, oid, name, known, await remote)) continue;
+    remote ??= remoteHeads(cwd, fetchEnv);
+    const heads = await remote;
+    if (await isSaved(cwd, oid, name, known, heads, fetchEnv)) continue;
     const branch = name.slice('refs/heads/'.length);
     if (branch.startsWith(snap.branchPrefix)) {
+      const findings = await checkPush(cwd, oid, policy, [...heads.values()]);
+      if (findings.length > 0) {
+        kept.add(name);
+        log.warn(
+          `kept the local branch ${branch} at ${oid} without pushing it: ${new PushRefusedError(branch, findings).message}`,
+        );
+        continue;
+      }
       const push = ['push', '--quiet', '--no-verify', 'origin', `${oid}:${name}`];
-      if ((await runGit(cwd, [...SAFE, ...push])).code === 0) {
+      if ((await runGit(cwd, [...SAFE, ...push], undefined, log.remote?.pushEnv)).code === 0) {
         log.info(`pushed the unpushed commits of ${branch} (${oid.slice(0, 12)}) to origin`);
         // Now on origin: a branch made from these commits (the agent's scratch) is saved too.
         known.push(oid);
@@ -161,8 +187,8 @@ async function restoreRefs(snap: WorkspaceSnapshot, log: RestoreLog): Promise<vo
   for (const [name, target] of symrefs) await git(cwd, ['symbolic-ref', name, target]);
 }
 
-async function remoteHeads(cwd: string): Promise<Map<string, string>> {
-  const listed = await runGit(cwd, [...SAFE, 'ls-remote', '--heads', 'origin']);
+async function remoteHeads(cwd: string, env: Record<string, string>): Promise<Map<string, string>> {
+  const listed = await runGit(cwd, [...SAFE, 'ls-remote', '--heads', 'origin'], undefined, env);
   const heads = new Map<string, string>();
   for (const line of listed.stdout.split('\n').filter(Boolean)) {
     const [oid = '', name = ''] = line.split('\t');
@@ -178,12 +204,13 @@ async function isSaved(
   name: string,
   known: string[],
   remote: Map<string, string>,
+  env: Record<string, string>,
 ): Promise<boolean> {
   const theirs = remote.get(name);
   if (theirs === oid) return true;
   if (theirs && (await runGit(cwd, ['cat-file', '-e', `${theirs}^{commit}`])).code !== 0) {
     // Someone pushed after us: fetch their tip (into FETCH_HEAD only) to see if it holds ours.
-    await runGit(cwd, [...SAFE, 'fetch', '--no-tags', '--quiet', 'origin', name]);
+    await runGit(cwd, [...SAFE, 'fetch', '--no-tags', '--quiet', 'origin', name], undefined, env);
   }
   // Tips of origin this clone does not have are skipped (--ignore-missing): never wrongly "saved".
   const tips = [oid, ...[...known, ...remote.values()].map((o) => `^${o}`)];

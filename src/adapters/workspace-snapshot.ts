@@ -42,13 +42,21 @@ export interface GitResult {
   stderr: string;
 }
 
-/** Runs git without a shell; never rejects (a missing git is exit code -1). */
-export function runGit(cwd: string, args: readonly string[], input?: string): Promise<GitResult> {
+/**
+ * Runs git without a shell; never rejects (a missing git is exit code -1). `env` adds to the
+ * process's environment (the action's credentials for a fetch or a push).
+ */
+export function runGit(
+  cwd: string,
+  args: readonly string[],
+  input?: string,
+  env: Record<string, string> = {},
+): Promise<GitResult> {
   return new Promise((done) => {
     const child = spawn('git', args, {
       cwd,
       // Nobody is there to type a password: a push without credentials fails instead of waiting.
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...env },
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -111,7 +111,17 @@ export async function runSession(deps: SessionDeps, options: RunOptions): Promis
       const steered = await options.hooks.between(state);
       if (steered) {
         state = steered.state;
-        await save(deps, options, `samocode: ${state.name} ${steered.message}\n`);
+        try {
+          await save(deps, options, `samocode: ${state.name} ${steered.message}\n`);
+        } catch (error) {
+          // As for an iteration: what cannot be saved (or pushed) blocks the session, saying why.
+          const reason = `could not save the session: ${(error as Error).message}`;
+          state = block(state, 'git', reason, iso());
+          await saveState(store, state);
+          await syncOverviewFile(store, state, `yes — ${reason}`);
+          await notify(deps, progress, state, `blocked: ${reason}`);
+          return finish('blocked');
+        }
         continue;
       }
     }

@@ -144,12 +144,8 @@ export function readActionInputs(getInput: (name: string) => string) {
         .filter(Boolean),
     },
     stallSeconds: parse('stall-timeout', whole('stall-timeout', 0), '600'),
-    guardedEnv: raw(
-      'secret-env',
-      'ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN,CLAUDE_CODE_OAUTH_TOKEN,OPENAI_API_KEY,CODEX_API_KEY,GEMINI_API_KEY,GOOGLE_API_KEY,TELEGRAM_BOT_TOKEN,SLACK_WEBHOOK_URL',
-    )
-      .split(/[\s,]+/)
-      .filter(Boolean),
+    // The secrets themselves (secret-env …) are read in action-secrets.ts, shared with the post step.
+    allowWorkflowChanges: bool('allow-workflow-changes'),
     triggerLabel: raw('trigger-label', 'samocode'),
     branchPrefix,
     sessionsDir,

@@ -24,6 +24,7 @@ import { chooseSandbox, describeEgress } from '../adapters/sandbox-setup.js';
 import type { Launcher } from '../adapters/sandbox.js';
 import { fsSessionStore } from '../adapters/fs-session-store.js';
 import { createGit } from '../adapters/git-cli.js';
+import { hasPersistedCredentials } from '../adapters/git-auth.js';
 import {
   githubAccess,
   githubClient,
@@ -33,7 +34,7 @@ import {
   githubRuns,
   githubChecks,
 } from '../adapters/octokit-github.js';
-import { gitLock } from '../adapters/git-lock.js';
+import { createGitLock } from '../adapters/git-lock.js';
 import { guardWorkspace } from '../adapters/workspace-guard.js';
 import type { WorkspaceGuard } from '../adapters/workspace-guard.js';
 import { systemClock } from '../adapters/system-clock.js';
@@ -41,6 +42,8 @@ import { fanOut } from '../adapters/telegram-notifier.js';
 import { slackNotifier, webhookNotifier } from '../adapters/webhook-notifier.js';
 import { readActionInputs } from './action-inputs.js';
 import type { ActionInputs } from './action-inputs.js';
+import { actionGit } from './action-secrets.js';
+import type { ActionGit } from './action-secrets.js';
 import { sweep } from '../app/sweep.js';
 import { formatProgress } from './cli-output.js';
 
@@ -55,13 +58,15 @@ export async function run(): Promise<void> {
   let guard: WorkspaceGuard | undefined;
   try {
     const inputs = readActionInputs(core.getInput);
-    core.setSecret(inputs.githubToken);
+    // Masked first: nothing below may print one of them.
+    const safety = actionGit(core.getInput, process.env);
+    for (const value of Object.values(safety.secrets)) core.setSecret(value);
     const env = runnerEnv();
     const payload = JSON.parse(readFileSync(env.eventPath, 'utf8')) as Record<string, unknown>;
     if (inputs.mode === 'sweep') {
-      guard = startGuard(inputs, env);
-      await guard.ready;
-      await runSweep(inputs, env);
+      guard = startGuard(inputs, env, safety);
+      await Promise.all([guard.ready, warnPersistedCredentials(env.workspace)]);
+      await runSweep(inputs, env, safety);
       return;
     }
     const intent = routeEvent(env.eventName, payload, {
@@ -82,33 +87,19 @@ export async function run(): Promise<void> {
       return;
     }
     // Snapshotted while the rest is set up and the first network calls are made (see `gate`).
-    guard = startGuard(inputs, env);
+    guard = startGuard(inputs, env, safety);
+    const credentialsChecked = warnPersistedCredentials(env.workspace);
     const { gh, client } = github(inputs, env);
-    const secrets: Record<string, string> = { 'github-token': inputs.githubToken };
-    if (inputs.agentGithubToken) secrets['agent-github-token'] = inputs.agentGithubToken;
-    for (const name of inputs.guardedEnv) {
-      const value = process.env[name];
-      if (value) {
-        core.setSecret(value);
-        secrets[name] = value;
-      }
-    }
-    if (inputs.agentGithubToken) core.setSecret(inputs.agentGithubToken);
-    for (const url of [inputs.slackWebhookUrl, inputs.webhookUrl]) if (url) core.setSecret(url);
-    if (inputs.pushToken) {
-      core.setSecret(inputs.pushToken);
-      secrets['push-token'] = inputs.pushToken;
-    }
     if (inputs.waitForCi && !inputs.pushToken)
       core.warning(
         'wait-for-ci is on but push-token is empty: pushes made with the job token start no workflows, so CI may never run on the session branch',
       );
+    // Every fetch and push authenticates with the action's own tokens, and every push is checked.
     const git = createGit({
       identity: BOT,
-      secrets,
-      ...(inputs.pushToken
-        ? { pushAuth: { serverUrl: env.serverUrl, token: inputs.pushToken } }
-        : {}),
+      secrets: safety.secrets,
+      remote: safety.remote,
+      allowWorkflowChanges: safety.policy.allowWorkflowChanges,
     });
     const defaultBranch = (payload.repository as { default_branch?: string } | undefined)
       ?.default_branch;
@@ -179,13 +170,14 @@ export async function run(): Promise<void> {
         inputs.promptsDir,
       ),
       access: githubAccess(client, gh),
-      lock: gitLock,
+      lock: createGitLock(safety.remote),
       runs: githubRuns(client, gh),
       issues: githubIssues(client, gh),
       pulls: githubPullRequests(client, gh),
       dispatcher: githubDispatcher(client, gh),
       checks: githubChecks(client, gh),
     };
+    await credentialsChecked;
     const thisRun: IterationRecord[] = [];
     const result = await handleIntent(
       deps,
@@ -355,7 +347,11 @@ function actionPrompts(files: Record<string, string>, input: string): Prompts {
   return found.prompts;
 }
 
-function startGuard(inputs: ActionInputs, env: ReturnType<typeof runnerEnv>): WorkspaceGuard {
+function startGuard(
+  inputs: ActionInputs,
+  env: ReturnType<typeof runnerEnv>,
+  safety: ActionGit,
+): WorkspaceGuard {
   return guardWorkspace({
     workspace: env.workspace,
     branchPrefix: inputs.branchPrefix,
@@ -363,15 +359,34 @@ function startGuard(inputs: ActionInputs, env: ReturnType<typeof runnerEnv>): Wo
     saveState: (name, value) => core.saveState(name, value),
     info: (line) => core.info(line),
     warn: (line) => core.warning(line),
+    remote: safety.remote,
+    policy: safety.policy,
   });
 }
 
-async function runSweep(inputs: ActionInputs, env: ReturnType<typeof runnerEnv>): Promise<void> {
+/**
+ * A checkout that keeps a git credential hands it to the agent too, which could push with it past
+ * the checks of every push of the action: the user is told to turn that off. Never throws.
+ */
+async function warnPersistedCredentials(workspace: string): Promise<void> {
+  if (await hasPersistedCredentials(workspace).catch(() => false))
+    core.warning(
+      'The checkout keeps a git credential (actions/checkout persists one unless told not to), ' +
+        "and the agent can push with it, past Samocode's checks of what it pushes. Set " +
+        '`persist-credentials: false` on actions/checkout: Samocode authenticates its own git.',
+    );
+}
+
+async function runSweep(
+  inputs: ActionInputs,
+  env: ReturnType<typeof runnerEnv>,
+  safety: ActionGit,
+): Promise<void> {
   const { gh, client } = github(inputs, env);
   const result = await sweep(
     {
-      branches: createGit(),
-      lock: gitLock,
+      branches: createGit({ remote: safety.remote }),
+      lock: createGitLock(safety.remote),
       runs: githubRuns(client, gh),
       dispatcher: githubDispatcher(client, gh),
       clock: systemClock,

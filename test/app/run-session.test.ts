@@ -317,6 +317,30 @@ describe('runSession', () => {
     expect(result.state.phase).toBe('investigation');
   });
 
+  it('blocks, and says so, when what was steered between iterations cannot be saved', async () => {
+    const t = await setup([
+      signal({ status: 'continue', phase: 'investigation' }),
+      signal({ status: 'continue', phase: 'requirements' }),
+    ]);
+    let saves = 0;
+    const result = await runSession(t.deps, {
+      ...t.options,
+      hooks: {
+        save: async () => {
+          if (++saves === 2) throw new Error('refusing to push b: commit 1234 adds x');
+        },
+        between: async (state) => ({ state: { ...state }, message: 'apply comments' }),
+      },
+    });
+    expect(result).toMatchObject({ stop: 'blocked', iterations: 1 });
+    expect(result.state.blocked).toEqual({
+      kind: 'git',
+      reason: 'could not save the session: refusing to push b: commit 1234 adds x',
+    });
+    expect((await t.saved()).status).toBe('blocked');
+    expect(t.notifier.sent.map((n) => n.kind)).toEqual(['blocked']);
+  });
+
   it('records an interrupted iteration and leaves the session resumable', async () => {
     const controller = new AbortController();
     const t = await setup([

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { gitEnv, repoWithOrigin, sh, tempDir, scenarioPath } from '../support/temp.js';
 import { until } from '../support/wait.js';
 
@@ -293,9 +294,16 @@ describe('samocode CLI, a whole session', () => {
     const first = await p.cli('init', '--workflow');
     expect(first.exitCode).toBe(0);
     expect(first.stdout).toContain(`Wrote ${join(p.repo, '.samocode')}`);
-    expect(readFileSync(join(p.repo, '.github', 'workflows', 'samocode.yml'), 'utf8')).toBe(
-      readFileSync(resolve('examples/samocode.yml'), 'utf8'),
-    );
+    const workflow = readFileSync(join(p.repo, '.github', 'workflows', 'samocode.yml'), 'utf8');
+    expect(workflow).toBe(readFileSync(resolve('examples/samocode.yml'), 'utf8'));
+    // The checkout keeps no token the agent could push with: the action authenticates its own git.
+    const steps = (
+      parse(workflow) as {
+        jobs: Record<string, { steps: Array<{ uses?: string; with?: object }> }>;
+      }
+    ).jobs.samocode?.steps;
+    const checkout = steps?.find((s) => s.uses?.startsWith('actions/checkout@'));
+    expect(checkout?.with).toMatchObject({ 'persist-credentials': false });
     const again = await p.cli('init');
     expect(again.exitCode).toBe(1);
     expect(again.stderr).toBe(

@@ -1,6 +1,8 @@
 // Runs the bundled action exactly as a runner does: `node dist/index.js` with INPUT_*, the GITHUB_*
 // variables and an event payload file, in a fresh shallow checkout of a bare `origin`, against the
-// fake GitHub. Payloads start from GitHub's own webhook examples, adjusted to the test repository.
+// fake GitHub; and its post step, `node dist/post.js`, with the same inputs and the state the main
+// step saved. Payloads start from GitHub's own webhook examples, adjusted to the test repository.
+// `origin` is a local path, or (`serveOrigin`) git's own HTTP server demanding the job's token.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -32,6 +34,25 @@ export interface ActionResult {
   outputs: Record<string, string>;
   summary: string;
   workspace: string;
+  /** The action's post step for this run, as the runner runs it. */
+  post: () => Promise<{ exitCode: number; stdout: string; stderr: string }>;
+}
+
+/** How actions/checkout reaches origin over HTTP, and whether it leaves its token in .git/config. */
+export interface HttpOrigin {
+  /** The server (GITHUB_SERVER_URL): origin is `<serverUrl>/origin.git`. */
+  serverUrl: string;
+  token: string;
+  persistCredentials: boolean;
+}
+
+/** Git configuration, as environment, that sends `token` to `serverUrl` like actions/checkout. */
+export function checkoutAuthEnv(serverUrl: string, token: string): Record<string, string> {
+  return {
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: `http.${serverUrl}/.extraheader`,
+    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`,
+  };
 }
 
 export function parseOutputs(text: string): Record<string, string> {
@@ -66,6 +87,7 @@ export function actionRig(
   const scenario = join(agentDir, 'scenario.json');
   let runs = 0;
   let reviews = 0;
+  let http: HttpOrigin | undefined;
   // The people in these tests: octo maintains the repository; others are added per test.
   fake.state.permissions.set('octo', 'admin');
 
@@ -89,6 +111,10 @@ export function actionRig(
     scenario,
     setScenario(steps: object[]) {
       writeFileSync(scenario, JSON.stringify({ steps }));
+    },
+    /** Later checkouts clone origin over HTTP from `http.serverUrl` (which serves this root). */
+    serveOrigin(origin: HttpOrigin) {
+      http = origin;
     },
     openIssue(number: number, title: string, body: string, author: FakeUser = { login: 'octo' }) {
       fake.state.issues.set(number, {
@@ -218,22 +244,44 @@ export function actionRig(
       const dir = join(root, `run-${runs}`);
       mkdirSync(dir);
       const workspace = join(dir, 'workspace');
-      // actions/checkout: a shallow clone of the default branch, no git identity configured.
-      sh(dir, 'git', [
-        'clone',
-        '-q',
-        '--depth',
-        '1',
-        ...(checkout ? ['--branch', checkout] : []),
-        `file://${origin}`,
-        workspace,
-      ]);
+      // actions/checkout: a shallow clone of the default branch, no git identity configured. Over
+      // HTTP its token is given to the clone alone, and kept in .git/config only when it persists
+      // credentials. Asynchronous: the HTTP server may live in this process.
+      await execa(
+        'git',
+        [
+          'clone',
+          '-q',
+          '--depth',
+          '1',
+          ...(checkout ? ['--branch', checkout] : []),
+          http ? `${http.serverUrl}/origin.git` : `file://${origin}`,
+          workspace,
+        ],
+        {
+          cwd: dir,
+          env: { ...gitEnv, ...(http ? checkoutAuthEnv(http.serverUrl, http.token) : {}) },
+        },
+      );
+      if (http?.persistCredentials) {
+        const header = checkoutAuthEnv(http.serverUrl, http.token);
+        await execa(
+          'git',
+          ['config', header.GIT_CONFIG_KEY_0 ?? '', header.GIT_CONFIG_VALUE_0 ?? ''],
+          {
+            cwd: workspace,
+            env: gitEnv,
+          },
+        );
+      }
       options.prepare?.({ dir, workspace, home: join(root, 'home') });
       const eventPath = join(dir, 'event.json');
       const outputPath = join(dir, 'output');
+      const statePath = join(dir, 'state');
       const summaryPath = join(dir, 'summary.md');
       writeFileSync(eventPath, JSON.stringify(payload));
       writeFileSync(outputPath, '');
+      writeFileSync(statePath, '');
       writeFileSync(summaryPath, '');
       const allInputs: Record<string, string> = {
         'github-token': fake.token,
@@ -257,10 +305,11 @@ export function actionRig(
         GITHUB_REPOSITORY: `${fake.owner}/${fake.repo}`,
         GITHUB_WORKSPACE: workspace,
         GITHUB_API_URL: fake.url,
-        GITHUB_SERVER_URL: 'https://github.example',
+        GITHUB_SERVER_URL: http?.serverUrl ?? 'https://github.example',
         GITHUB_RUN_ID: String(1000 + runs),
         GITHUB_RUN_ATTEMPT: '1',
         GITHUB_OUTPUT: outputPath,
+        GITHUB_STATE: statePath,
         GITHUB_STEP_SUMMARY: summaryPath,
         RUNNER_TEMP: dir,
         SCRIPTED_AGENT_SCENARIO: scenario,
@@ -279,6 +328,23 @@ export function actionRig(
       });
       onSpawn?.(child);
       const result = await child.finally(() => fake.state.activeRuns.delete(runId));
+      const post = async () => {
+        // The runner gives the post step the main step's inputs and environment, and its state.
+        const state: Record<string, string> = {};
+        for (const [name, value] of Object.entries(parseOutputs(readFileSync(statePath, 'utf8'))))
+          state[`STATE_${name}`] = value;
+        const posted = await execa(options.node ?? process.execPath, [resolve('dist/post.js')], {
+          cwd: workspace,
+          env: { ...env, ...state },
+          extendEnv: false,
+          reject: false,
+        });
+        return {
+          exitCode: posted.exitCode ?? -1,
+          stdout: posted.stdout,
+          stderr: posted.stderr,
+        };
+      };
       return {
         exitCode: result.exitCode ?? -1,
         stdout: result.stdout,
@@ -286,6 +352,7 @@ export function actionRig(
         outputs: parseOutputs(readFileSync(outputPath, 'utf8')),
         summary: readFileSync(summaryPath, 'utf8'),
         workspace,
+        post,
       };
     },
     /** What the scripted agent was started with, one entry per run of it. */
