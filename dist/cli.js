@@ -22818,10 +22818,13 @@ async function probeSandbox(env) {
 }
 
 // src/adapters/sandbox-setup.ts
-async function chooseSandbox(request2) {
+async function chooseSandbox(request2, probe = void 0) {
   if (!request2.enabled) return { kind: "off" };
-  const probe = await probeSandbox(request2.env);
-  if (!probe.ok) return { kind: "unavailable", reason: probe.reason };
+  const found = await (probe ?? probeSandbox(request2.env));
+  if (!found.ok) return { kind: "unavailable", reason: found.reason };
+  return { kind: "on", ...setUp(request2, found.bwrap) };
+}
+function setUp(request2, bwrap) {
   const egress = effectiveEgress({
     configured: request2.egress,
     agents: request2.agents,
@@ -22829,7 +22832,7 @@ async function chooseSandbox(request2) {
     forgeHosts: request2.forgeHosts
   });
   const launcher = createSandbox({
-    bwrap: probe.bwrap,
+    bwrap,
     homeDir: join6(request2.privateDir, "home"),
     tmpDir: request2.tmpDir ?? join6(request2.privateDir, "tmp"),
     stateDir: join6(request2.privateDir, "sandbox"),
@@ -22841,7 +22844,7 @@ async function chooseSandbox(request2) {
     egressSetting: request2.egressSetting,
     nodePath: process.execPath
   });
-  return { kind: "on", launcher, egress };
+  return { launcher, egress };
 }
 
 // src/adapters/fs-session-store.ts

@@ -6,7 +6,7 @@ import { BASE_URL_VARIABLES, effectiveEgress } from '../core/egress.js';
 import type { Egress } from '../core/egress.js';
 import type { AgentKind } from '../core/phase-agents.js';
 import { createSandbox, probeSandbox } from './sandbox.js';
-import type { Launcher } from './sandbox.js';
+import type { Launcher, SandboxProbe } from './sandbox.js';
 
 export interface SandboxRequest {
   enabled: boolean;
@@ -32,10 +32,18 @@ export type SandboxChoice =
   | { kind: 'off' }
   | { kind: 'unavailable'; reason: string };
 
-export async function chooseSandbox(request: SandboxRequest): Promise<SandboxChoice> {
+/** `probe`: a check started earlier, so that it overlaps the run's first network calls. */
+export async function chooseSandbox(
+  request: SandboxRequest,
+  probe: Promise<SandboxProbe> | undefined = undefined,
+): Promise<SandboxChoice> {
   if (!request.enabled) return { kind: 'off' };
-  const probe = await probeSandbox(request.env);
-  if (!probe.ok) return { kind: 'unavailable', reason: probe.reason };
+  const found = await (probe ?? probeSandbox(request.env));
+  if (!found.ok) return { kind: 'unavailable', reason: found.reason };
+  return { kind: 'on', ...setUp(request, found.bwrap) };
+}
+
+function setUp(request: SandboxRequest, bwrap: string): { launcher: Launcher; egress: Egress } {
   const egress = effectiveEgress({
     configured: request.egress,
     agents: request.agents,
@@ -43,7 +51,7 @@ export async function chooseSandbox(request: SandboxRequest): Promise<SandboxCho
     forgeHosts: request.forgeHosts,
   });
   const launcher = createSandbox({
-    bwrap: probe.bwrap,
+    bwrap,
     homeDir: join(request.privateDir, 'home'),
     tmpDir: request.tmpDir ?? join(request.privateDir, 'tmp'),
     stateDir: join(request.privateDir, 'sandbox'),
@@ -55,7 +63,7 @@ export async function chooseSandbox(request: SandboxRequest): Promise<SandboxCho
     egressSetting: request.egressSetting,
     nodePath: process.execPath,
   });
-  return { kind: 'on', launcher, egress };
+  return { launcher, egress };
 }
 
 /** One line for logs: what the agent may reach. */

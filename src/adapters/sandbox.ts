@@ -314,10 +314,10 @@ function prepareHome(home: string, env: Record<string, string>): void {
   }
 }
 
+export type SandboxProbe = { ok: true; bwrap: string } | { ok: false; reason: string };
+
 /** Whether bubblewrap runs here, and why not when it does not. */
-export async function probeSandbox(
-  env: NodeJS.ProcessEnv,
-): Promise<{ ok: true; bwrap: string } | { ok: false; reason: string }> {
+export async function probeSandbox(env: NodeJS.ProcessEnv): Promise<SandboxProbe> {
   const bwrap = findProgram('bwrap', env, process.cwd());
   if (process.platform !== 'linux')
     return { ok: false, reason: `the sandbox needs Linux (this is ${process.platform})` };

@@ -21,7 +21,8 @@ import { agentBaseEnv } from '../adapters/agent-env.js';
 import { agentPrograms, makeAgent } from '../adapters/agents.js';
 import type { AgentSettings } from '../adapters/agents.js';
 import { chooseSandbox, describeEgress } from '../adapters/sandbox-setup.js';
-import type { Launcher } from '../adapters/sandbox.js';
+import { probeSandbox } from '../adapters/sandbox.js';
+import type { Launcher, SandboxProbe } from '../adapters/sandbox.js';
 import { fsSessionStore } from '../adapters/fs-session-store.js';
 import { createGit } from '../adapters/git-cli.js';
 import { hasPersistedCredentials } from '../adapters/git-auth.js';
@@ -86,8 +87,10 @@ export async function run(): Promise<void> {
       core.setOutput('status', 'ignored');
       return;
     }
-    // Snapshotted while the rest is set up and the first network calls are made (see `gate`).
+    // Snapshotted while the rest is set up and the first network calls are made (see `gate`);
+    // the sandbox is tried out meanwhile too.
     guard = startGuard(inputs, env, safety);
+    const probe = inputs.sandbox ? probeSandbox(process.env) : undefined;
     const credentialsChecked = warnPersistedCredentials(env.workspace);
     const { gh, client } = github(inputs, env);
     if (inputs.waitForCi && !inputs.pushToken)
@@ -150,7 +153,7 @@ export async function run(): Promise<void> {
           : {}),
       },
     };
-    const launcher = await agentSandbox(inputs, env, agentSettings, guard);
+    const launcher = await agentSandbox(inputs, env, agentSettings, guard, probe);
     const deps: GithubDeps = {
       agent: makeAgent({ ...agentSettings, ...(launcher ? { launcher } : {}) }),
       store: fsSessionStore(join(env.workspace, inputs.sessionsDir)),
@@ -245,22 +248,26 @@ async function agentSandbox(
   env: ReturnType<typeof runnerEnv>,
   settings: AgentSettings,
   guard: WorkspaceGuard,
+  probe: Promise<SandboxProbe> | undefined,
 ): Promise<Launcher | undefined> {
-  const choice = await chooseSandbox({
-    enabled: inputs.sandbox,
-    egress: inputs.egress,
-    egressSetting: 'allowed-domains',
-    writable: inputs.sandboxWritablePaths,
-    readable: inputs.sandboxReadablePaths,
-    privateDir: guard.privateDir ?? mkdtempSync(join(tmpdir(), 'samocode-')),
-    ...(guard.agentEnv.TMPDIR ? { tmpDir: guard.agentEnv.TMPDIR } : {}),
-    hide: runnerFolders(),
-    secrets: jobSecrets(inputs),
-    agents: agentPrograms(settings).map((p) => p.kind),
-    agentEnv: settings.baseEnv,
-    forgeHosts: [env.serverUrl, env.apiUrl].flatMap((url) => hostOfUrl(url) ?? []),
-    env: process.env,
-  });
+  const choice = await chooseSandbox(
+    {
+      enabled: inputs.sandbox,
+      egress: inputs.egress,
+      egressSetting: 'allowed-domains',
+      writable: inputs.sandboxWritablePaths,
+      readable: inputs.sandboxReadablePaths,
+      privateDir: guard.privateDir ?? mkdtempSync(join(tmpdir(), 'samocode-')),
+      ...(guard.agentEnv.TMPDIR ? { tmpDir: guard.agentEnv.TMPDIR } : {}),
+      hide: runnerFolders(),
+      secrets: jobSecrets(inputs),
+      agents: agentPrograms(settings).map((p) => p.kind),
+      agentEnv: settings.baseEnv,
+      forgeHosts: [env.serverUrl, env.apiUrl].flatMap((url) => hostOfUrl(url) ?? []),
+      env: process.env,
+    },
+    probe,
+  );
   if (choice.kind === 'off') {
     core.warning(
       "sandbox: false — the agent runs without a sandbox: it can read every credential of this job (its environment, /proc, .git/config, the runner's files)",

@@ -1,6 +1,7 @@
 // The bundled action, run as the runner runs it, walking one session through GitHub events:
 // label → questions → partial answer → full answer → draft PR → changes requested → revised plan
 // → approval → implementation … → done, against a fake GitHub checked against the OpenAPI spec.
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionRig } from '../support/action-rig.js';
 import { startFakeGitHub } from '../support/fake-github.js';
@@ -68,129 +69,151 @@ const steps = [
   },
 ];
 
+// The same walk for the Claude adapter (with a scripted stand-in for the CLI) and for the command
+// agent running the same script: both in the sandbox, as every agent runs by default.
+const agents: Array<{ name: string; issue: number; inputs: Record<string, string> }> = [
+  { name: 'the Claude adapter', issue: 7, inputs: {} },
+  {
+    name: 'the command agent',
+    issue: 8,
+    inputs: {
+      agent: 'command',
+      'agent-command': `node ${resolve('test/fixtures/scripted-agent.mjs')} -p {prompt} --append-system-prompt {context}`,
+    },
+  },
+];
+
 describe('the action, one session through GitHub events', () => {
-  it('walks label → answers → plan review → approval → done', async () => {
-    const rig = actionRig(fake);
-    rig.setScenario(steps);
-    rig.openIssue(
-      7,
-      'Add a greeting',
-      'Print a greeting when the CLI starts.\n\ndive: the CLI entry point',
-    );
-    const branch = 'samocode/7-add-a-greeting';
-    const comments = () => fake.state.comments.filter((c) => c.issue === 7);
-    const labels = () => [...(fake.state.issues.get(7)?.labels ?? [])].sort();
+  it.each(agents)(
+    'walks label → answers → plan review → approval → done with $name',
+    async (agent) => {
+      const issue = agent.issue;
+      const rig = actionRig(fake, { inputs: agent.inputs });
+      rig.setScenario(steps);
+      rig.openIssue(
+        issue,
+        'Add a greeting',
+        'Print a greeting when the CLI starts.\n\ndive: the CLI entry point',
+      );
+      const branch = `samocode/${issue}-add-a-greeting`;
+      const comments = () => fake.state.comments.filter((c) => c.issue === issue);
+      const labels = () => [...(fake.state.issues.get(issue)?.labels ?? [])].sort();
 
-    // Label: the session starts, runs to the questions, posts them, and waits.
-    const started = await rig.run('issues', rig.labeled(7, 'samocode', person));
-    expect(started.stderr).toBe('');
-    expect(started.exitCode).toBe(0);
-    expect(started.outputs).toMatchObject({
-      status: 'waiting',
-      phase: 'requirements',
-      branch,
-      iterations: '3',
-    });
-    expect(started.outputs.session).toMatch(/^\d{2}-\d{2}-\d{2}-7-add-a-greeting$/);
-    expect(comments().map((c) => c.body.split('\n')[0])).toEqual([
-      '<!-- samocode:status -->',
-      '<!-- samocode:questions -->',
-    ]);
-    const questions = comments()[1]?.body ?? '';
-    expect(questions).toContain(
-      '**Q1: Greeting style?**\n- **A)** formal\n- **B)** casual\n- _Suggestion: B — friendlier_',
-    );
-    expect(comments()[0]?.body).toContain('Waiting for your answers');
-    expect(labels()).toEqual(['samocode', 'samocode:waiting-answers']);
-    // The labels were created on first use, with colours and descriptions.
-    expect(fake.state.labels.get('samocode:waiting-answers')).toEqual({
-      name: 'samocode:waiting-answers',
-      color: 'fbca04',
-      description: 'Samocode: waiting for answers to its questions',
-    });
-    const session = started.outputs.session ?? '';
-    const folder = `_sessions/${session}`;
-    expect(rig.show(branch, `${folder}/_overview.md`)).toContain('## Dive\nthe CLI entry point');
+      // Label: the session starts, runs to the questions, posts them, and waits.
+      const started = await rig.run('issues', rig.labeled(issue, 'samocode', person));
+      expect(started.stderr).toBe('');
+      expect(started.exitCode).toBe(0);
+      expect(started.stdout).toContain('Agents run in a sandbox');
+      expect(started.outputs).toMatchObject({
+        status: 'waiting',
+        phase: 'requirements',
+        branch,
+        iterations: '3',
+      });
+      expect(started.outputs.session).toMatch(
+        new RegExp(`^\\d{2}-\\d{2}-\\d{2}-${issue}-add-a-greeting$`),
+      );
+      expect(comments().map((c) => c.body.split('\n')[0])).toEqual([
+        '<!-- samocode:status -->',
+        '<!-- samocode:questions -->',
+      ]);
+      const questions = comments()[1]?.body ?? '';
+      expect(questions).toContain(
+        '**Q1: Greeting style?**\n- **A)** formal\n- **B)** casual\n- _Suggestion: B — friendlier_',
+      );
+      expect(comments()[0]?.body).toContain('Waiting for your answers');
+      expect(labels()).toEqual(['samocode', 'samocode:waiting-answers']);
+      // The labels were created on first use, with colours and descriptions.
+      expect(fake.state.labels.get('samocode:waiting-answers')).toEqual({
+        name: 'samocode:waiting-answers',
+        color: 'fbca04',
+        description: 'Samocode: waiting for answers to its questions',
+      });
+      const session = started.outputs.session ?? '';
+      const folder = `_sessions/${session}`;
+      expect(rig.show(branch, `${folder}/_overview.md`)).toContain('## Dive\nthe CLI entry point');
 
-    // A partial answer is recorded; the session keeps waiting and says what is missing.
-    const partial = await rig.run('issue_comment', rig.comment(7, 'Q1: B', person));
-    expect(partial.exitCode).toBe(0);
-    expect(partial.outputs).toMatchObject({ status: 'waiting', iterations: '3' });
-    expect(comments().at(-1)?.body).toContain('Recorded Q1. Still waiting for: Q2.');
-    expect(rig.show(branch, `${folder}/_qa.md`)).toContain('Answer: B) casual');
-    expect(fake.state.comments.find((c) => c.body === 'Q1: B')?.reactions).toEqual(['eyes']);
+      // A partial answer is recorded; the session keeps waiting and says what is missing.
+      const partial = await rig.run('issue_comment', rig.comment(issue, 'Q1: B', person));
+      expect(partial.exitCode).toBe(0);
+      expect(partial.outputs).toMatchObject({ status: 'waiting', iterations: '3' });
+      expect(comments().at(-1)?.body).toContain('Recorded Q1. Still waiting for: Q2.');
+      expect(rig.show(branch, `${folder}/_qa.md`)).toContain('Answer: B) casual');
+      expect(fake.state.comments.find((c) => c.body === 'Q1: B')?.reactions).toEqual(['eyes']);
 
-    // The rest of the answers: the loop resumes, plans, and opens a draft PR for the plan.
-    const answered = await rig.run(
-      'issue_comment',
-      rig.comment(7, '2) A — because it is simplest', person),
-    );
-    expect(answered.exitCode).toBe(0);
-    expect(answered.outputs).toMatchObject({
-      status: 'waiting',
-      phase: 'planning',
-      iterations: '5',
-    });
-    const pr = fake.state.pulls[0];
-    expect(pr).toMatchObject({ head: branch, base: 'main', draft: true, state: 'open' });
-    expect(pr?.body).toContain('Closes #7');
-    expect(pr?.body).toContain('# Plan v1');
-    expect(answered.outputs['pr-number']).toBe(String(pr?.number));
-    expect(labels()).toEqual(['samocode', 'samocode:waiting-approval']);
+      // The rest of the answers: the loop resumes, plans, and opens a draft PR for the plan.
+      const answered = await rig.run(
+        'issue_comment',
+        rig.comment(issue, '2) A — because it is simplest', person),
+      );
+      expect(answered.exitCode).toBe(0);
+      expect(answered.outputs).toMatchObject({
+        status: 'waiting',
+        phase: 'planning',
+        iterations: '5',
+      });
+      const pull = () => fake.state.pulls.find((p) => p.head === branch);
+      const pr = pull();
+      expect(pr).toMatchObject({ head: branch, base: 'main', draft: true, state: 'open' });
+      expect(pr?.body).toContain(`Closes #${issue}`);
+      expect(pr?.body).toContain('# Plan v1');
+      expect(answered.outputs['pr-number']).toBe(String(pr?.number));
+      expect(labels()).toEqual(['samocode', 'samocode:waiting-approval']);
 
-    // Changes requested, with an inline comment: the planner revises; the PR shows the new plan.
-    const changes = await rig.run(
-      'pull_request_review',
-      rig.review(pr?.number ?? 0, 'changes_requested', 'Split it into two phases.', person, [
-        { path: 'src/cli.ts', position: 3, body: 'greet here' },
-      ]),
-    );
-    expect(changes.exitCode).toBe(0);
-    expect(changes.outputs).toMatchObject({
-      status: 'waiting',
-      phase: 'planning',
-      iterations: '6',
-    });
-    expect(fake.state.pulls).toHaveLength(1);
-    expect(fake.state.pulls[0]?.body).toContain('# Plan v2');
+      // Changes requested, with an inline comment: the planner revises; the PR shows the new plan.
+      const changes = await rig.run(
+        'pull_request_review',
+        rig.review(pr?.number ?? 0, 'changes_requested', 'Split it into two phases.', person, [
+          { path: 'src/cli.ts', position: 3, body: 'greet here' },
+        ]),
+      );
+      expect(changes.exitCode).toBe(0);
+      expect(changes.outputs).toMatchObject({
+        status: 'waiting',
+        phase: 'planning',
+        iterations: '6',
+      });
+      expect(fake.state.pulls.filter((p) => p.head === branch)).toHaveLength(1);
+      expect(pull()?.body).toContain('# Plan v2');
 
-    // Approval: implementation through done; the PR is marked ready with the summary.
-    const approved = await rig.run(
-      'pull_request_review',
-      rig.review(pr?.number ?? 0, 'approved', '', person),
-    );
-    expect(approved.stderr).toBe('');
-    expect(approved.exitCode).toBe(0);
-    expect(approved.outputs).toMatchObject({ status: 'done', phase: 'done', iterations: '10' });
-    expect(fake.state.pulls[0]).toMatchObject({ draft: false });
-    expect(fake.state.pulls[0]?.body).toContain('## Summary\nA casual greeting on stdout.');
-    expect(labels()).toEqual(['samocode', 'samocode:done']);
-    const status = comments().filter((c) => c.body.startsWith('<!-- samocode:status -->'));
-    expect(status).toHaveLength(1);
-    expect(status[0]?.body).toContain('Done: A casual greeting on stdout.');
-    expect(status[0]?.body).toContain('✅ done');
-    expect(approved.summary).toContain(`### Samocode · \`${session}\``);
-    expect(approved.summary).toContain('| #7 | implementation → testing | continue |');
-    expect(approved.summary).toContain('This run: 4 iterations');
-    expect(approved.summary).toContain(
-      '```mermaid\nflowchart LR\n  init --> investigation\n  investigation --> requirements',
-    );
-    expect(approved.summary).toContain('  quality --> done');
+      // Approval: implementation through done; the PR is marked ready with the summary.
+      const approved = await rig.run(
+        'pull_request_review',
+        rig.review(pr?.number ?? 0, 'approved', '', person),
+      );
+      expect(approved.stderr).toBe('');
+      expect(approved.exitCode).toBe(0);
+      expect(approved.outputs).toMatchObject({ status: 'done', phase: 'done', iterations: '10' });
+      expect(pull()).toMatchObject({ draft: false });
+      expect(pull()?.body).toContain('## Summary\nA casual greeting on stdout.');
+      expect(labels()).toEqual(['samocode', 'samocode:done']);
+      const status = comments().filter((c) => c.body.startsWith('<!-- samocode:status -->'));
+      expect(status).toHaveLength(1);
+      expect(status[0]?.body).toContain('Done: A casual greeting on stdout.');
+      expect(status[0]?.body).toContain('✅ done');
+      expect(approved.summary).toContain(`### Samocode · \`${session}\``);
+      expect(approved.summary).toContain('| #7 | implementation → testing | continue |');
+      expect(approved.summary).toContain('This run: 4 iterations');
+      expect(approved.summary).toContain(
+        '```mermaid\nflowchart LR\n  init --> investigation\n  investigation --> requirements',
+      );
+      expect(approved.summary).toContain('  quality --> done');
 
-    // Every iteration is a commit on the session branch; the code change is there.
-    const log = rig.log(branch);
-    for (let i = 1; i <= 10; i++)
-      expect(log.some((line) => line.startsWith(`samocode: ${session} #${i} `))).toBe(true);
-    expect(rig.show(branch, 'src/greeting.txt')).toBe('hey');
-    expect(rig.show(branch, `${folder}/_state.json`)).toContain('"status": "done"');
+      // Every iteration is a commit on the session branch; the code change is there.
+      const log = rig.log(branch);
+      for (let i = 1; i <= 10; i++)
+        expect(log.some((line) => line.startsWith(`samocode: ${session} #${i} `))).toBe(true);
+      expect(rig.show(branch, 'src/greeting.txt')).toBe('hey');
+      expect(rig.show(branch, `${folder}/_state.json`)).toContain('"status": "done"');
 
-    // Nothing the action sent was refused by the API description or the fake.
-    expect(
-      fake.requests.filter(
-        (r) => r.status >= 400 && !(r.operation === 'issues/remove-label' && r.status === 404),
-      ),
-    ).toEqual([]);
-  });
+      // Nothing the action sent was refused by the API description or the fake.
+      expect(
+        fake.requests.filter(
+          (r) => r.status >= 400 && !(r.operation === 'issues/remove-label' && r.status === 404),
+        ),
+      ).toEqual([]);
+    },
+  );
 
   it('ignores events that do not concern a session, and says why', async () => {
     const rig = actionRig(fake);
