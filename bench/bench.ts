@@ -12,7 +12,7 @@ import {
   existsSync,
 } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { bundledPrompts } from '../src/app/prompts.js';
 import { runSession } from '../src/app/run-session.js';
 import type { ProgressEvent } from '../src/app/run-session.js';
@@ -247,6 +247,7 @@ function actionEnv(
       'INPUT_GITHUB-TOKEN': setup.fake.token,
       'INPUT_CLAUDE-PATH': INSTANT,
       'INPUT_STALL-TIMEOUT': '0',
+      ...(extra.BENCH_MARKS ? { 'INPUT_SANDBOX-WRITABLE-PATHS': dirname(extra.BENCH_MARKS) } : {}),
       ...extra,
     } as Record<string, string>,
   };
@@ -285,11 +286,17 @@ function labeled(fake: FakeGitHub, issue: number) {
   };
 }
 
+/** Where the agent marks its start: a folder of its own, which the sandbox lets it write. */
+function marksFile(root: string): string {
+  mkdirSync(join(root, 'marks'));
+  return join(root, 'marks', 'marks');
+}
+
 async function coldStarts(fake: FakeGitHub, runs: number): Promise<number[]> {
   const values: number[] = [];
   for (let i = 0; i < runs; i++) {
     const { root, origin } = repo(1);
-    const marks = join(root, 'marks');
+    const marks = marksFile(root);
     const run = actionEnv({ origin, fake, dir: root }, 'issues', labeled(fake, 100 + i), {
       BENCH_MARKS: marks,
       BENCH_BLOCK: '1',
@@ -310,7 +317,7 @@ async function eventToAgent(
   let perGate = 0;
   for (let i = 0; i < runs; i++) {
     const { root, origin } = repo(1);
-    const marks = join(root, 'marks');
+    const marks = marksFile(root);
     const issue = 200 + i;
     const stay = 20;
     const before = fake.requests.length;
