@@ -23661,7 +23661,7 @@ function liveText(now) {
   const verb = space > 0 && space < room / 2 ? activity.slice(0, space + 1) : "";
   return `${head}${verb}…${activity.slice(activity.length - (room - verb.length - 1))}`;
 }
-function liveProgress(live, write, nowMs, width) {
+function liveProgress(live, write2, nowMs, width) {
   let current;
   let frame = 0;
   const draw = () => {
@@ -23681,7 +23681,7 @@ function liveProgress(live, write, nowMs, width) {
   return {
     event(event) {
       live.clear();
-      write(formatProgress(event));
+      write2(formatProgress(event));
       if (event.type === "iteration-start") {
         current = {
           iteration: event.iteration,
@@ -23890,7 +23890,9 @@ async function runCommand(values, io) {
       }
     );
     name = state.name;
-    io.out(`Started session ${name} in ${store.dir(name)}`);
+    io.out(
+      values.json ? JSON.stringify({ started: { session: name, dir: store.dir(name) } }) : `Started session ${name} in ${store.dir(name)}`
+    );
   }
   return loop(settings, name, values, io, prompts);
 }
@@ -23993,7 +23995,7 @@ async function runLoop(settings, name, values, io, prompts) {
     () => Date.now(),
     () => io.live?.width() ?? 80
   ) : void 0;
-  const write = (event) => {
+  const write2 = (event) => {
     if (values.json) io.out(JSON.stringify({ event }));
     else if (view) view.event(event);
     else io.out(formatProgress(event));
@@ -24025,7 +24027,7 @@ async function runLoop(settings, name, values, io, prompts) {
       },
       ...maxIterations !== void 0 ? { maxIterations } : {},
       ...io.signal ? { signal: io.signal } : {},
-      onProgress: write
+      onProgress: write2
     }
   ).finally(() => {
     view?.stop();
@@ -24212,29 +24214,40 @@ samocode: ${signal} received; stopping the agent and saving the session (again t
 };
 process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
+process.on("SIGHUP", onSignal);
+var outputClosed = false;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error2) => {
+    if (error2.code !== "EPIPE") throw error2;
+    outputClosed = true;
+    controller.abort();
+  });
+}
+var write = (stream, text) => {
+  if (!outputClosed) stream.write(text);
+};
 var code = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
-  out: (line) => process.stdout.write(`${line}
+  out: (line) => write(process.stdout, `${line}
 `),
-  err: (line) => process.stderr.write(`${line}
+  err: (line) => write(process.stderr, `${line}
 `),
   // On a terminal, a live line under the event lines; `\r` + erase-line redraws it in place.
   ...process.stdout.isTTY && process.env.TERM !== "dumb" ? {
     live: {
-      show: (text) => process.stdout.write(`\r\x1B[2K${text.slice(0, (process.stdout.columns || 80) - 1)}`),
-      clear: () => process.stdout.write("\r\x1B[2K"),
+      show: (text) => write(process.stdout, `\r\x1B[2K${text.slice(0, (process.stdout.columns || 80) - 1)}`),
+      clear: () => write(process.stdout, "\r\x1B[2K"),
       width: () => process.stdout.columns || 80
     }
   } : {},
   signal: controller.signal,
   // `samocode answer` without --reply opens _qa.md in $VISUAL / $EDITOR when a person is at a terminal.
   ...process.stdin.isTTY && process.stdout.isTTY && (process.env.VISUAL || process.env.EDITOR) ? {
+    // No shell: the editor setting is split into a program and its arguments ("code -w").
     edit: (path6) => {
-      spawnSync2(`${process.env.VISUAL || process.env.EDITOR} "$0"`, [path6], {
-        stdio: "inherit",
-        shell: true
-      });
+      const [program = "vi", ...args] = (process.env.VISUAL || process.env.EDITOR || "").trim().split(/\s+/);
+      spawnSync2(program, [...args, path6], { stdio: "inherit" });
     }
   } : {}
 });

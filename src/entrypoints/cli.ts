@@ -223,7 +223,12 @@ async function runCommand(values: Values, io: CliIo): Promise<number> {
       },
     );
     name = state.name;
-    io.out(`Started session ${name} in ${store.dir(name)}`);
+    // Under --json every line is JSON, this one too.
+    io.out(
+      values.json
+        ? JSON.stringify({ started: { session: name, dir: store.dir(name) } })
+        : `Started session ${name} in ${store.dir(name)}`,
+    );
   }
   return loop(settings, name, values, io, prompts);
 }

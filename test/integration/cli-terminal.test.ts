@@ -1,0 +1,75 @@
+// The CLI at a terminal's edges: a reader that goes away, a terminal that closes, and --json that
+// is JSON on every line.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { processesMentioning } from '../support/claude-cli.js';
+import { gitEnv, repoWithOrigin, scenarioPath, tempDir } from '../support/temp.js';
+import { until } from '../support/wait.js';
+
+const CLI = resolve('dist/cli.js');
+
+function project(steps: object[]) {
+  const root = tempDir();
+  const { repo } = repoWithOrigin(root);
+  const scenario = scenarioPath(root);
+  writeFileSync(scenario, JSON.stringify({ steps }));
+  const env = {
+    ...gitEnv,
+    HOME: join(root, 'home'),
+    CLAUDE_PATH: resolve('test/fixtures/scripted-agent.mjs'),
+    SCRIPTED_AGENT_SCENARIO: scenario,
+    SAMOCODE_SANDBOX_WRITABLE_PATHS: dirname(scenario),
+    SAMOCODE_RETRY_DELAY: '0',
+    PATH: process.env.PATH ?? '',
+  };
+  const cli = (...args: string[]) =>
+    execa(process.execPath, [CLI, ...args], { cwd: repo, env, extendEnv: false, reject: false });
+  return { root, repo, cli, agentDir: dirname(scenario) };
+}
+
+describe('samocode at a terminal', () => {
+  it('prints only JSON lines under --json, the first one included', async () => {
+    const p = project([{ phase: 'init', signal: { status: 'blocked', reason: 'one step' } }]);
+    const run = await p.cli('run', '--task', 'Json', '--session', 'json', '--json');
+    expect(run.exitCode).toBe(3);
+    const lines = run.stdout.split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      started: { session: expect.stringMatching(/-json$/) },
+    });
+  });
+
+  it('ends quietly when its reader goes away, as `samocode status | head -1` does', async () => {
+    const p = project([{ phase: 'init', signal: { status: 'blocked', reason: 'one step' } }]);
+    await p.cli('run', '--task', 'Piped', '--session', 'piped');
+    const status = p.cli('status', 'piped');
+    // The reader closes before the first line is written: every write meets a closed pipe.
+    status.stdout?.destroy();
+    const done = await status;
+    expect(done.exitCode).toBe(0);
+    expect(done.stderr).toBe('');
+  });
+
+  it('treats a closed terminal (SIGHUP) like Ctrl-C: the agent stops, the session can resume', async () => {
+    const p = project([
+      { phase: 'init', markFile: '', hangMs: 60_000, signal: { status: 'continue' } },
+      { phase: 'init', signal: { status: 'blocked', reason: 'resumed after the hangup' } },
+    ]);
+    const mark = join(p.agentDir, 'agent-running');
+    const scenario = join(p.agentDir, 'scenario.json');
+    const steps = JSON.parse(readFileSync(scenario, 'utf8')) as { steps: object[] };
+    (steps.steps[0] as Record<string, unknown>).markFile = mark;
+    writeFileSync(scenario, JSON.stringify(steps));
+    const running = p.cli('run', '--task', 'Hang up', '--session', 'hangup');
+    await until(() => existsSync(mark), 'the agent to start', 30_000);
+    running.kill('SIGHUP');
+    const stopped = await running;
+    expect(stopped.stderr).toContain('SIGHUP received; stopping the agent and saving the session');
+    expect(processesMentioning(p.agentDir)).toEqual([]);
+    const resumed = await p.cli('resume', 'hangup');
+    expect(resumed.stdout).toContain('Blocked: resumed after the hangup');
+  });
+});
