@@ -22059,6 +22059,7 @@ import { existsSync as existsSync2, readFileSync as readFileSync4 } from "node:f
 import { homedir } from "node:os";
 import { basename, dirname as dirname2, isAbsolute, join as join3, resolve } from "node:path";
 import { execFileSync } from "node:child_process";
+import { parseEnv } from "node:util";
 
 // src/core/dotenv.ts
 var LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/;
@@ -22385,9 +22386,13 @@ function readConfig(file2) {
   return parsed.values;
 }
 function readEnvFile(file2) {
-  const parsed = parseDotenv(readFileSync4(file2, "utf8"));
-  if (!parsed.ok) throw new ConfigError(`${file2}:${parsed.line}: ${parsed.error}`);
-  return parsed.values;
+  const values = parseEnv(readFileSync4(file2, "utf8"));
+  const known = ENV_KEYS;
+  return Object.fromEntries(
+    Object.entries(values).filter(
+      (entry) => known.includes(entry[0]) && entry[1] !== void 0
+    )
+  );
 }
 function expandPath(path6, relativeTo) {
   const expanded = path6 === "~" ? homedir() : path6.startsWith("~/") ? join3(homedir(), path6.slice(2)) : path6;

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { parseDotenv } from '../core/dotenv.js';
 import { PROMPT_DIR } from '../app/prompts.js';
@@ -311,10 +312,19 @@ function readConfig(file: string): Record<string, string> {
   return parsed.values;
 }
 
+/**
+ * A project's `.env` belongs to the project: read with Node's own parser (multi-line values,
+ * quotes, comments as dotenv has them), and only the keys samocode uses are kept — a value it
+ * does not understand is none of its business and must not stop a command.
+ */
 function readEnvFile(file: string): Record<string, string> {
-  const parsed = parseDotenv(readFileSync(file, 'utf8'));
-  if (!parsed.ok) throw new ConfigError(`${file}:${parsed.line}: ${parsed.error}`);
-  return parsed.values;
+  const values = parseEnv(readFileSync(file, 'utf8'));
+  const known: readonly string[] = ENV_KEYS;
+  return Object.fromEntries(
+    Object.entries(values).filter(
+      (entry): entry is [string, string] => known.includes(entry[0]) && entry[1] !== undefined,
+    ),
+  );
 }
 
 function expandPath(path: string, relativeTo: string): string {

@@ -203,6 +203,24 @@ describe('loadCliSettings', () => {
     ).toThrow('SAMOCODE_SANDBOX: must be true or false (got "maybe")');
   });
 
+  it("reads a project's .env as the project writes it, multi-line values and all, keeping only its own keys", () => {
+    const { repo } = repoWithOrigin();
+    writeFileSync(
+      join(repo, '.env'),
+      [
+        "# the project's own settings",
+        'PRIVATE_KEY="-----BEGIN KEY-----',
+        'abc',
+        '-----END KEY-----"',
+        'export DATABASE_URL=postgres://x',
+        'CLAUDE_TIMEOUT=90 # seconds',
+        '',
+      ].join('\n'),
+    );
+    const settings = loadCliSettings({ cwd: repo, env: {}, flags: {} });
+    expect(settings.timeoutSeconds).toBe(90);
+  });
+
   it('reads .samocode and .env, lets the environment and flags win', () => {
     const { repo } = repoWithOrigin();
     writeFileSync(
