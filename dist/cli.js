@@ -548,6 +548,7 @@ var require_sandbox_init = __commonJS({
 import { spawnSync as spawnSync2 } from "node:child_process";
 
 // src/entrypoints/cli.ts
+import { execFileSync as execFileSync2 } from "node:child_process";
 import { mkdtempSync, readFileSync as readFileSync6, rmSync as rmSync2 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join9 } from "node:path";
@@ -23870,8 +23871,13 @@ async function runCommand(values, io) {
       'run needs --task "<what to do>" to start a session, or --session <name> to continue one'
     );
   }
+  maxIterationsOf(values);
   const settings = settingsFor(values, io);
   const prompts = await projectPrompts(settings, values, io);
+  if (!gitHasCommits(settings.repo))
+    throw new ConfigError(
+      `the repository ${settings.repo} has no commits yet: the session branch starts from one; make a first commit, then run samocode`
+    );
   const store = fsSessionStore(settings.sessions);
   let name = values.session !== void 0 ? await findSessionName(store, values.session) : void 0;
   if (name && values.task !== void 0) {
@@ -23900,6 +23906,25 @@ async function runCommand(values, io) {
     );
   }
   return loop(settings, name, values, io, prompts);
+}
+function maxIterationsOf(values) {
+  const raw = values["max-iterations"];
+  if (raw === void 0) return void 0;
+  const n2 = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n2 < 1)
+    throw new UsageError(`--max-iterations must be a whole number of at least 1 (got "${raw}")`);
+  return n2;
+}
+function gitHasCommits(repo) {
+  try {
+    execFileSync2("git", ["rev-parse", "--verify", "--quiet", "HEAD"], {
+      cwd: repo,
+      stdio: "ignore"
+    });
+    return true;
+  } catch {
+    return false;
+  }
 }
 async function gateCommand(command, values, [wanted, argument], io) {
   if (!wanted) throw new UsageError(`${command} needs the session name`);
@@ -23983,12 +24008,7 @@ async function runLoop(settings, name, values, io, prompts) {
   const branch = `samocode/${slug}`;
   const workDir = join9(settings.worktrees, name);
   await gitCli.prepareWorktree({ repo: settings.repo, path: workDir, branch });
-  const maxIterations = values["max-iterations"] === void 0 ? void 0 : Number(values["max-iterations"]);
-  if (maxIterations !== void 0 && (!Number.isInteger(maxIterations) || maxIterations < 1)) {
-    throw new UsageError(
-      `--max-iterations must be a whole number of at least 1 (got "${values["max-iterations"]}")`
-    );
-  }
+  const maxIterations = maxIterationsOf(values);
   const notifiers = [
     ...settings.telegram ? [telegramNotifier(settings.telegram)] : [],
     ...settings.slackWebhookUrl ? [slackNotifier(settings.slackWebhookUrl)] : [],

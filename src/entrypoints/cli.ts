@@ -1,5 +1,6 @@
 // The local CLI: wires the real adapters and runs the same engine as the action, with gates
 // answered through files and commands instead of GitHub.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -197,8 +198,14 @@ async function runCommand(values: Values, io: CliIo): Promise<number> {
       'run needs --task "<what to do>" to start a session, or --session <name> to continue one',
     );
   }
+  // Everything is checked before anything is created: a bad flag leaves no session behind.
+  maxIterationsOf(values);
   const settings = settingsFor(values, io);
   const prompts = await projectPrompts(settings, values, io);
+  if (!gitHasCommits(settings.repo))
+    throw new ConfigError(
+      `the repository ${settings.repo} has no commits yet: the session branch starts from one; make a first commit, then run samocode`,
+    );
   const store = fsSessionStore(settings.sessions);
   let name =
     values.session !== undefined ? await findSessionName(store, values.session) : undefined;
@@ -231,6 +238,27 @@ async function runCommand(values: Values, io: CliIo): Promise<number> {
     );
   }
   return loop(settings, name, values, io, prompts);
+}
+
+function maxIterationsOf(values: Values): number | undefined {
+  const raw = values['max-iterations'];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n < 1)
+    throw new UsageError(`--max-iterations must be a whole number of at least 1 (got "${raw}")`);
+  return n;
+}
+
+function gitHasCommits(repo: string): boolean {
+  try {
+    execFileSync('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], {
+      cwd: repo,
+      stdio: 'ignore',
+    });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function gateCommand(
@@ -343,13 +371,7 @@ async function runLoop(
   const branch = `samocode/${slug}`;
   const workDir = join(settings.worktrees, name);
   await gitCli.prepareWorktree({ repo: settings.repo, path: workDir, branch });
-  const maxIterations =
-    values['max-iterations'] === undefined ? undefined : Number(values['max-iterations']);
-  if (maxIterations !== undefined && (!Number.isInteger(maxIterations) || maxIterations < 1)) {
-    throw new UsageError(
-      `--max-iterations must be a whole number of at least 1 (got "${values['max-iterations']}")`,
-    );
-  }
+  const maxIterations = maxIterationsOf(values);
   const notifiers: Notifier[] = [
     ...(settings.telegram ? [telegramNotifier(settings.telegram)] : []),
     ...(settings.slackWebhookUrl ? [slackNotifier(settings.slackWebhookUrl)] : []),

@@ -72,4 +72,27 @@ describe('samocode at a terminal', () => {
     const resumed = await p.cli('resume', 'hangup');
     expect(resumed.stdout).toContain('Blocked: resumed after the hangup');
   });
+
+  it('checks flags and the repository before it creates anything', async () => {
+    const p = project([]);
+    const bad = await p.cli('run', '--task', 'Nope', '--max-iterations', 'abc');
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain(
+      '--max-iterations must be a whole number of at least 1 (got "abc")',
+    );
+    expect(existsSync(join(p.root, 'project-samocode'))).toBe(false);
+
+    const empty = join(tempDir(), 'empty');
+    await execa('git', ['init', '-q', empty]);
+    const fresh = await execa(process.execPath, [CLI, 'run', '--task', 'First'], {
+      cwd: empty,
+      env: { ...gitEnv, PATH: process.env.PATH ?? '', HOME: join(p.root, 'home') },
+      extendEnv: false,
+      reject: false,
+    });
+    expect(fresh.exitCode).toBe(1);
+    expect(fresh.stderr).toContain('has no commits yet');
+    expect(fresh.stderr).not.toContain('    at ');
+    expect(existsSync(`${empty}-samocode`)).toBe(false);
+  });
 });
