@@ -21708,6 +21708,7 @@ async function runCodex(settings, run) {
 }
 
 // src/adapters/command-agent.ts
+var ACTIVITY_INTERVAL_MS = 1e3;
 function splitTemplate(template) {
   const args = [];
   const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
@@ -21731,6 +21732,7 @@ function commandAgent(settings) {
     name: "command",
     async run(run) {
       const { command, args } = commandArgs(settings.template, run);
+      let shownAt = -Infinity;
       const outcome = await runAgentProcess(
         command,
         args,
@@ -21738,7 +21740,10 @@ function commandAgent(settings) {
         run,
         (line) => {
           const text = line.trim();
-          if (text) run.onActivity?.(text.length > 100 ? `${text.slice(0, 99)}…` : text);
+          const now = Date.now();
+          if (!text || now - shownAt < ACTIVITY_INTERVAL_MS) return;
+          shownAt = now;
+          run.onActivity?.(text.length > 100 ? `${text.slice(0, 99)}…` : text);
         },
         settings.killGraceMs,
         settings.launcher

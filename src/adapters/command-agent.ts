@@ -5,6 +5,8 @@ import type { Launcher } from './sandbox.js';
 import type { Agent, AgentRun } from '../app/ports.js';
 import { commonFailure, exitDescription, runAgentProcess } from './agent-process.js';
 
+const ACTIVITY_INTERVAL_MS = 1_000;
+
 export interface CommandSettings {
   /** e.g. `mytool exec --json --system {context} {prompt}`; without {prompt} the prompt is appended. */
   template: string;
@@ -44,6 +46,9 @@ export function commandAgent(settings: CommandSettings): Agent {
     name: 'command',
     async run(run) {
       const { command, args } = commandArgs(settings.template, run);
+      // Its output is whatever the tool prints, often a lot: the log keeps all of it, the
+      // activity view gets at most one line a second.
+      let shownAt = -Infinity;
       const outcome = await runAgentProcess(
         command,
         args,
@@ -51,7 +56,10 @@ export function commandAgent(settings: CommandSettings): Agent {
         run,
         (line) => {
           const text = line.trim();
-          if (text) run.onActivity?.(text.length > 100 ? `${text.slice(0, 99)}…` : text);
+          const now = Date.now();
+          if (!text || now - shownAt < ACTIVITY_INTERVAL_MS) return;
+          shownAt = now;
+          run.onActivity?.(text.length > 100 ? `${text.slice(0, 99)}…` : text);
         },
         settings.killGraceMs,
         settings.launcher,

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { commandArgs, splitTemplate } from '../../src/adapters/command-agent.js';
+import { commandAgent, commandArgs, splitTemplate } from '../../src/adapters/command-agent.js';
 import { gitEnv, repoWithOrigin, tempDir } from '../support/temp.js';
 
 describe('command templates', () => {
@@ -25,6 +25,30 @@ describe('command templates', () => {
     expect(() => commandArgs('  ', { prompt: 'P', context: 'C' })).toThrow(
       /the agent command is empty/,
     );
+  });
+});
+
+describe('the command adapter', () => {
+  it("logs all of a chatty tool's output but shows at most a line a second as activity", async () => {
+    const root = tempDir();
+    const logFile = join(root, 'session', '_logs', 'one.jsonl');
+    const activities: string[] = [];
+    const result = await commandAgent({
+      template: `node -e "for(let i=0;i<20000;i++)console.log('line '+i)"`,
+      baseEnv: { PATH: process.env.PATH ?? '' },
+    }).run({
+      prompt: 'p',
+      context: 'c',
+      cwd: root,
+      env: {},
+      timeoutMs: 30_000,
+      logFile,
+      onActivity: (a) => activities.push(a),
+    });
+    expect(result).toMatchObject({ ok: true });
+    expect(readFileSync(logFile, 'utf8').trim().split('\n')).toHaveLength(20_000);
+    expect(activities[0]).toBe('line 0');
+    expect(activities.length).toBeLessThan(20);
   });
 });
 
