@@ -13589,6 +13589,8 @@ function isEmptySignal(text) {
 // src/app/session-files.ts
 var FILES = {
   state: "_state.json",
+  /** The state before the last save: what a corrupt `_state.json` is restored from. */
+  previousState: "_state.prev.json",
   overview: "_overview.md",
   qa: "_qa.md",
   review: "_review.md",
@@ -13609,6 +13611,8 @@ async function loadState(store, name) {
   }
   const parsed = parseSessionState(text);
   if (!parsed.ok) {
+    const previous = await restorePrevious(store, name);
+    if (previous) return previous;
     throw new SessionError(
       `${path6} is malformed: ${parsed.error}. Restore it with git (git checkout -- ${FILES.state}) or fix the field named above; nothing was changed`
     );
@@ -13621,7 +13625,18 @@ async function loadState(store, name) {
   return parsed.state;
 }
 async function saveState(store, state) {
+  const current = await store.read(state.name, FILES.state);
+  if (current !== null && parseSessionState(current).ok)
+    await store.write(state.name, FILES.previousState, current);
   await store.write(state.name, FILES.state, serializeSessionState(state));
+}
+async function restorePrevious(store, name) {
+  const text = await store.read(name, FILES.previousState);
+  if (text === null) return void 0;
+  const parsed = parseSessionState(text);
+  if (!parsed.ok || parsed.state.name !== name) return void 0;
+  await store.write(name, FILES.state, text);
+  return parsed.state;
 }
 async function appendHistory(store, name, record3) {
   await store.append(name, FILES.history, historyLine(record3));

@@ -9,6 +9,8 @@ import type { SessionStore } from './ports.js';
 
 export const FILES = {
   state: '_state.json',
+  /** The state before the last save: what a corrupt `_state.json` is restored from. */
+  previousState: '_state.prev.json',
   overview: '_overview.md',
   qa: '_qa.md',
   review: '_review.md',
@@ -33,6 +35,9 @@ export async function loadState(store: SessionStore, name: string): Promise<Sess
   }
   const parsed = parseSessionState(text);
   if (!parsed.ok) {
+    // Sessions of the CLI are not in git: the copy kept by the last save is the way back.
+    const previous = await restorePrevious(store, name);
+    if (previous) return previous;
     throw new SessionError(
       `${path} is malformed: ${parsed.error}. Restore it with git (git checkout -- ${FILES.state}) ` +
         `or fix the field named above; nothing was changed`,
@@ -47,7 +52,22 @@ export async function loadState(store: SessionStore, name: string): Promise<Sess
 }
 
 export async function saveState(store: SessionStore, state: SessionState): Promise<void> {
+  const current = await store.read(state.name, FILES.state);
+  if (current !== null && parseSessionState(current).ok)
+    await store.write(state.name, FILES.previousState, current);
   await store.write(state.name, FILES.state, serializeSessionState(state));
+}
+
+async function restorePrevious(
+  store: SessionStore,
+  name: string,
+): Promise<SessionState | undefined> {
+  const text = await store.read(name, FILES.previousState);
+  if (text === null) return undefined;
+  const parsed = parseSessionState(text);
+  if (!parsed.ok || parsed.state.name !== name) return undefined;
+  await store.write(name, FILES.state, text);
+  return parsed.state;
 }
 
 export async function appendHistory(

@@ -1,6 +1,6 @@
 // The CLI at a terminal's edges: a reader that goes away, a terminal that closes, and --json that
 // is JSON on every line.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -94,5 +94,23 @@ describe('samocode at a terminal', () => {
     expect(fresh.stderr).toContain('has no commits yet');
     expect(fresh.stderr).not.toContain('    at ');
     expect(existsSync(`${empty}-samocode`)).toBe(false);
+  });
+
+  it('restores a corrupt _state.json from the copy its last save kept', async () => {
+    const p = project([
+      { phase: 'init', signal: { status: 'continue', phase: 'investigation' } },
+      { phase: 'investigation', signal: { status: 'blocked', reason: 'two steps' } },
+    ]);
+    await p.cli('run', '--task', 'Corrupt', '--session', 'corrupt');
+    const sessions = join(p.root, 'project-samocode', 'sessions');
+    const dir = join(sessions, readdirSync(sessions)[0] ?? '');
+    writeFileSync(join(dir, '_state.json'), '{"half a fi');
+    const status = await p.cli('status', 'corrupt');
+    expect(status.stderr).toBe('');
+    expect(status.exitCode).toBe(0);
+    expect(status.stdout).toContain('init');
+    expect(
+      () => JSON.parse(readFileSync(join(dir, '_state.json'), 'utf8')) as unknown,
+    ).not.toThrow();
   });
 });
