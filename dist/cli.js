@@ -13348,6 +13348,10 @@ var stateSchema = external_exports.object({
   phaseIterations: external_exports.partialRecord(external_exports.enum(PHASES), count),
   gates: external_exports.object({ requirements: external_exports.enum(GATE_STATES), planning: external_exports.enum(GATE_STATES) }),
   waitingFor: external_exports.enum(SESSION_WAITS).optional(),
+  qaSlots: external_exports.object({
+    asked: external_exports.record(external_exports.string(), external_exports.string()),
+    people: external_exports.record(external_exports.string(), external_exports.string())
+  }).optional(),
   blocked: external_exports.object({ kind: external_exports.enum(BLOCK_KINDS), reason: external_exports.string(), needs: external_exports.string().optional() }).optional(),
   summary: external_exports.string().optional(),
   budgetUsd: external_exports.number().positive().optional(),
@@ -13586,6 +13590,136 @@ function isEmptySignal(text) {
   return trimmed === "" || trimmed === "{}";
 }
 
+// src/core/digest.ts
+function digest(text) {
+  let h1 = 3735928559;
+  let h2 = 1103547991;
+  for (let i2 = 0; i2 < text.length; i2++) {
+    const c3 = text.charCodeAt(i2);
+    h1 = Math.imul(h1 ^ c3, 2654435761);
+    h2 = Math.imul(h2 ^ c3, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ h1 >>> 16, 2246822507) ^ Math.imul(h2 ^ h2 >>> 13, 3266489909);
+  h2 = Math.imul(h2 ^ h2 >>> 16, 2246822507) ^ Math.imul(h1 ^ h1 >>> 13, 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, "0");
+}
+
+// src/core/qa.ts
+var QUESTION = /^#{2,4}\s*Q(\d+)\s*[:.)-]?\s*(.*)$/i;
+var OPTION = /^\s*[-*]?\s*\**([A-Z])\**\s*[).:]\s+(.+)$/;
+var SUGGESTION = /^\s*\**(?:suggestion|suggested|recommendation)\**\s*:\**\s*(.*)$/i;
+var ANSWER = /^\s*\**answer\**\s*:\**\s*(.*)$/i;
+var PLACEHOLDER = /^(?:\.{3}|…|<[^>]*>|\[[^\]]*\]|\?+|-+|[_*(]*\s*(?:tbd|todo|pending|waiting)?\s*[_*)]*)$/i;
+function blocks(lines) {
+  const found = [];
+  lines.forEach((line, index) => {
+    const match = QUESTION.exec(line);
+    if (!match) return;
+    const last = found.at(-1);
+    if (last) last.end = index;
+    found.push({
+      number: Number(match[1]),
+      title: (match[2] ?? "").trim(),
+      start: index,
+      end: lines.length
+    });
+  });
+  for (const block2 of found) {
+    for (let i2 = block2.start + 1; i2 < block2.end; i2++) {
+      if (/^#{1,4}\s/.test(lines[i2] ?? "")) {
+        block2.end = i2;
+        break;
+      }
+    }
+  }
+  return found;
+}
+function parseQa(text) {
+  return readQa(text).map(({ question }) => question);
+}
+function answerSlots(text) {
+  return new Map(readQa(text).map(({ question, slot }) => [question.number, slot]));
+}
+function readQa(text) {
+  const lines = text.split("\n");
+  return blocks(lines).map((block2) => {
+    const question = { number: block2.number, title: block2.title, options: [] };
+    let answerLines;
+    for (const line of lines.slice(block2.start + 1, block2.end)) {
+      if (answerLines) {
+        answerLines.push(line);
+        continue;
+      }
+      const answer2 = ANSWER.exec(line);
+      if (answer2) {
+        answerLines = [answer2[1] ?? ""];
+        continue;
+      }
+      const suggestion = SUGGESTION.exec(line);
+      if (suggestion) {
+        question.suggestion = (suggestion[1] ?? "").trim();
+        continue;
+      }
+      const option = OPTION.exec(line);
+      if (option)
+        question.options.push({ letter: option[1], text: (option[2] ?? "").trim() });
+    }
+    const answer = answerLines?.join("\n").trim();
+    if (answer && !PLACEHOLDER.test(answer)) question.answer = answer;
+    return { question, slot: answer };
+  });
+}
+function isPlaceholder(answer) {
+  return answer.trim() === "" || PLACEHOLDER.test(answer.trim());
+}
+function writeAnswers(text, answers) {
+  const lines = text.split("\n");
+  const found = blocks(lines);
+  for (const block2 of [...found].reverse()) {
+    const answer = answers.get(block2.number);
+    if (answer === void 0) continue;
+    const body = lines.slice(block2.start + 1, block2.end);
+    const at = body.findIndex((line) => ANSWER.test(line));
+    const kept = at === -1 ? body : body.slice(0, at);
+    while (kept.length > 0 && kept.at(-1)?.trim() === "") kept.pop();
+    const replacement = [...kept, "", `Answer: ${answer.trim()}`, ""];
+    lines.splice(block2.start + 1, block2.end - block2.start - 1, ...replacement);
+  }
+  return lines.join("\n");
+}
+
+// src/core/qa-gate.ts
+function fingerprint(number4, slot) {
+  return digest(`Q${number4}
+${slot ?? ""}`);
+}
+function markQuestionsAsked(state, qaText) {
+  const asked = {};
+  const people = {};
+  for (const [number4, slot] of answerSlots(qaText)) {
+    const print = fingerprint(number4, slot);
+    asked[number4] = print;
+    if (state.qaSlots?.people[number4] === print) people[number4] = print;
+  }
+  return { ...state, qaSlots: { asked, people } };
+}
+function checkAnswers(state, qaText, replied = []) {
+  const recorded = state.qaSlots;
+  const people = { ...recorded?.people };
+  const missing = [];
+  for (const [number4, slot] of answerSlots(qaText)) {
+    const print = fingerprint(number4, slot);
+    const filled = slot !== void 0 && !isPlaceholder(slot);
+    const byPerson = replied.includes(number4) || recorded === void 0 || recorded.asked[number4] !== print || recorded.people[number4] === print;
+    if (filled && byPerson) people[number4] = print;
+    else missing.push(number4);
+  }
+  return {
+    missing,
+    state: recorded ? { ...state, qaSlots: { asked: recorded.asked, people } } : state
+  };
+}
+
 // src/app/session-files.ts
 var FILES = {
   state: "_state.json",
@@ -13614,7 +13748,7 @@ async function loadState(store, name) {
     const previous = await restorePrevious(store, name);
     if (previous) return previous;
     throw new SessionError(
-      `${path6} is malformed: ${parsed.error}. Restore it with git (git checkout -- ${FILES.state}) or fix the field named above; nothing was changed`
+      `${path6} is malformed: ${parsed.error}, and there is no usable ${FILES.previousState} to restore it from. Fix the field named above, or restore it with git where the session is in git (git checkout -- ${FILES.state}); nothing was changed`
     );
   }
   if (parsed.state.name !== name) {
@@ -13760,6 +13894,9 @@ async function runSession(deps, options) {
       };
     }
     state = verdict.state;
+    if (state.status === "waiting" && state.waitingFor === "qa_answers") {
+      state = markQuestionsAsked(state, await store.read(state.name, FILES.qa) ?? "");
+    }
     if (verdict.outcome === "blocked") {
       await syncOverviewFile(store, state, `yes — ${state.blocked?.reason ?? ""}`);
     }
@@ -13929,87 +14066,6 @@ async function notify(deps, progress, state, message) {
   } catch (error2) {
     progress({ type: "warning", message: `notification failed: ${error2.message}` });
   }
-}
-
-// src/core/qa.ts
-var QUESTION = /^#{2,4}\s*Q(\d+)\s*[:.)-]?\s*(.*)$/i;
-var OPTION = /^\s*[-*]?\s*\**([A-Z])\**\s*[).:]\s+(.+)$/;
-var SUGGESTION = /^\s*\**(?:suggestion|suggested|recommendation)\**\s*:\**\s*(.*)$/i;
-var ANSWER = /^\s*\**answer\**\s*:\**\s*(.*)$/i;
-var PLACEHOLDER = /^(?:_+|\.{3}|…|<[^>]*>|\[[^\]]*\]|tbd|todo|\?+|-+)$/i;
-function blocks(lines) {
-  const found = [];
-  lines.forEach((line, index) => {
-    const match = QUESTION.exec(line);
-    if (!match) return;
-    const last = found.at(-1);
-    if (last) last.end = index;
-    found.push({
-      number: Number(match[1]),
-      title: (match[2] ?? "").trim(),
-      start: index,
-      end: lines.length
-    });
-  });
-  for (const block2 of found) {
-    for (let i2 = block2.start + 1; i2 < block2.end; i2++) {
-      if (/^#{1,4}\s/.test(lines[i2] ?? "")) {
-        block2.end = i2;
-        break;
-      }
-    }
-  }
-  return found;
-}
-function parseQa(text) {
-  const lines = text.split("\n");
-  return blocks(lines).map((block2) => {
-    const question = { number: block2.number, title: block2.title, options: [] };
-    let answerLines;
-    for (const line of lines.slice(block2.start + 1, block2.end)) {
-      if (answerLines) {
-        answerLines.push(line);
-        continue;
-      }
-      const answer2 = ANSWER.exec(line);
-      if (answer2) {
-        answerLines = [answer2[1] ?? ""];
-        continue;
-      }
-      const suggestion = SUGGESTION.exec(line);
-      if (suggestion) {
-        question.suggestion = (suggestion[1] ?? "").trim();
-        continue;
-      }
-      const option = OPTION.exec(line);
-      if (option)
-        question.options.push({ letter: option[1], text: (option[2] ?? "").trim() });
-    }
-    const answer = answerLines?.join("\n").trim();
-    if (answer && !PLACEHOLDER.test(answer)) question.answer = answer;
-    return question;
-  });
-}
-function isPlaceholder(answer) {
-  return answer.trim() === "" || PLACEHOLDER.test(answer.trim());
-}
-function unanswered(questions) {
-  return questions.filter((q) => q.answer === void 0).map((q) => q.number);
-}
-function writeAnswers(text, answers) {
-  const lines = text.split("\n");
-  const found = blocks(lines);
-  for (const block2 of [...found].reverse()) {
-    const answer = answers.get(block2.number);
-    if (answer === void 0) continue;
-    const body = lines.slice(block2.start + 1, block2.end);
-    const at = body.findIndex((line) => ANSWER.test(line));
-    const kept = at === -1 ? body : body.slice(0, at);
-    while (kept.length > 0 && kept.at(-1)?.trim() === "") kept.pop();
-    const replacement = [...kept, "", `Answer: ${answer.trim()}`, ""];
-    lines.splice(block2.start + 1, block2.end - block2.start - 1, ...replacement);
-  }
-  return lines.join("\n");
 }
 
 // src/core/answers.ts
@@ -14231,7 +14287,7 @@ async function answerQuestions(deps, name, reply, by) {
   let text = await deps.store.read(name, FILES.qa);
   if (text === null)
     throw new SessionError(`${qaPath} is missing: the agent asked no questions to answer`);
-  let questions = parseQa(text);
+  const questions = parseQa(text);
   if (questions.length === 0) {
     throw new SessionError(
       `${qaPath} has no questions: expected headings like "## Q1: <question>"`
@@ -14250,14 +14306,20 @@ async function answerQuestions(deps, name, reply, by) {
     }
     text = writeAnswers(text, parsed.answers);
     await deps.store.write(name, FILES.qa, text);
-    questions = parseQa(text);
   }
-  const missing = unanswered(questions);
+  const checked = checkAnswers(state, text, recorded);
   const time4 = deps.clock.now().toISOString();
-  if (missing.length > 0) {
-    return { kind: "incomplete", state, recorded, missing, unknown: unknown2 };
+  if (checked.missing.length > 0) {
+    await saveState(deps.store, checked.state);
+    return {
+      kind: "incomplete",
+      state: checked.state,
+      recorded,
+      missing: checked.missing,
+      unknown: unknown2
+    };
   }
-  const next = gateOrThrow(acceptAnswers(state, time4));
+  const next = gateOrThrow(acceptAnswers(checked.state, time4));
   await saveState(deps.store, next.state);
   await record2(deps.store, next.state, "answers", next.message, time4, by);
   return { kind: "accepted", state: next.state, recorded, unknown: unknown2 };
@@ -23966,7 +24028,7 @@ async function gateCommand(command, values, [wanted, argument], io) {
     if (outcome.kind === "incomplete") {
       const recorded = outcome.recorded.length > 0 ? `Recorded answers to ${outcome.recorded.map((n2) => `Q${n2}`).join(", ")}. ` : "";
       io.err(
-        `samocode: ${recorded}Still unanswered in ${store.dir(name)}/${FILES.qa}: ${outcome.missing.map((n2) => `Q${n2}`).join(", ")}. The session keeps waiting.`
+        `samocode: ${recorded}Still unanswered in ${store.dir(name)}/${FILES.qa}: ${outcome.missing.map((n2) => `Q${n2}`).join(", ")}. The session keeps waiting. What the agent left after "Answer:" (such as _waiting_) is not an answer: write yours there in its place, or reply with --reply "Q1: A".`
       );
       return EXIT.error;
     }

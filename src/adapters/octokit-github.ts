@@ -244,7 +244,23 @@ export function githubChecks(client: GitHubClient, settings: GitHubSettings): Ch
         ref: sha,
         per_page: 100,
       });
+      // A check run names only its suite; the suite says which push (branch) it ran for and
+      // which pull requests it belongs to — one whose head is another repository is a fork's.
+      const suites = new Map<number, { headBranch: string | null; fork: boolean }>();
+      for (const suite of await client.paginate(client.rest.checks.listSuitesForRef, {
+        owner: settings.owner,
+        repo: settings.repo,
+        ref: sha,
+        per_page: 100,
+      })) {
+        suites.set(suite.id, {
+          headBranch: suite.head_branch,
+          fork: (suite.pull_requests ?? []).some((pr) => pr.head.repo.id !== pr.base.repo.id),
+        });
+      }
       return runs.map((run) => ({
+        headBranch: suites.get(run.check_suite?.id ?? -1)?.headBranch ?? null,
+        fork: suites.get(run.check_suite?.id ?? -1)?.fork ?? false,
         id: run.id,
         name: run.name,
         status: run.status,

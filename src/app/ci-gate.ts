@@ -1,7 +1,7 @@
 // CI in the loop: in the testing phase, a session whose code changed since the last CI report
 // waits for the checks of its latest commit — without holding the runner: the run ends, and the
 // CI's completion event starts the next one — then hands their outcome to the agent in `_ci.md`.
-import { ciReport, judgeChecks, logTail, reportedCommit } from '../core/ci.js';
+import { ciReport, judgeChecks, logTail, reportedCommit, sessionChecks } from '../core/ci.js';
 import type { CheckRun, CiVerdict } from '../core/ci.js';
 import type { SessionState } from '../core/session-state.js';
 import type { GithubDeps, GithubSettings, OpenSession } from './github-session.js';
@@ -38,7 +38,7 @@ export async function ciGate(
         }
       : session;
   }
-  const verdict = await checksOf(deps, s, head, waitingForCi);
+  const verdict = await checksOf(deps, s, head, session.branch, waitingForCi);
   if (verdict.kind === 'pending') {
     if (waitingForCi) return session;
     const waiting: SessionState = {
@@ -79,6 +79,7 @@ async function checksOf(
   deps: GithubDeps,
   s: GithubSettings,
   sha: string,
+  branch: string,
   alreadyWaited: boolean,
 ): Promise<CiVerdict> {
   // Checks are created a few seconds after a push; none at first does not yet mean none at all.
@@ -86,7 +87,8 @@ async function checksOf(
   for (;;) {
     // This run's own job is a check of the commit when a review on the pull request started it.
     const own = s.runId ? `/actions/runs/${s.runId}` : undefined;
-    const runs: CheckRun[] = (await deps.checks.forCommit(sha)).filter(
+    // Only checks of the session branch's own push count, not a fork's or another branch's.
+    const runs: CheckRun[] = sessionChecks(await deps.checks.forCommit(sha), branch).filter(
       (run) => !own || !run.url || !new RegExp(`${own}(/|$)`).test(run.url),
     );
     const verdict = judgeChecks(runs);

@@ -534,7 +534,7 @@ async function applyComment(
         await reply(
           `Recorded ${recorded}. Still waiting for: ${outcome.missing.map((n) => `Q${n}`).join(', ')}.`,
         );
-        return session;
+        return { ...session, state: outcome.state };
       }
       return { ...session, state: outcome.state };
     } catch (error) {

@@ -6,6 +6,7 @@ import type { IterationRecord } from '../core/history.js';
 import { beginIteration, block, judgeIteration, planNextIteration } from '../core/iteration.js';
 import type { IterationVerdict, Limits } from '../core/iteration.js';
 import { readStatusField } from '../core/overview.js';
+import { markQuestionsAsked } from '../core/qa-gate.js';
 import { PHASE_ITERATION_CAPS } from '../core/phases.js';
 import type { Phase } from '../core/phases.js';
 import { phaseIterationsOf } from '../core/session-state.js';
@@ -192,6 +193,10 @@ export async function runSession(deps: SessionDeps, options: RunOptions): Promis
       };
     }
     state = verdict.state;
+    if (state.status === 'waiting' && state.waitingFor === 'qa_answers') {
+      // What the agent left in each answer slot is not an answer; only a person's change is.
+      state = markQuestionsAsked(state, (await store.read(state.name, FILES.qa)) ?? '');
+    }
     if (verdict.outcome === 'blocked') {
       await syncOverviewFile(store, state, `yes — ${state.blocked?.reason ?? ''}`);
     }

@@ -8,7 +8,8 @@ import { appendFlowLog } from '../core/overview.js';
 import type { GateResult } from '../core/gates.js';
 import type { HumanRecord } from '../core/history.js';
 import { initialOverview } from '../core/overview.js';
-import { parseQa, unanswered, writeAnswers } from '../core/qa.js';
+import { parseQa, writeAnswers } from '../core/qa.js';
+import { checkAnswers } from '../core/qa-gate.js';
 import { findSession, sessionName, slugify } from '../core/session-name.js';
 import { newSessionState, serializeSessionState } from '../core/session-state.js';
 import type { SessionState } from '../core/session-state.js';
@@ -98,7 +99,8 @@ export type AnswerOutcome =
 /**
  * Records answers. With `reply`, the reply is parsed and written into `_qa.md` first; without it,
  * `_qa.md` is expected to have been edited by hand. The gate passes only when every question has
- * an answer; a partial reply is kept and the session stays waiting.
+ * an answer from a person — a slot still as the agent left it is not one (see core/qa-gate.ts);
+ * a partial reply is kept and the session stays waiting.
  */
 export async function answerQuestions(
   deps: StoreDeps,
@@ -115,7 +117,7 @@ export async function answerQuestions(
   let text = await deps.store.read(name, FILES.qa);
   if (text === null)
     throw new SessionError(`${qaPath} is missing: the agent asked no questions to answer`);
-  let questions = parseQa(text);
+  const questions = parseQa(text);
   if (questions.length === 0) {
     throw new SessionError(
       `${qaPath} has no questions: expected headings like "## Q1: <question>"`,
@@ -135,14 +137,22 @@ export async function answerQuestions(
     }
     text = writeAnswers(text, parsed.answers);
     await deps.store.write(name, FILES.qa, text);
-    questions = parseQa(text);
   }
-  const missing = unanswered(questions);
+  // Only what people wrote counts: a slot still as the agent left it is unanswered.
+  const checked = checkAnswers(state, text, recorded);
   const time = deps.clock.now().toISOString();
-  if (missing.length > 0) {
-    return { kind: 'incomplete', state, recorded, missing, unknown };
+  if (checked.missing.length > 0) {
+    // The answers given so far are kept as people's, so the next reply need not repeat them.
+    await saveState(deps.store, checked.state);
+    return {
+      kind: 'incomplete',
+      state: checked.state,
+      recorded,
+      missing: checked.missing,
+      unknown,
+    };
   }
-  const next = gateOrThrow(acceptAnswers(state, time));
+  const next = gateOrThrow(acceptAnswers(checked.state, time));
   await saveState(deps.store, next.state);
   await record(deps.store, next.state, 'answers', next.message, time, by);
   return { kind: 'accepted', state: next.state, recorded, unknown };

@@ -39,8 +39,9 @@ export async function loadState(store: SessionStore, name: string): Promise<Sess
     const previous = await restorePrevious(store, name);
     if (previous) return previous;
     throw new SessionError(
-      `${path} is malformed: ${parsed.error}. Restore it with git (git checkout -- ${FILES.state}) ` +
-        `or fix the field named above; nothing was changed`,
+      `${path} is malformed: ${parsed.error}, and there is no usable ${FILES.previousState} to ` +
+        `restore it from. Fix the field named above, or restore it with git where the session is ` +
+        `in git (git checkout -- ${FILES.state}); nothing was changed`,
     );
   }
   if (parsed.state.name !== name) {

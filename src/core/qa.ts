@@ -22,7 +22,9 @@ const QUESTION = /^#{2,4}\s*Q(\d+)\s*[:.)-]?\s*(.*)$/i;
 const OPTION = /^\s*[-*]?\s*\**([A-Z])\**\s*[).:]\s+(.+)$/;
 const SUGGESTION = /^\s*\**(?:suggestion|suggested|recommendation)\**\s*:\**\s*(.*)$/i;
 const ANSWER = /^\s*\**answer\**\s*:\**\s*(.*)$/i;
-const PLACEHOLDER = /^(?:_+|\.{3}|…|<[^>]*>|\[[^\]]*\]|tbd|todo|\?+|-+)$/i;
+// Only a first filter: what the agent left in a slot never counts, whatever it says (qa-gate.ts).
+const PLACEHOLDER =
+  /^(?:\.{3}|…|<[^>]*>|\[[^\]]*\]|\?+|-+|[_*(]*\s*(?:tbd|todo|pending|waiting)?\s*[_*)]*)$/i;
 
 interface Block {
   number: number;
@@ -58,6 +60,18 @@ function blocks(lines: readonly string[]): Block[] {
 }
 
 export function parseQa(text: string): Question[] {
+  return readQa(text).map(({ question }) => question);
+}
+
+/**
+ * Each question's answer slot as it stands: the text after `Answer:` (placeholders included), or
+ * undefined when the question has no `Answer:` line. The gate compares these to what the agent left.
+ */
+export function answerSlots(text: string): Map<number, string | undefined> {
+  return new Map(readQa(text).map(({ question, slot }) => [question.number, slot]));
+}
+
+function readQa(text: string): { question: Question; slot: string | undefined }[] {
   const lines = text.split('\n');
   return blocks(lines).map((block) => {
     const question: Question = { number: block.number, title: block.title, options: [] };
@@ -83,7 +97,7 @@ export function parseQa(text: string): Question[] {
     }
     const answer = answerLines?.join('\n').trim();
     if (answer && !PLACEHOLDER.test(answer)) question.answer = answer;
-    return question;
+    return { question, slot: answer };
   });
 }
 

@@ -31,6 +31,15 @@ export interface Totals {
   agentMs: number;
 }
 
+/**
+ * `_qa.md`'s answer slots by question number, as fingerprints: `asked` as the agent left them
+ * when it signalled waiting, `people` as people wrote them. See qa-gate.ts.
+ */
+export interface QaSlots {
+  asked: Record<string, string>;
+  people: Record<string, string>;
+}
+
 export interface SessionState {
   version: 1;
   name: string;
@@ -44,6 +53,7 @@ export interface SessionState {
   phaseIterations: Partial<Record<Phase, number>>;
   gates: { requirements: GateState; planning: GateState };
   waitingFor?: SessionWait;
+  qaSlots?: QaSlots;
   blocked?: { kind: BlockKind; reason: string; needs?: string };
   summary?: string;
   /** The session's own spending limit, set by a person (`/samocode budget`); beats the run's. */
@@ -68,6 +78,12 @@ const stateSchema = z.object({
   phaseIterations: z.partialRecord(z.enum(PHASES), count),
   gates: z.object({ requirements: z.enum(GATE_STATES), planning: z.enum(GATE_STATES) }),
   waitingFor: z.enum(SESSION_WAITS).optional(),
+  qaSlots: z
+    .object({
+      asked: z.record(z.string(), z.string()),
+      people: z.record(z.string(), z.string()),
+    })
+    .optional(),
   blocked: z
     .object({ kind: z.enum(BLOCK_KINDS), reason: z.string(), needs: z.string().optional() })
     .optional(),

@@ -1,12 +1,19 @@
-// Text that strangers can write (issue bodies, comments, reviews) is cleaned before any of it
-// reaches the session or the agent: hidden content is how instructions get smuggled in.
+// Text that strangers can write (issue bodies, comments, reviews, CI logs) is cleaned before any of
+// it reaches the session or the agent: hidden content is how instructions get smuggled in. What
+// is kept is what a reader of the rendered text on GitHub sees (visible-markdown.ts).
+import { visibleMarkdown } from './visible-markdown.js';
 
-/** Zero-width, invisible formatting and bidirectional-control characters, and tag characters. */
-// Combining marks and variation selectors are listed on purpose: each is removed on its own.
-/* eslint-disable no-misleading-character-class */
-const INVISIBLE =
-  /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF0-\uFFFB]|\uDB40[\uDC00-\uDC7F]/g;
-/* eslint-enable no-misleading-character-class */
+/**
+ * Every Default_Ignorable_Code_Point (zero-width and formatting characters, bidirectional
+ * controls, Hangul fillers, variation selectors VS1–VS256, tag characters), plus the interlinear
+ * annotation controls. Emoji lose their VS16/ZWJ joins, which changes how they look, not what
+ * they say.
+ */
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\uFFF9-\uFFFB]/gu;
+
+/** Elements with `hidden` or `display: none`, removed with their content before parsing. */
+const HIDDEN_ELEMENT =
+  /<(details|summary|span|div|p|font)\b[^>]*\b(?:hidden|display\s*:\s*none)[^>]*>[\s\S]*?<\/\1>/gi;
 
 export interface CleanResult {
   text: string;
@@ -15,38 +22,23 @@ export interface CleanResult {
 }
 
 export function cleanUntrusted(input: string, limit = 20_000): CleanResult {
-  const removed: string[] = [];
+  const removed = new Set<string>();
   const note = (what: string, before: string, after: string) => {
-    if (before !== after) removed.push(what);
+    if (before !== after) removed.add(what);
     return after;
   };
+  const invisible = 'invisible or bidirectional-control characters';
   let text = input.replace(/\r\n?/g, '\n');
+  text = note(invisible, text, text.replace(INVISIBLE, ''));
+  // Also unterminated ones, which CommonMark would show as text but a later renderer might not.
   text = note('HTML comments', text, text.replace(/<!--[\s\S]*?(?:-->|$)/g, ''));
-  text = note('invisible or bidirectional-control characters', text, text.replace(INVISIBLE, ''));
-  // Images: the alt text and title are invisible on GitHub but readable by the agent.
-  text = note(
-    'image alt text',
-    text,
-    text.replace(/!\[[^\]]*\]\(([^)\s]*)(?:\s+"[^"]*")?\)/g, '![image]($1)'),
-  );
-  text = note('link titles', text, text.replace(/\]\(([^)\s]+)\s+"[^"]*"\)/g, ']($1)'));
-  // Reference-style link definitions never render, so nobody sees what they say.
-  text = note(
-    'link reference definitions',
-    text,
-    text.replace(/^\s{0,3}\[[^\]]+\]:\s+\S+.*$/gm, ''),
-  );
-  text = note(
-    'hidden HTML',
-    text,
-    text.replace(
-      /<(details|summary|span|div|p|font)\b[^>]*\b(?:hidden|display\s*:\s*none)[^>]*>[\s\S]*?<\/\1>/gi,
-      '',
-    ),
-  );
+  text = note('hidden HTML', text, text.replace(HIDDEN_ELEMENT, ''));
+  text = visibleMarkdown(text, (what) => removed.add(what));
+  // Character references (`&#8203;`) decode to the characters removed above.
+  text = note(invisible, text, text.replace(INVISIBLE, ''));
   if (text.length > limit) {
-    removed.push(`${text.length - limit} characters over the ${limit}-character limit`);
+    removed.add(`${text.length - limit} characters over the ${limit}-character limit`);
     text = `${text.slice(0, limit)}\n[… cut: over the size limit]`;
   }
-  return { text: text.trim(), removed };
+  return { text: text.trim(), removed: [...removed] };
 }

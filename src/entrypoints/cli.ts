@@ -291,7 +291,9 @@ async function gateCommand(
           : '';
       io.err(
         `samocode: ${recorded}Still unanswered in ${store.dir(name)}/${FILES.qa}: ` +
-          `${outcome.missing.map((n) => `Q${n}`).join(', ')}. The session keeps waiting.`,
+          `${outcome.missing.map((n) => `Q${n}`).join(', ')}. The session keeps waiting. ` +
+          'What the agent left after "Answer:" (such as _waiting_) is not an answer: write yours ' +
+          'there in its place, or reply with --reply "Q1: A".',
       );
       return EXIT.error;
     }

@@ -126,9 +126,10 @@ describe('hidden instructions', () => {
     const branch = started.outputs.branch ?? '';
     const folder = `_sessions/${started.outputs.session ?? ''}`;
     const state = rig.show(branch, `${folder}/_state.json`);
-    expect(state).toContain('"task": "Speed up\\n\\nMake it faster.\\n![image](https://x/y.png)"');
+    // Only what a reader sees: the image's alt text and address are gone, a marker stands in.
+    expect(state).toContain('"task": "Speed up\\n\\nMake it faster.\\n[image]"');
     expect(started.stdout).toContain(
-      'cleaned the issue body: removed HTML comments, invisible or bidirectional-control characters, image alt text',
+      'cleaned the issue body: removed invisible or bidirectional-control characters, HTML comments, images',
     );
 
     await rig.run(

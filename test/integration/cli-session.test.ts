@@ -1,6 +1,6 @@
 // A whole session through the built CLI: real processes, real git worktree, a scripted agent
 // standing in for the model, both gates answered with `samocode answer` / `revise` / `approve`.
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -219,6 +219,52 @@ describe('samocode CLI, a whole session', () => {
     });
   });
 
+  it('keeps the questions gate closed while the slots hold only what the agent left', async () => {
+    // The original tool's format: `### Qn`, bold labels, `_waiting_` (and here a guess) as slots.
+    const original = `# Q&A: greeting\n\n## Questions\n\n### Q1: Greeting style?\nA) formal\nB) casual\n**Suggestion:** B - friendlier\n**Answer:** _waiting_\n\n### Q2: Where to print it?\nA) stdout\nB) a log file\n**Answer:** A\n`;
+    const p = project([
+      { phase: 'init', signal: { status: 'continue', phase: 'investigation' } },
+      { phase: 'investigation', signal: { status: 'continue', phase: 'requirements' } },
+      {
+        phase: 'requirements',
+        files: { '_qa.md': original },
+        signal: { status: 'waiting', for: 'qa_answers', phase: 'requirements' },
+      },
+      {
+        phase: 'requirements',
+        expect: [{ file: '_qa.md', contains: '**Answer:** casual, please' }],
+        signal: { status: 'blocked', reason: 'enough for this test' },
+      },
+    ]);
+    const start = await p.cli('run', '--task', 'Print a greeting', '--session', 'greeting');
+    expect(start.stdout).toContain('Waiting for answers to the questions in _qa.md.');
+    const [name] = readdirSync(p.sessionsRoot);
+    if (!name) throw new Error('no session folder');
+    const qaFile = join(p.sessionsRoot, name, '_qa.md');
+
+    const untouched = await p.cli('answer', 'greeting');
+    expect(untouched.exitCode).toBe(1);
+    expect(untouched.stderr).toContain('Still unanswered in');
+    expect(untouched.stderr).toContain('_qa.md: Q1, Q2. The session keeps waiting.');
+    expect(untouched.stderr).toContain('such as _waiting_');
+    const state = () => JSON.parse(readFileSync(join(p.sessionsRoot, name, '_state.json'), 'utf8'));
+    expect(state()).toMatchObject({ status: 'waiting', waitingFor: 'qa_answers' });
+
+    // A person edits Q1 by hand; the agent's own "A" under Q2 still does not count.
+    writeFileSync(
+      qaFile,
+      readFileSync(qaFile, 'utf8').replace('**Answer:** _waiting_', '**Answer:** casual, please'),
+    );
+    const one = await p.cli('answer', 'greeting');
+    expect(one.exitCode).toBe(1);
+    expect(one.stderr).toContain('_qa.md: Q2. The session keeps waiting.');
+
+    // Agreeing with the agent's answer takes a person saying so.
+    const both = await p.cli('answer', 'greeting', '--reply', 'Q2: A');
+    expect(both.stdout).toContain(`Answers recorded for ${name}.`);
+    expect(both.stdout).toContain('Blocked: enough for this test');
+  });
+
   it('blocks on a bad signal with the reason, exits 3, and resumes after the fix', async () => {
     const p = project([
       { phase: 'init', signal: '{"status": "finished"}' },
@@ -283,6 +329,8 @@ describe('samocode CLI, a whole session', () => {
     const [name] = readdirSync(p.sessionsRoot);
     const stateFile = join(p.sessionsRoot, name ?? '', '_state.json');
     writeFileSync(stateFile, '{"version": 1, "name": ');
+    // Without the copy the last save keeps (cli-terminal.test.ts restores from it).
+    rmSync(join(p.sessionsRoot, name ?? '', '_state.prev.json'));
     const run = await p.cli('resume', 'fragile');
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain(`samocode: ${stateFile} is malformed: not valid JSON`);

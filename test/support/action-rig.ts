@@ -90,6 +90,8 @@ export function actionRig(
   let http: HttpOrigin | undefined;
   // The people in these tests: octo maintains the repository; others are added per test.
   fake.state.permissions.set('octo', 'admin');
+  // Check runs on the fake ran for pushes to the branches of this origin.
+  fake.state.origin = origin;
 
   const repository = {
     ...(example('issues', 'labeled').repository as Json),

@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { readBody } from './local-server.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { OpenAPIBackend } from 'openapi-backend';
@@ -88,6 +89,13 @@ export interface FakeCheckRun {
   conclusion?: string;
   app?: string;
   log?: string;
+  /**
+   * The branch of the push it ran for (its check suite's head branch). By default, a branch of
+   * `origin` that holds the commit, as for CI that runs on every push.
+   */
+  headBranch?: string | null;
+  /** It ran for a pull request from a fork whose head is this commit. */
+  fork?: boolean;
 }
 
 export interface FakeState {
@@ -114,6 +122,8 @@ export interface FakeState {
   checkRuns: Map<string, FakeCheckRun[]>;
   /** What CI shows for commits not in `checkRuns` (e.g. a run that starts on every push). */
   otherCommitsCheckRuns: FakeCheckRun[];
+  /** The bare repository the action pushes to, where check runs find their default branch. */
+  origin?: string;
 }
 
 export async function startFakeGitHub(
@@ -356,6 +366,7 @@ export async function startFakeGitHub(
           total_count: runs.length,
           check_runs: runs.map((r) => ({
             id: r.id,
+            check_suite: { id: suiteId(r) },
             name: r.name,
             head_sha: String(c.request.params.ref),
             status: r.status,
@@ -363,6 +374,46 @@ export async function startFakeGitHub(
             html_url: `https://github.example/${owner}/${repo}/runs/${r.id}`,
             app: { slug: r.app ?? 'github-actions' },
           })),
+        },
+      };
+    },
+    'checks/list-suites-for-ref': (c) => {
+      const sha = String(c.request.params.ref);
+      const runs = state.checkRuns.get(sha) ?? state.otherCommitsCheckRuns;
+      const repoRef = { id: 1, url: `${base}/repos/${owner}/${repo}`, name: repo };
+      const forkRef = { id: 2, url: `${base}/repos/mallory/${repo}`, name: repo };
+      return {
+        status: 200,
+        json: {
+          total_count: runs.length,
+          check_suites: runs.map((r) => {
+            const headBranch = r.headBranch === undefined ? branchOf(sha) : r.headBranch;
+            return {
+              id: suiteId(r),
+              node_id: `CS_${r.id}`,
+              head_branch: headBranch,
+              head_sha: sha,
+              status: r.status,
+              conclusion: r.status === 'completed' ? (r.conclusion ?? 'success') : null,
+              url: `${base}/repos/${owner}/${repo}/check-suites/${suiteId(r)}`,
+              before: null,
+              after: sha,
+              app: { slug: r.app ?? 'github-actions' },
+              latest_check_runs_count: 1,
+              check_runs_url: `${base}/repos/${owner}/${repo}/check-suites/${suiteId(r)}/check-runs`,
+              pull_requests: r.fork
+                ? [
+                    {
+                      id: r.id,
+                      number: r.id,
+                      url: `${base}/repos/${owner}/${repo}/pulls/${r.id}`,
+                      head: { ref: headBranch ?? 'x', sha, repo: forkRef },
+                      base: { ref: 'main', sha, repo: repoRef },
+                    },
+                  ]
+                : [],
+            };
+          }),
         },
       };
     },
@@ -389,6 +440,26 @@ export async function startFakeGitHub(
       const permission = state.permissions.get(login) ?? 'none';
       return { status: 200, json: { permission, role_name: permission, user: user({ login }) } };
     },
+  };
+
+  /** Each fake check run has a suite of its own. */
+  const suiteId = (run: FakeCheckRun) => 900_000 + run.id;
+  /** A branch of origin that holds the commit, not main when another does. */
+  const branchOf = (sha: string): string | null => {
+    if (!state.origin) return null;
+    let branches: string[];
+    try {
+      branches = execFileSync(
+        'git',
+        ['-C', state.origin, 'branch', '--contains', sha, '--format=%(refname:short)'],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+      )
+        .split('\n')
+        .filter(Boolean);
+    } catch {
+      return null;
+    }
+    return branches.find((b) => b !== 'main') ?? branches[0] ?? null;
   };
 
   const api = new OpenAPIBackend({
