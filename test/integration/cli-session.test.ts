@@ -1,41 +1,15 @@
 // A whole session through the built CLI: real processes, real git worktree, a scripted agent
 // standing in for the model, both gates answered with `samocode answer` / `revise` / `approve`.
 import { existsSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
-import { join, resolve, dirname } from 'node:path';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { gitEnv, repoWithOrigin, sh, tempDir, scenarioPath } from '../support/temp.js';
+import { gitEnv, sh } from '../support/temp.js';
 import { until } from '../support/wait.js';
+import { CLI, cliProject } from '../support/cli-project.js';
 
-const CLI = resolve('dist/cli.js');
-const AGENT = resolve('test/fixtures/scripted-agent.mjs');
-
-function project(steps: object[]) {
-  const root = tempDir();
-  const { repo } = repoWithOrigin(root);
-  const scenario = scenarioPath(root);
-  writeFileSync(scenario, JSON.stringify({ steps }));
-  const home = join(root, 'home');
-  const env = {
-    ...gitEnv,
-    HOME: home,
-    CLAUDE_PATH: AGENT,
-    SCRIPTED_AGENT_SCENARIO: scenario,
-    SAMOCODE_SANDBOX_WRITABLE_PATHS: dirname(scenario),
-    SAMOCODE_RETRY_DELAY: '0',
-    PATH: process.env.PATH ?? '',
-  };
-  const cli = (...args: string[]) =>
-    execa(process.execPath, [CLI, ...args], { cwd: repo, env, extendEnv: false, reject: false });
-  const sessionsRoot = join(root, 'project-samocode', 'sessions');
-  const calls = () =>
-    readFileSync(`${scenario}.calls.jsonl`, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { root, repo, cli, sessionsRoot, calls };
-}
+const project = cliProject;
 
 const qa = `## Q1: Greeting style?
 - A) formal

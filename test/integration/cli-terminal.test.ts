@@ -1,33 +1,15 @@
 // The CLI at a terminal's edges: a reader that goes away, a terminal that closes, and --json that
 // is JSON on every line.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { processesMentioning } from '../support/claude-cli.js';
-import { gitEnv, repoWithOrigin, scenarioPath, tempDir } from '../support/temp.js';
+import { gitEnv, tempDir } from '../support/temp.js';
 import { until } from '../support/wait.js';
+import { CLI, cliProject } from '../support/cli-project.js';
 
-const CLI = resolve('dist/cli.js');
-
-function project(steps: object[]) {
-  const root = tempDir();
-  const { repo } = repoWithOrigin(root);
-  const scenario = scenarioPath(root);
-  writeFileSync(scenario, JSON.stringify({ steps }));
-  const env = {
-    ...gitEnv,
-    HOME: join(root, 'home'),
-    CLAUDE_PATH: resolve('test/fixtures/scripted-agent.mjs'),
-    SCRIPTED_AGENT_SCENARIO: scenario,
-    SAMOCODE_SANDBOX_WRITABLE_PATHS: dirname(scenario),
-    SAMOCODE_RETRY_DELAY: '0',
-    PATH: process.env.PATH ?? '',
-  };
-  const cli = (...args: string[]) =>
-    execa(process.execPath, [CLI, ...args], { cwd: repo, env, extendEnv: false, reject: false });
-  return { root, repo, cli, agentDir: dirname(scenario) };
-}
+const project = cliProject;
 
 describe('samocode at a terminal', () => {
   it('prints only JSON lines under --json, the first one included', async () => {
