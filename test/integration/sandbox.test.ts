@@ -44,7 +44,8 @@ function setup(egress: Egress) {
     stateDir: join(root, 'private', 'state'),
     hide: [],
     writable: [],
-    readable: [],
+    // The probe script: the sandbox hides /tmp, where a clone of this repository may live.
+    readable: [resolve('test/fixtures')],
     secrets: [],
     egress,
     egressSetting: 'allowed-domains',

@@ -291,6 +291,9 @@ export function actionRig(
         timeout: '60',
         'max-retries': '0',
         'sandbox-writable-paths': agentDir,
+        // Scripts a command agent runs (`node test/fixtures/…`): the sandbox hides /tmp, where a
+        // clone of this repository may live.
+        'sandbox-readable-paths': resolve('test/fixtures'),
         // What the scripted agent does on GitHub for a person in some tests goes to the fake.
         'allowed-domains': new URL(fake.url).host,
         ...options.inputs,
