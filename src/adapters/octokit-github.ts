@@ -182,15 +182,19 @@ export function githubPullRequests(client: GitHubClient, settings: GitHubSetting
       return data[0] ? toPr(data[0]) : undefined;
     },
     async create({ branch, base, title, body }) {
-      const { data } = await client.rest.pulls.create({
-        ...repo,
-        head: branch,
-        base,
-        title,
-        body,
-        draft: true,
-      });
-      return toPr(data);
+      try {
+        const { data } = await client.rest.pulls.create({
+          ...repo,
+          head: branch,
+          base,
+          title,
+          body,
+          draft: true,
+        });
+        return toPr(data);
+      } catch (error) {
+        throw new Error(explainPullRequestRefusal((error as Error).message), { cause: error });
+      }
     },
     async update(number, input) {
       await client.rest.pulls.update({ ...repo, pull_number: number, ...input });
@@ -338,4 +342,24 @@ export function githubRuns(client: GitHubClient, settings: GitHubSettings): Runs
       }
     },
   };
+}
+
+/**
+ * GitHub's refusals to open the plan's pull request, with the setting that fixes each; other
+ * errors as they are.
+ */
+export function explainPullRequestRefusal(message: string): string {
+  if (/not permitted to create or approve pull requests/i.test(message))
+    return (
+      "GitHub refused to open the plan's pull request: GitHub Actions may not create pull requests " +
+      'in this repository. Turn on Settings → Actions → General → Workflow permissions → "Allow ' +
+      'GitHub Actions to create and approve pull requests" (or set the same at the organization), ' +
+      `or pass a github-token that may create them (${message})`
+    );
+  if (/draft pull requests are not supported/i.test(message))
+    return (
+      'GitHub refused to open the plan as a draft pull request: drafts need a public repository ' +
+      `or a GitHub Team or Enterprise plan (${message})`
+    );
+  return message;
 }
