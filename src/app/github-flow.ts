@@ -61,12 +61,16 @@ export async function handleIntent(
   intent: Intent,
 ): Promise<FlowResult> {
   if (intent.kind === 'ignore') return ignored(intent.reason);
+  // Only what a permitted person did, a continuation or a CI result of the session itself starts
+  // the agent; anything else ends here, before the lock is taken.
   const actor =
     intent.kind === 'review'
       ? intent.review.author
-      : intent.kind === 'start' || intent.kind === 'stop'
-        ? intent.actor
-        : undefined;
+      : intent.kind === 'comment'
+        ? intent.comment.author
+        : intent.kind === 'start' || intent.kind === 'stop'
+          ? intent.actor
+          : undefined;
   const issue =
     intent.kind === 'start'
       ? intent.issue.number
@@ -74,24 +78,26 @@ export async function handleIntent(
         ? issueOfBranch(s.branchPrefix, intent.branch)
         : intent.issue;
   if (issue === undefined) return ignored('the pull request is not on a session branch');
+  if (
+    intent.kind === 'ci' &&
+    !(await deps.branches.hasCommit(s.workspace, intent.branch, intent.sha))
+  )
+    return ignored(
+      `ci ignored: ${intent.sha.slice(0, 7)} is not a commit of ${intent.branch} (a fork's branch of that name, or gone)`,
+    );
+  const denied = actor ? await deny(deps, s, actor) : undefined;
+  if (denied) return ignored(`${intent.kind} ignored: ${denied}`);
   // One run per session at a time, whatever the events: the lock lives on origin, next to the branch.
-  // Taking it runs alongside the permission check (both wait on the network); it writes nothing
-  // into the session and is released at once when the person may not act.
   const holder = { runId: s.runId ?? 'local', since: deps.clock.now().toISOString() };
   const lockName = `issue-${issue}`;
-  // The session branch is looked up meanwhile too (it is only read).
-  const [denied, busy, branch] = await Promise.all([
-    actor ? deny(deps, s, actor) : Promise.resolve(undefined),
+  // The session branch is looked up meanwhile (it is only read).
+  const [busy, branch] = await Promise.all([
     acquireLock(deps, s, lockName, holder),
     intent.kind === 'review' || intent.kind === 'ci'
       ? Promise.resolve(intent.branch)
       : findBranch(deps, s, issue),
   ]);
   if (busy) return { handled: false, busy: true, message: busy };
-  if (denied) {
-    await deps.lock.release(s.workspace, lockName, holder).catch(() => undefined);
-    return ignored(`${intent.kind === 'start' ? 'start' : intent.kind} ignored: ${denied}`);
-  }
   try {
     return await handleUnlocked(deps, s, loop, intent, issue, branch);
   } finally {
@@ -141,6 +147,11 @@ async function handleUnlocked(
   if (intent.kind === 'stop') {
     session = await stop(deps, session, intent.why);
   } else if (intent.kind === 'review') {
+    // Only the session's own pull request carries its plan; a review elsewhere approves nothing.
+    if (session.record.pr?.number !== intent.pr)
+      return ignored(
+        `review ignored: pull request #${intent.pr} is not the session's pull request${session.record.pr ? ` (#${session.record.pr.number})` : ''}`,
+      );
     session = await applyReview(deps, s, session, intent.pr, intent.review);
   }
   session = await catchUpComments(deps, s, session);
@@ -395,10 +406,24 @@ async function steerBetween(
   session: OpenSession,
 ): Promise<OpenSession> {
   const issue = await deps.issues.getIssue(session.record.issue);
-  if (!issue.open) return stop(deps, session, 'the issue was closed');
-  // The unlabel event's own run found the session busy; this run sees the label gone instead.
-  if (s.triggerLabel && !issue.labels.includes(s.triggerLabel))
-    return stop(deps, session, `the "${s.triggerLabel}" label was removed`);
+  // The close or unlabel event's own run found the session busy; this run sees it instead, and
+  // stops only when the person who did it may steer the session.
+  const label = s.triggerLabel;
+  const seen: Array<'closed' | 'unlabeled'> = [];
+  if (!issue.open) seen.push('closed');
+  if (label !== undefined && !issue.labels.includes(label)) seen.push('unlabeled');
+  const events = seen.length > 0 ? await deps.issues.closings(session.record.issue) : [];
+  for (const what of seen) {
+    const last = events
+      .filter((e) => e.event === what && (what === 'closed' || e.label === label))
+      .at(-1);
+    const denied = last ? await deny(deps, s, last.actor) : 'the issue events do not say who';
+    const done = what === 'closed' ? 'closed the issue' : `removed the "${label ?? ''}" label`;
+    if (!denied && last) return stop(deps, session, `@${last.actor.login} ${done}`);
+    s.log(
+      `${last ? `@${last.actor.login}` : 'someone'} ${done}; the session goes on: ${denied ?? ''}`,
+    );
+  }
   return catchUpComments(deps, s, session);
 }
 

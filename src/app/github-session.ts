@@ -202,10 +202,13 @@ export async function updateStatus(
     return session.record;
   }
   // A run that died after posting but before recording the id left the comment behind: reuse it.
+  // Only the action's own: anyone can write a comment that looks like it.
   const header = `${MARKERS.status}\n### Samocode · \`${session.name}\``;
-  const earlier = (await deps.issues.listComments(session.record.issue)).find((c) =>
+  const candidates = (await deps.issues.listComments(session.record.issue)).filter((c) =>
     c.body.startsWith(header),
   );
+  const own = candidates.length > 0 ? (await deps.issues.ownLogin()).toLowerCase() : '';
+  const earlier = candidates.find((c) => c.author.login.toLowerCase() === own);
   if (earlier) {
     await deps.issues.updateComment(earlier.id, body);
     return { ...session.record, statusCommentId: earlier.id };
