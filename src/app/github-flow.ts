@@ -33,8 +33,6 @@ import {
   planHash,
   recordPlanVersion,
   publish,
-  STATE_LABELS,
-  stateLabel,
   syncLabel,
   updateStatus,
   writeRecord,
@@ -88,7 +86,11 @@ export async function handleIntent(
   const denied = actor ? await deny(deps, s, actor) : undefined;
   if (denied) return ignored(`${intent.kind} ignored: ${denied}`);
   // One run per session at a time, whatever the events: the lock lives on origin, next to the branch.
-  const holder = { runId: s.runId ?? 'local', since: deps.clock.now().toISOString() };
+  const holder: LockHolder = {
+    runId: s.runId ?? 'local',
+    ...(s.runAttempt ? { attempt: s.runAttempt } : {}),
+    since: deps.clock.now().toISOString(),
+  };
   const lockName = `issue-${issue}`;
   // The session branch is looked up meanwhile (it is only read).
   const [busy, branch] = await Promise.all([
@@ -115,14 +117,19 @@ async function acquireLock(
 ): Promise<string | undefined> {
   const taken = await deps.lock.acquire(s.workspace, name, holder);
   if (taken.acquired) return undefined;
-  if (await deps.runs.isActive(taken.holder.runId)) {
+  const held = taken.holder;
+  const who = `run ${held.runId}${held.attempt ? ` (attempt ${held.attempt})` : ''}`;
+  // A run has one attempt going at a time: an earlier attempt of this very run is gone.
+  const earlierAttempt =
+    held.runId === holder.runId && (held.attempt ?? '1') !== (holder.attempt ?? '1');
+  if (!earlierAttempt && (await deps.runs.isActive(held.runId))) {
     return (
-      `the session is busy: run ${taken.holder.runId} has been working on it since ${taken.holder.since}; ` +
+      `the session is busy: ${who} has been working on it since ${held.since}; ` +
       "it (or the next run) applies this event's comments and reviews"
     );
   }
   // The holder died (runner lost, job cancelled): its lock is stale.
-  s.log(`taking over the session lock from run ${taken.holder.runId}, which is no longer running`);
+  s.log(`taking over the session lock from ${who}, which is no longer running`);
   if (await deps.lock.takeOver(s.workspace, name, taken.holder, holder)) return undefined;
   return 'the session lock changed hands while taking it over; another run is working on the session';
 }
@@ -142,7 +149,6 @@ async function handleUnlocked(
   await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch, true);
   let session = await findIssueSession(deps, issue, branch);
   if (!session) return ignored(`branch ${branch} holds no session for issue #${issue}`);
-  const label = stateLabel(session.state);
 
   if (intent.kind === 'stop') {
     session = await stop(deps, session, intent.why);
@@ -156,7 +162,7 @@ async function handleUnlocked(
   }
   session = await catchUpComments(deps, s, session);
   await saveAndPush(deps, s, session, 'apply comments and reviews');
-  return runAndPublish(deps, s, loop, session, label);
+  return runAndPublish(deps, s, loop, session);
 }
 
 async function findBranch(
@@ -224,7 +230,7 @@ async function start(
   const labelsReady = ensureLabels(deps).catch((error: Error) =>
     s.warn(`could not create the labels: ${error.message}`),
   );
-  return runAndPublish(deps, s, loop, session, undefined, announced, pushed, labelsReady);
+  return runAndPublish(deps, s, loop, session, announced, pushed, labelsReady);
 }
 
 async function runAndPublish(
@@ -232,7 +238,6 @@ async function runAndPublish(
   s: GithubSettings,
   loop: LoopOptions,
   opened: OpenSession,
-  previousLabel: string | undefined,
   announced?: Promise<GithubRecord>,
   pushed?: Promise<Error | undefined>,
   labelsReady: Promise<void> = Promise.resolve(),
@@ -272,11 +277,9 @@ async function runAndPublish(
   // during a run is not left waiting for a run that may never come.
   for (let round = 0; round < 3 && session.state.status === 'running'; round++) {
     if (round === 0) {
-      const from = previousLabel;
       labelled = labelsReady
-        .then(() => syncLabel(deps, session, from))
+        .then(() => syncLabel(deps, session))
         .catch((error: Error) => s.warn(`could not update the labels: ${error.message}`));
-      previousLabel = STATE_LABELS.running;
     }
     run = await runSession(deps, {
       ...loop,
@@ -339,7 +342,7 @@ async function runAndPublish(
     }
   }
   await settle();
-  session = { ...session, record: await publish(deps, s, session, run, previousLabel) };
+  session = { ...session, record: await publish(deps, s, session, run) };
   await writeRecord(deps, session.name, session.record);
   // Commits only when something changed (a new PR, a posted questions round, an unsaved start).
   // When saving is what blocked the session (a conflict, a secret in a file), it fails again here:

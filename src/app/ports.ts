@@ -204,6 +204,8 @@ export interface SessionLock {
 
 export interface LockHolder {
   runId: string;
+  /** The run's attempt (a re-run keeps the run id and counts up the attempt). */
+  attempt?: string;
   since: string;
 }
 
