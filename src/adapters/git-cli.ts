@@ -260,6 +260,24 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
       return { created: !exists };
     },
 
+    async hasCommit(cwd, branch, sha) {
+      if (!/^[0-9a-f]{7,64}$/i.test(sha)) return false;
+      const exists = await git(
+        cwd,
+        ['ls-remote', '--heads', 'origin', `refs/heads/${branch}`],
+        fetchEnv,
+      );
+      if (exists === '') return false;
+      await fetchBranch(cwd, branch, fetchEnv);
+      const known = await tryGit(cwd, [
+        'merge-base',
+        '--is-ancestor',
+        sha,
+        `refs/remotes/origin/${branch}`,
+      ]);
+      return known !== undefined;
+    },
+
     async readRemoteFile(cwd, branch, path) {
       await fetchBranch(cwd, branch, fetchEnv);
       const shown = await execa('git', ['show', `refs/remotes/origin/${branch}:${path}`], {

@@ -20,7 +20,11 @@ async function readHolder(cwd: string, name: string, oid: string, env: Env): Pro
   await git(cwd, ['fetch', '--no-tags', '--quiet', 'origin', `+${ref(name)}:${ref(name)}`], env);
   try {
     const parsed = JSON.parse(await git(cwd, ['cat-file', 'blob', oid])) as Partial<LockHolder>;
-    return { runId: String(parsed.runId ?? 'unknown'), since: String(parsed.since ?? '') };
+    return {
+      runId: String(parsed.runId ?? 'unknown'),
+      ...(typeof parsed.attempt === 'string' ? { attempt: parsed.attempt } : {}),
+      since: String(parsed.since ?? ''),
+    };
   } catch {
     return { runId: 'unknown', since: '' };
   }

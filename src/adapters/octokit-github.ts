@@ -7,6 +7,7 @@ import type {
   Access,
   Checks,
   Dispatcher,
+  IssueClosing,
   IssueComment,
   Issues,
   PullRequest,
@@ -90,7 +91,17 @@ function isAlreadyThere(error: unknown): boolean {
 
 export function githubIssues(client: GitHubClient, settings: GitHubSettings): Issues {
   const repo = { owner: settings.owner, repo: settings.repo };
+  let own: Promise<string> | undefined;
   return {
+    ownLogin() {
+      // A person's token (PAT) names its user; the job token and App tokens may not ask, and the
+      // job token comments as github-actions[bot].
+      own ??= client.rest.users.getAuthenticated().then(
+        ({ data }) => data.login,
+        () => 'github-actions[bot]',
+      );
+      return own;
+    },
     async createComment(issue, body) {
       const { data } = await client.rest.issues.createComment({
         ...repo,
@@ -118,6 +129,25 @@ export function githubIssues(client: GitHubClient, settings: GitHubSettings): Is
         },
         createdAt: c.created_at,
       }));
+    },
+    async closings(issue) {
+      const events = await client.paginate(client.rest.issues.listEvents, {
+        ...repo,
+        issue_number: issue,
+        per_page: 100,
+      });
+      return events.flatMap((e): IssueClosing[] => {
+        if (e.event !== 'closed' && e.event !== 'unlabeled') return [];
+        const login = e.actor?.login ?? 'ghost';
+        const label = 'label' in e ? e.label?.name : undefined;
+        return [
+          {
+            event: e.event,
+            actor: { login, isBot: e.actor?.type === 'Bot' || login.endsWith('[bot]') },
+            ...(label ? { label } : {}),
+          },
+        ];
+      });
     },
     async getIssue(issue) {
       const { data } = await client.rest.issues.get({ ...repo, issue_number: issue });
@@ -296,6 +326,11 @@ export function githubChecks(client: GitHubClient, settings: GitHubSettings): Ch
   };
 }
 
+/**
+ * Permissions as GitHub reports them when asked: each event and each comment is checked when it is
+ * applied, so a person whose permission was revoked during a run is not heard after that. Only
+ * questions in flight at the same moment share an answer.
+ */
 export function githubAccess(client: GitHubClient, settings: GitHubSettings): Access {
   const cache = new Map<string, Promise<Awaited<ReturnType<Access['permission']>>>>();
   const known = ['admin', 'maintain', 'write', 'triage', 'read', 'none'] as const;
@@ -317,7 +352,8 @@ export function githubAccess(client: GitHubClient, settings: GitHubSettings): Ac
           .catch((error: { status?: number }) => {
             if (error.status === 404) return 'none' as const;
             throw error;
-          });
+          })
+          .finally(() => cache.delete(login.toLowerCase()));
         cache.set(login.toLowerCase(), found);
       }
       return found;

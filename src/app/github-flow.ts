@@ -33,8 +33,6 @@ import {
   planHash,
   recordPlanVersion,
   publish,
-  STATE_LABELS,
-  stateLabel,
   syncLabel,
   updateStatus,
   writeRecord,
@@ -61,12 +59,16 @@ export async function handleIntent(
   intent: Intent,
 ): Promise<FlowResult> {
   if (intent.kind === 'ignore') return ignored(intent.reason);
+  // Only what a permitted person did, a continuation or a CI result of the session itself starts
+  // the agent; anything else ends here, before the lock is taken.
   const actor =
     intent.kind === 'review'
       ? intent.review.author
-      : intent.kind === 'start' || intent.kind === 'stop'
-        ? intent.actor
-        : undefined;
+      : intent.kind === 'comment'
+        ? intent.comment.author
+        : intent.kind === 'start' || intent.kind === 'stop'
+          ? intent.actor
+          : undefined;
   const issue =
     intent.kind === 'start'
       ? intent.issue.number
@@ -74,24 +76,30 @@ export async function handleIntent(
         ? issueOfBranch(s.branchPrefix, intent.branch)
         : intent.issue;
   if (issue === undefined) return ignored('the pull request is not on a session branch');
+  if (
+    intent.kind === 'ci' &&
+    !(await deps.branches.hasCommit(s.workspace, intent.branch, intent.sha))
+  )
+    return ignored(
+      `ci ignored: ${intent.sha.slice(0, 7)} is not a commit of ${intent.branch} (a fork's branch of that name, or gone)`,
+    );
+  const denied = actor ? await deny(deps, s, actor) : undefined;
+  if (denied) return ignored(`${intent.kind} ignored: ${denied}`);
   // One run per session at a time, whatever the events: the lock lives on origin, next to the branch.
-  // Taking it runs alongside the permission check (both wait on the network); it writes nothing
-  // into the session and is released at once when the person may not act.
-  const holder = { runId: s.runId ?? 'local', since: deps.clock.now().toISOString() };
+  const holder: LockHolder = {
+    runId: s.runId ?? 'local',
+    ...(s.runAttempt ? { attempt: s.runAttempt } : {}),
+    since: deps.clock.now().toISOString(),
+  };
   const lockName = `issue-${issue}`;
-  // The session branch is looked up meanwhile too (it is only read).
-  const [denied, busy, branch] = await Promise.all([
-    actor ? deny(deps, s, actor) : Promise.resolve(undefined),
+  // The session branch is looked up meanwhile (it is only read).
+  const [busy, branch] = await Promise.all([
     acquireLock(deps, s, lockName, holder),
     intent.kind === 'review' || intent.kind === 'ci'
       ? Promise.resolve(intent.branch)
       : findBranch(deps, s, issue),
   ]);
   if (busy) return { handled: false, busy: true, message: busy };
-  if (denied) {
-    await deps.lock.release(s.workspace, lockName, holder).catch(() => undefined);
-    return ignored(`${intent.kind === 'start' ? 'start' : intent.kind} ignored: ${denied}`);
-  }
   try {
     return await handleUnlocked(deps, s, loop, intent, issue, branch);
   } finally {
@@ -109,14 +117,19 @@ async function acquireLock(
 ): Promise<string | undefined> {
   const taken = await deps.lock.acquire(s.workspace, name, holder);
   if (taken.acquired) return undefined;
-  if (await deps.runs.isActive(taken.holder.runId)) {
+  const held = taken.holder;
+  const who = `run ${held.runId}${held.attempt ? ` (attempt ${held.attempt})` : ''}`;
+  // A run has one attempt going at a time: an earlier attempt of this very run is gone.
+  const earlierAttempt =
+    held.runId === holder.runId && (held.attempt ?? '1') !== (holder.attempt ?? '1');
+  if (!earlierAttempt && (await deps.runs.isActive(held.runId))) {
     return (
-      `the session is busy: run ${taken.holder.runId} has been working on it since ${taken.holder.since}; ` +
+      `the session is busy: ${who} has been working on it since ${held.since}; ` +
       "it (or the next run) applies this event's comments and reviews"
     );
   }
   // The holder died (runner lost, job cancelled): its lock is stale.
-  s.log(`taking over the session lock from run ${taken.holder.runId}, which is no longer running`);
+  s.log(`taking over the session lock from ${who}, which is no longer running`);
   if (await deps.lock.takeOver(s.workspace, name, taken.holder, holder)) return undefined;
   return 'the session lock changed hands while taking it over; another run is working on the session';
 }
@@ -136,16 +149,20 @@ async function handleUnlocked(
   await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch, true);
   let session = await findIssueSession(deps, issue, branch);
   if (!session) return ignored(`branch ${branch} holds no session for issue #${issue}`);
-  const label = stateLabel(session.state);
 
   if (intent.kind === 'stop') {
     session = await stop(deps, session, intent.why);
   } else if (intent.kind === 'review') {
+    // Only the session's own pull request carries its plan; a review elsewhere approves nothing.
+    if (session.record.pr?.number !== intent.pr)
+      return ignored(
+        `review ignored: pull request #${intent.pr} is not the session's pull request${session.record.pr ? ` (#${session.record.pr.number})` : ''}`,
+      );
     session = await applyReview(deps, s, session, intent.pr, intent.review);
   }
   session = await catchUpComments(deps, s, session);
   await saveAndPush(deps, s, session, 'apply comments and reviews');
-  return runAndPublish(deps, s, loop, session, label);
+  return runAndPublish(deps, s, loop, session);
 }
 
 async function findBranch(
@@ -213,7 +230,7 @@ async function start(
   const labelsReady = ensureLabels(deps).catch((error: Error) =>
     s.warn(`could not create the labels: ${error.message}`),
   );
-  return runAndPublish(deps, s, loop, session, undefined, announced, pushed, labelsReady);
+  return runAndPublish(deps, s, loop, session, announced, pushed, labelsReady);
 }
 
 async function runAndPublish(
@@ -221,7 +238,6 @@ async function runAndPublish(
   s: GithubSettings,
   loop: LoopOptions,
   opened: OpenSession,
-  previousLabel: string | undefined,
   announced?: Promise<GithubRecord>,
   pushed?: Promise<Error | undefined>,
   labelsReady: Promise<void> = Promise.resolve(),
@@ -261,11 +277,9 @@ async function runAndPublish(
   // during a run is not left waiting for a run that may never come.
   for (let round = 0; round < 3 && session.state.status === 'running'; round++) {
     if (round === 0) {
-      const from = previousLabel;
       labelled = labelsReady
-        .then(() => syncLabel(deps, session, from))
+        .then(() => syncLabel(deps, session))
         .catch((error: Error) => s.warn(`could not update the labels: ${error.message}`));
-      previousLabel = STATE_LABELS.running;
     }
     run = await runSession(deps, {
       ...loop,
@@ -328,7 +342,7 @@ async function runAndPublish(
     }
   }
   await settle();
-  session = { ...session, record: await publish(deps, s, session, run, previousLabel) };
+  session = { ...session, record: await publish(deps, s, session, run) };
   await writeRecord(deps, session.name, session.record);
   // Commits only when something changed (a new PR, a posted questions round, an unsaved start).
   // When saving is what blocked the session (a conflict, a secret in a file), it fails again here:
@@ -395,10 +409,24 @@ async function steerBetween(
   session: OpenSession,
 ): Promise<OpenSession> {
   const issue = await deps.issues.getIssue(session.record.issue);
-  if (!issue.open) return stop(deps, session, 'the issue was closed');
-  // The unlabel event's own run found the session busy; this run sees the label gone instead.
-  if (s.triggerLabel && !issue.labels.includes(s.triggerLabel))
-    return stop(deps, session, `the "${s.triggerLabel}" label was removed`);
+  // The close or unlabel event's own run found the session busy; this run sees it instead, and
+  // stops only when the person who did it may steer the session.
+  const label = s.triggerLabel;
+  const seen: Array<'closed' | 'unlabeled'> = [];
+  if (!issue.open) seen.push('closed');
+  if (label !== undefined && !issue.labels.includes(label)) seen.push('unlabeled');
+  const events = seen.length > 0 ? await deps.issues.closings(session.record.issue) : [];
+  for (const what of seen) {
+    const last = events
+      .filter((e) => e.event === what && (what === 'closed' || e.label === label))
+      .at(-1);
+    const denied = last ? await deny(deps, s, last.actor) : 'the issue events do not say who';
+    const done = what === 'closed' ? 'closed the issue' : `removed the "${label ?? ''}" label`;
+    if (!denied && last) return stop(deps, session, `@${last.actor.login} ${done}`);
+    s.log(
+      `${last ? `@${last.actor.login}` : 'someone'} ${done}; the session goes on: ${denied ?? ''}`,
+    );
+  }
   return catchUpComments(deps, s, session);
 }
 

@@ -67,6 +67,8 @@ export interface GithubSettings {
   statusIntervalMs: number;
   /** This run's id, written into the session lock so others can tell whether it is still going. */
   runId?: string;
+  /** This run's attempt: a re-run of a killed job keeps the run id, not the attempt. */
+  runAttempt?: string;
   log: (line: string) => void;
   warn: (line: string) => void;
   /** In testing, wait for the checks of the latest session commit and give them to the agent. */
@@ -202,10 +204,13 @@ export async function updateStatus(
     return session.record;
   }
   // A run that died after posting but before recording the id left the comment behind: reuse it.
+  // Only the action's own: anyone can write a comment that looks like it.
   const header = `${MARKERS.status}\n### Samocode · \`${session.name}\``;
-  const earlier = (await deps.issues.listComments(session.record.issue)).find((c) =>
+  const candidates = (await deps.issues.listComments(session.record.issue)).filter((c) =>
     c.body.startsWith(header),
   );
+  const own = candidates.length > 0 ? (await deps.issues.ownLogin()).toLowerCase() : '';
+  const earlier = candidates.find((c) => c.author.login.toLowerCase() === own);
   if (earlier) {
     await deps.issues.updateComment(earlier.id, body);
     return { ...session.record, statusCommentId: earlier.id };
@@ -214,16 +219,18 @@ export async function updateStatus(
   return { ...session.record, statusCommentId: id };
 }
 
-/** Moves the issue to the label of the session's state, keeping exactly one state label. */
-export async function syncLabel(
-  deps: GithubDeps,
-  session: OpenSession,
-  previous: string | undefined,
-): Promise<void> {
+/**
+ * Moves the issue to the label of the session's state, keeping exactly one state label. The issue's
+ * labels are read each time: a run that crashed may have left any state label behind.
+ */
+export async function syncLabel(deps: GithubDeps, session: OpenSession): Promise<void> {
   const wanted = stateLabel(session.state);
-  if (previous === wanted) return;
-  await deps.issues.addLabel(session.record.issue, wanted);
-  if (previous !== undefined) await deps.issues.removeLabel(session.record.issue, previous);
+  const stateLabels: readonly string[] = Object.values(STATE_LABELS);
+  const { labels } = await deps.issues.getIssue(session.record.issue);
+  if (!labels.includes(wanted)) await deps.issues.addLabel(session.record.issue, wanted);
+  for (const label of labels)
+    if (label !== wanted && stateLabels.includes(label))
+      await deps.issues.removeLabel(session.record.issue, label);
 }
 
 /** The newest plan document in the session folder (`*-plan-*.md`, by name). */
@@ -307,7 +314,6 @@ export async function publish(
   s: GithubSettings,
   session: OpenSession,
   result: RunResult | undefined,
-  previousLabel: string | undefined,
 ): Promise<GithubRecord> {
   let record = session.record;
   const state = session.state;
@@ -344,7 +350,7 @@ export async function publish(
       if (state.status === 'done') await deps.pulls.markReady(pr);
     });
   }
-  await step('update the labels', () => syncLabel(deps, { ...session, record }, previousLabel));
+  await step('update the labels', () => syncLabel(deps, { ...session, record }));
   await step('update the status comment', async () => {
     record = await updateStatus(deps, s, { ...session, record });
   });

@@ -96,6 +96,13 @@ export interface IssueComment {
   createdAt: string;
 }
 
+export interface IssueClosing {
+  event: 'closed' | 'unlabeled';
+  actor: { login: string; isBot: boolean };
+  /** The label removed (unlabeled only). */
+  label?: string;
+}
+
 export interface PullRequest {
   number: number;
   nodeId: string;
@@ -106,10 +113,14 @@ export interface PullRequest {
 /** The issue side of GitHub: comments, labels, reactions. */
 export interface Issues {
   createComment(issue: number, body: string): Promise<number>;
+  /** The login the action's comments are written by (the token's identity). */
+  ownLogin(): Promise<string>;
   updateComment(commentId: number, body: string): Promise<void>;
   /** Comments on the issue created at or after `since` (ISO time), oldest first. */
   listComments(issue: number, since?: string): Promise<IssueComment[]>;
   getIssue(issue: number): Promise<{ open: boolean; labels: string[] }>;
+  /** Who closed the issue or removed a label, oldest first (the issue's events). */
+  closings(issue: number): Promise<IssueClosing[]>;
   addLabel(issue: number, label: string): Promise<void>;
   /** Creates a repository label with its colour and description; one that exists is left as it is. */
   ensureLabel(name: string, color: string, description: string): Promise<void>;
@@ -170,6 +181,8 @@ export interface BranchGit {
   lastCodeCommit(cwd: string, exclude: string): Promise<string>;
   /** Whether files outside `exclude` differ between two commits (true when `from` is unknown). */
   codeChanged(cwd: string, from: string, to: string, exclude: string): Promise<boolean>;
+  /** Whether `sha` is a commit of origin's `branch` (fetches the branch; false when it is gone). */
+  hasCommit(cwd: string, branch: string, sha: string): Promise<boolean>;
   /** A file as it was at `commit` (a full or short sha), or null when either is unknown. */
   readFileAt(cwd: string, commit: string, path: string): Promise<string | null>;
 }
@@ -191,6 +204,8 @@ export interface SessionLock {
 
 export interface LockHolder {
   runId: string;
+  /** The run's attempt (a re-run keeps the run id and counts up the attempt). */
+  attempt?: string;
   since: string;
 }
 

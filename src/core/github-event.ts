@@ -184,11 +184,12 @@ export function routeEvent(name: string, payload: unknown, settings: EventSettin
           kind: 'ignore',
           reason: `pull_request_review.${e.action}: only submitted reviews are read`,
         };
+      // GitHub sends a null head repository once a fork is deleted: that is a fork too.
       const headRepo = e.pull_request.head.repo?.full_name;
-      if (headRepo && e.repository && headRepo !== e.repository.full_name) {
+      if (!headRepo || (e.repository && headRepo !== e.repository.full_name)) {
         return {
           kind: 'ignore',
-          reason: `pull request #${e.pull_request.number} comes from the fork ${headRepo}; samocode never acts on forks`,
+          reason: `pull request #${e.pull_request.number} comes from ${headRepo ? `the fork ${headRepo}` : 'a deleted fork'}; samocode never acts on forks`,
         };
       }
       if (!e.pull_request.head.ref.startsWith(settings.branchPrefix)) {

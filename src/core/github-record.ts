@@ -71,8 +71,12 @@ export function parseGithubRecord(
   }
 }
 
+/**
+ * The record's text, its keys always in the schema's order (the order parsing gives them): a record
+ * read and written back unchanged is the same text, so a replayed event makes no commit.
+ */
 export function serializeGithubRecord(record: GithubRecord): string {
-  return `${JSON.stringify(record, null, 2)}\n`;
+  return `${JSON.stringify(schema.parse(record), null, 2)}\n`;
 }
 
 export function wasHandled(record: GithubRecord, id: number): boolean {

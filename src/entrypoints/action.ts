@@ -120,6 +120,7 @@ export async function run(): Promise<void> {
       ...(env.runId
         ? {
             runId: env.runId,
+            ...(env.runAttempt ? { runAttempt: env.runAttempt } : {}),
             runUrl: `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`,
           }
         : {}),
@@ -443,5 +444,6 @@ function runnerEnv() {
     apiUrl: process.env.GITHUB_API_URL ?? 'https://api.github.com',
     serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
     runId: process.env.GITHUB_RUN_ID,
+    runAttempt: process.env.GITHUB_RUN_ATTEMPT,
   };
 }

@@ -1,4 +1,5 @@
 // Two runs for one session at once, and an agent that goes silent.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,7 +53,9 @@ describe('two runs at once', () => {
     const second = await rig.run('issue_comment', rig.comment(81, '/samocode status', person));
     expect(second.exitCode).toBe(0);
     expect(second.outputs.status).toBe('busy');
-    expect(second.stdout).toMatch(/the session is busy: run \d+ has been working on it since/);
+    expect(second.stdout).toMatch(
+      /the session is busy: run \d+ \(attempt 1\) has been working on it since/,
+    );
     const done = await first;
     expect(done.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     // The busy run's comment was applied by the run in progress once it stopped: one reply.
@@ -61,6 +64,86 @@ describe('two runs at once', () => {
     );
     expect(replies).toHaveLength(1);
     expect(replies[0]?.body).toContain('Waiting for plan approval');
+  });
+});
+
+describe('a re-run of a killed job', () => {
+  it('takes over the lock its killed attempt left, though the run id is the same', async () => {
+    const rig = actionRig(fake, { env: { GITHUB_RUN_ATTEMPT: '2' } });
+    rig.setScenario([
+      { phase: 'init', signal: { status: 'blocked', reason: 'the re-run worked' } },
+    ]);
+    rig.openIssue(83, 'Re-run', 'x');
+    // Attempt 1 of run 1001 (this rig's first run) was killed while it held the session lock.
+    const blob = execFileSync('git', ['--git-dir', rig.origin, 'hash-object', '-w', '--stdin'], {
+      input: JSON.stringify({ runId: '1001', attempt: '1', since: '2026-11-25T10:00:00Z' }),
+      encoding: 'utf8',
+    }).trim();
+    execFileSync('git', [
+      '--git-dir',
+      rig.origin,
+      'update-ref',
+      'refs/samocode/locks/issue-83',
+      blob,
+    ]);
+    const rerun = await rig.run('issues', rig.labeled(83, 'samocode', person));
+    expect(rerun.outputs.status).toBe('blocked');
+    expect(rerun.stdout).toContain(
+      'taking over the session lock from run 1001 (attempt 1), which is no longer running',
+    );
+  });
+});
+
+describe('a duplicate delivery', () => {
+  it('of an answer changes nothing on the session branch and makes no commit', async () => {
+    const rig = actionRig(fake);
+    rig.setScenario([
+      { phase: 'init', signal: { status: 'continue', phase: 'investigation' } },
+      { phase: 'investigation', signal: { status: 'continue', phase: 'requirements' } },
+      {
+        phase: 'requirements',
+        files: { '_qa.md': '## Q1: Go?\n- A) yes\n- B) no\n\nAnswer:\n' },
+        signal: { status: 'waiting', for: 'qa_answers' },
+      },
+      { phase: 'requirements', signal: { status: 'blocked', reason: 'answered' } },
+    ]);
+    rig.openIssue(84, 'Twice', 'x');
+    const started = await rig.run('issues', rig.labeled(84, 'samocode', person));
+    const branch = started.outputs.branch ?? '';
+    const answer = rig.comment(84, 'Q1: A', person);
+    expect((await rig.run('issue_comment', answer)).outputs.status).toBe('blocked');
+    const head = rig.head(branch);
+    const calls = rig.calls().length;
+    const again = await rig.run('issue_comment', answer);
+    expect(again.exitCode).toBe(0);
+    expect(rig.head(branch)).toBe(head);
+    expect(rig.calls()).toHaveLength(calls);
+  });
+});
+
+describe('labels after a crash', () => {
+  it('a state label a dead run left behind is removed: one state label, the real one', async () => {
+    const rig = actionRig(fake);
+    rig.setScenario([
+      { phase: 'init', signal: { status: 'continue', phase: 'investigation' } },
+      { phase: 'investigation', signal: { status: 'continue', phase: 'requirements' } },
+      {
+        phase: 'requirements',
+        files: { '_qa.md': '## Q1: Go?\n- A) yes\n\nAnswer:\n' },
+        signal: { status: 'waiting', for: 'qa_answers' },
+      },
+      { phase: 'requirements', signal: { status: 'blocked', reason: 'answered' } },
+    ]);
+    rig.openIssue(85, 'Left labels', 'x');
+    await rig.run('issues', rig.labeled(85, 'samocode', person));
+    // A run that died half-way left the label of a state the action no longer believes in.
+    fake.state.issues.get(85)?.labels.add('samocode:done');
+    const run = await rig.run('issue_comment', rig.comment(85, 'Q1: A', person));
+    expect(run.outputs.status).toBe('blocked');
+    const labels = [...(fake.state.issues.get(85)?.labels ?? [])].filter((l) =>
+      l.startsWith('samocode:'),
+    );
+    expect(labels).toEqual(['samocode:blocked']);
   });
 });
 

@@ -214,8 +214,70 @@ describe('stopping a running session', () => {
     const run = await rig.run('issues', rig.labeled(67, 'samocode', person), poll);
     expect(run.outputs).toMatchObject({ status: 'blocked', iterations: '2' });
     expect(session(rig, run.outputs).state()).toMatchObject({
-      blocked: { kind: 'stopped', reason: 'the "samocode" label was removed' },
+      blocked: { kind: 'stopped', reason: '@octo removed the "samocode" label' },
     });
+  });
+
+  it('a person whose permission is revoked during the run is no longer heard', async () => {
+    fake.state.permissions.set('leaver', 'write');
+    const rig = actionRig(fake);
+    rig.setScenario([
+      {
+        phase: 'init',
+        signal: { status: 'continue' },
+        http: {
+          url: `${fake.url}/_test/permission`,
+          body: { login: 'leaver', permission: 'read' },
+        },
+      },
+      {
+        phase: 'init',
+        signal: { status: 'continue' },
+        http: {
+          url: `${fake.url}/_test/comment`,
+          body: { issue: 69, body: '/samocode stop', login: 'leaver' },
+        },
+      },
+      { phase: 'init', signal: { status: 'blocked', reason: 'went on' } },
+    ]);
+    rig.openIssue(69, 'Revoked', 'x');
+    const run = await rig.run('issues', rig.labeled(69, 'samocode', { login: 'leaver' }), poll);
+    expect(run.outputs).toMatchObject({ status: 'blocked', iterations: '3' });
+    expect(session(rig, run.outputs).state()).toMatchObject({ blocked: { reason: 'went on' } });
+    expect(run.stdout).toMatch(/comment \d+ ignored: @leaver has read permission/);
+  });
+
+  it("the issue's author (read) closing it, or a triager removing the label, stops nothing", async () => {
+    fake.state.permissions.set('author', 'read');
+    fake.state.permissions.set('triager', 'triage');
+    const rig = actionRig(fake);
+    rig.setScenario([
+      { phase: 'init', signal: { status: 'continue' } },
+      {
+        phase: 'init',
+        signal: { status: 'continue' },
+        http: { url: `${fake.url}/_test/close`, body: { issue: 68, login: 'author' } },
+      },
+      {
+        phase: 'init',
+        signal: { status: 'continue' },
+        http: {
+          url: `${fake.url}/_test/unlabel`,
+          body: { issue: 68, label: 'samocode', login: 'triager' },
+        },
+      },
+      { phase: 'init', signal: { status: 'blocked', reason: 'went on' } },
+    ]);
+    rig.openIssue(68, 'Closed by its author', 'x', { login: 'author' });
+    const run = await rig.run('issues', rig.labeled(68, 'samocode', person), poll);
+    expect(run.outputs).toMatchObject({ status: 'blocked', iterations: '4' });
+    expect(session(rig, run.outputs).state()).toMatchObject({
+      blocked: { reason: 'went on' },
+    });
+    expect(run.stdout).toContain(
+      '@author closed the issue; the session goes on: @author has read permission',
+    );
+    expect(run.stdout).toContain('@triager removed the "samocode" label; the session goes on');
   });
 });
 

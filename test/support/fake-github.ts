@@ -124,6 +124,13 @@ export interface FakeState {
   otherCommitsCheckRuns: FakeCheckRun[];
   /** The bare repository the action pushes to, where check runs find their default branch. */
   origin?: string;
+  /** Issue events (who closed an issue or removed a label), oldest first. */
+  issueEvents: Array<{
+    issue: number;
+    event: 'closed' | 'unlabeled';
+    actor: string;
+    label?: string;
+  }>;
 }
 
 export async function startFakeGitHub(
@@ -148,6 +155,7 @@ export async function startFakeGitHub(
     activeRuns: new Set(),
     checkRuns: new Map(),
     otherCommitsCheckRuns: [],
+    issueEvents: [],
   };
   let base = '';
   const user = (u: FakeUser) => ({
@@ -247,6 +255,25 @@ export async function startFakeGitHub(
           labels: [...issue.labels].map(labelJson),
           user: user(issue.user),
         },
+      };
+    },
+    'issues/list-events': (c) => {
+      const number = Number(c.request.params.issue_number);
+      issueOf(number);
+      const events = state.issueEvents.filter((e) => e.issue === number);
+      return {
+        status: 200,
+        json: events.map((e, i) => ({
+          id: i + 1,
+          node_id: `IE_${i + 1}`,
+          url: `${base}/repos/${owner}/${repo}/issues/events/${i + 1}`,
+          actor: user({ login: e.actor }),
+          event: e.event,
+          commit_id: null,
+          commit_url: null,
+          created_at: now(),
+          ...(e.label ? { label: { name: e.label, color: 'ededed' } } : {}),
+        })),
       };
     },
     'issues/add-labels': (c, body) => {
@@ -435,6 +462,10 @@ export async function startFakeGitHub(
         },
       };
     },
+    // The job token is an installation token: it may not ask who it is.
+    'users/get-authenticated': () => {
+      throw new HttpError(403, 'Resource not accessible by integration');
+    },
     'repos/get-collaborator-permission-level': (c) => {
       const login = String(c.request.params.username);
       const permission = state.permissions.get(login) ?? 'none';
@@ -539,10 +570,30 @@ export async function startFakeGitHub(
       res.end(run?.log ?? '');
       return;
     }
-    // Test-only door: a person removes a label while a run is in progress.
+    // Test-only doors: a person (octo unless named) removes a label or closes the issue while a
+    // run is in progress.
     if (req.method === 'POST' && url.pathname === '/_test/unlabel') {
-      const b = body as { issue: number; label: string };
+      const b = body as { issue: number; label: string; login?: string };
       state.issues.get(b.issue)?.labels.delete(b.label);
+      state.issueEvents.push({
+        issue: b.issue,
+        event: 'unlabeled',
+        actor: b.login ?? 'octo',
+        label: b.label,
+      });
+      return send(204);
+    }
+    // Test-only door: an admin changes a person's permission while a run is in progress.
+    if (req.method === 'POST' && url.pathname === '/_test/permission') {
+      const b = body as { login: string; permission: string };
+      state.permissions.set(b.login, b.permission);
+      return send(204);
+    }
+    if (req.method === 'POST' && url.pathname === '/_test/close') {
+      const b = body as { issue: number; login?: string };
+      const issue = state.issues.get(b.issue);
+      if (issue) issue.state = 'closed';
+      state.issueEvents.push({ issue: b.issue, event: 'closed', actor: b.login ?? 'octo' });
       return send(204);
     }
     // Test-only door: a person comments while a run is in progress.
