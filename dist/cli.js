@@ -23991,6 +23991,7 @@ async function runCommand(values, io) {
       );
     }
     checkAgent(settings, io);
+    warnUncommitted(settings.repo, io, values.json === true);
     const state = await startSession(
       { store, clock: systemClock },
       {
@@ -24013,6 +24014,22 @@ function maxIterationsOf(values) {
   if (!/^\d+$/.test(raw.trim()) || n2 < 1)
     throw new UsageError(`--max-iterations must be a whole number of at least 1 (got "${raw}")`);
   return n2;
+}
+function warnUncommitted(repo, io, json2) {
+  let changed;
+  try {
+    changed = execFileSync2("git", ["status", "--porcelain", "--untracked-files=no"], {
+      cwd: repo,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"]
+    }).split("\n").filter(Boolean);
+  } catch {
+    return;
+  }
+  if (changed.length === 0) return;
+  const text = `${repo} has ${changed.length} uncommitted change${changed.length === 1 ? "" : "s"}; the session works in a worktree of the last commit and will not see them (commit them first if it should)`;
+  if (json2) io.out(JSON.stringify({ warning: text }));
+  else io.err(`samocode: warning: ${text}`);
 }
 function gitHasCommits(repo) {
   try {

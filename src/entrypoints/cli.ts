@@ -221,6 +221,7 @@ async function runCommand(values: Values, io: CliIo): Promise<number> {
       );
     }
     checkAgent(settings, io);
+    warnUncommitted(settings.repo, io, values.json === true);
     const state = await startSession(
       { store, clock: systemClock },
       {
@@ -247,6 +248,28 @@ function maxIterationsOf(values: Values): number | undefined {
   if (!/^\d+$/.test(raw.trim()) || n < 1)
     throw new UsageError(`--max-iterations must be a whole number of at least 1 (got "${raw}")`);
   return n;
+}
+
+/** The session's worktree starts from a commit: what is not committed in the checkout stays out. */
+function warnUncommitted(repo: string, io: CliIo, json: boolean): void {
+  let changed: string[];
+  try {
+    changed = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: repo,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .split('\n')
+      .filter(Boolean);
+  } catch {
+    return;
+  }
+  if (changed.length === 0) return;
+  const text =
+    `${repo} has ${changed.length} uncommitted change${changed.length === 1 ? '' : 's'}; ` +
+    'the session works in a worktree of the last commit and will not see them (commit them first if it should)';
+  if (json) io.out(JSON.stringify({ warning: text }));
+  else io.err(`samocode: warning: ${text}`);
 }
 
 function gitHasCommits(repo: string): boolean {

@@ -95,4 +95,15 @@ describe('samocode at a terminal', () => {
       () => JSON.parse(readFileSync(join(dir, '_state.json'), 'utf8')) as unknown,
     ).not.toThrow();
   });
+
+  it('warns at run that uncommitted changes of the checkout stay out of the session', async () => {
+    const p = project([{ phase: 'init', signal: { status: 'blocked', reason: 'one step' } }]);
+    writeFileSync(join(p.repo, 'README.md'), 'changed but not committed\n');
+    const run = await p.cli('run', '--task', 'Dirty', '--session', 'dirty');
+    expect(run.stderr).toContain(
+      'has 1 uncommitted change; the session works in a worktree of the last commit and will not see them',
+    );
+    const clean = cliProject([{ phase: 'init', signal: { status: 'blocked', reason: 'x' } }]);
+    expect((await clean.cli('run', '--task', 'Clean', '--session', 'clean')).stderr).toBe('');
+  });
 });
