@@ -942,7 +942,28 @@ function remoteAccess(serverUrl, githubToken, pushToken) {
 }
 
 // src/entrypoints/action-secrets.ts
-var DEFAULT_SECRET_ENV = "ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN,CLAUDE_CODE_OAUTH_TOKEN,OPENAI_API_KEY,CODEX_API_KEY,GEMINI_API_KEY,GOOGLE_API_KEY,TELEGRAM_BOT_TOKEN,SLACK_WEBHOOK_URL";
+var AGENT_CREDENTIAL_ENV = [
+  "ANTHROPIC_API_KEY",
+  "ANTHROPIC_AUTH_TOKEN",
+  "CLAUDE_CODE_OAUTH_TOKEN",
+  "OPENAI_API_KEY",
+  "CODEX_API_KEY",
+  "GEMINI_API_KEY",
+  "GOOGLE_API_KEY"
+];
+var DEFAULT_SECRET_ENV = [
+  ...AGENT_CREDENTIAL_ENV,
+  "TELEGRAM_BOT_TOKEN",
+  "SLACK_WEBHOOK_URL"
+].join(",");
+var RUNNER_TOKEN_ENV = [
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_URL",
+  "ACTIONS_CACHE_URL",
+  "ACTIONS_RESULTS_URL",
+  "ACTIONS_RUNTIME_URL"
+];
 function secretEnvNames(input) {
   return (input("secret-env").trim() || DEFAULT_SECRET_ENV).split(/[\s,]+/).filter(Boolean);
 }
@@ -959,7 +980,7 @@ function actionSecrets(input, env) {
     "webhook-url"
   ])
     add(name, input(name));
-  for (const name of secretEnvNames(input)) add(name, env[name]);
+  for (const name of [...RUNNER_TOKEN_ENV, ...secretEnvNames(input)]) add(name, env[name]);
   return secrets;
 }
 function actionGit(input, env) {

@@ -6,9 +6,33 @@ import { remoteAccess } from '../adapters/git-auth.js';
 import type { PushPolicy } from '../adapters/push-check.js';
 import { ALLOW_WORKFLOW_CHANGES } from '../core/push-findings.js';
 
+/** The agents' own credentials: the sandbox passes these to the agent on purpose. */
+export const AGENT_CREDENTIAL_ENV = [
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'CLAUDE_CODE_OAUTH_TOKEN',
+  'OPENAI_API_KEY',
+  'CODEX_API_KEY',
+  'GEMINI_API_KEY',
+  'GOOGLE_API_KEY',
+];
+
 /** The default of the `secret-env` input (action.yml says the same). */
-export const DEFAULT_SECRET_ENV =
-  'ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN,CLAUDE_CODE_OAUTH_TOKEN,OPENAI_API_KEY,CODEX_API_KEY,GEMINI_API_KEY,GOOGLE_API_KEY,TELEGRAM_BOT_TOKEN,SLACK_WEBHOOK_URL';
+export const DEFAULT_SECRET_ENV = [
+  ...AGENT_CREDENTIAL_ENV,
+  'TELEGRAM_BOT_TOKEN',
+  'SLACK_WEBHOOK_URL',
+].join(',');
+
+/** The runner's own credentials: tokens for its cache, artifacts, results and OIDC. */
+export const RUNNER_TOKEN_ENV = [
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_URL',
+  'ACTIONS_CACHE_URL',
+  'ACTIONS_RESULTS_URL',
+  'ACTIONS_RUNTIME_URL',
+];
 
 /** Names of the variables the `secret-env` input lists. */
 export function secretEnvNames(input: (name: string) => string): string[] {
@@ -17,7 +41,7 @@ export function secretEnvNames(input: (name: string) => string): string[] {
 
 /**
  * Every secret value the action knows, by the name a refusal shows: its tokens, the notification
- * URLs and the variables `secret-env` lists. Empty values are left out.
+ * URLs, the runner's tokens and the variables `secret-env` lists. Empty values are left out.
  */
 export function actionSecrets(
   input: (name: string) => string,
@@ -35,8 +59,21 @@ export function actionSecrets(
     'webhook-url',
   ])
     add(name, input(name));
-  for (const name of secretEnvNames(input)) add(name, env[name]);
+  for (const name of [...RUNNER_TOKEN_ENV, ...secretEnvNames(input)]) add(name, env[name]);
   return secrets;
+}
+
+/**
+ * The secret values the agent must not hold: all of them but its own credentials and
+ * agent-github-token. One list with the push check's, so a secret the action learns of is both kept
+ * from the agent and refused in a push.
+ */
+export function withheldFromAgent(secrets: Record<string, string>): string[] {
+  const own = new Set(['agent-github-token', ...AGENT_CREDENTIAL_ENV]);
+  const ownValues = new Set(
+    Object.entries(secrets).flatMap(([name, value]) => (own.has(name) ? [value] : [])),
+  );
+  return Object.values(secrets).filter((value) => !ownValues.has(value));
 }
 
 export interface ActionGit {

@@ -43,7 +43,7 @@ import { fanOut } from '../adapters/telegram-notifier.js';
 import { slackNotifier, webhookNotifier } from '../adapters/webhook-notifier.js';
 import { readActionInputs } from './action-inputs.js';
 import type { ActionInputs } from './action-inputs.js';
-import { actionGit } from './action-secrets.js';
+import { actionGit, withheldFromAgent } from './action-secrets.js';
 import type { ActionGit } from './action-secrets.js';
 import { sweep } from '../app/sweep.js';
 import { formatProgress } from './cli-output.js';
@@ -154,7 +154,7 @@ export async function run(): Promise<void> {
           : {}),
       },
     };
-    const launcher = await agentSandbox(inputs, env, agentSettings, guard, probe);
+    const launcher = await agentSandbox(inputs, env, agentSettings, guard, probe, safety.secrets);
     const deps: GithubDeps = {
       agent: makeAgent({ ...agentSettings, ...(launcher ? { launcher } : {}) }),
       store: fsSessionStore(join(env.workspace, inputs.sessionsDir)),
@@ -250,6 +250,7 @@ async function agentSandbox(
   settings: AgentSettings,
   guard: WorkspaceGuard,
   probe: Promise<SandboxProbe> | undefined,
+  secrets: Record<string, string>,
 ): Promise<Launcher | undefined> {
   const choice = await chooseSandbox(
     {
@@ -261,7 +262,7 @@ async function agentSandbox(
       privateDir: guard.privateDir ?? mkdtempSync(join(tmpdir(), 'samocode-')),
       ...(guard.agentEnv.TMPDIR ? { tmpDir: guard.agentEnv.TMPDIR } : {}),
       hide: runnerFolders(),
-      secrets: jobSecrets(inputs),
+      secrets: withheldFromAgent(secrets),
       agents: agentPrograms(settings).map((p) => p.kind),
       agentEnv: settings.baseEnv,
       forgeHosts: [env.serverUrl, env.apiUrl].flatMap((url) => hostOfUrl(url) ?? []),
@@ -283,26 +284,6 @@ async function agentSandbox(
     );
   core.info(`Agents run in a sandbox; the network reaches ${describeEgress(choice.egress)}.`);
   return choice.launcher;
-}
-
-/** Values of the job the agent must never hold (its own key and agent-github-token excepted). */
-function jobSecrets(inputs: ActionInputs): string[] {
-  const values = [
-    inputs.githubToken,
-    inputs.pushToken,
-    inputs.slackWebhookUrl,
-    inputs.webhookUrl,
-    ...[
-      'ACTIONS_RUNTIME_TOKEN',
-      'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
-      'ACTIONS_ID_TOKEN_REQUEST_URL',
-      'ACTIONS_CACHE_URL',
-      'ACTIONS_RESULTS_URL',
-      'ACTIONS_RUNTIME_URL',
-      'TELEGRAM_BOT_TOKEN',
-    ].map((name) => process.env[name] ?? ''),
-  ];
-  return values.filter((v) => v && v !== inputs.agentGithubToken);
 }
 
 /**

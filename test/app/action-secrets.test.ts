@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { actionSecrets, withheldFromAgent } from '../../src/entrypoints/action-secrets.js';
+
+const inputs: Record<string, string> = {
+  'github-token': 'ghs_job_token_value',
+  'agent-github-token': 'ghp_agent_token_value',
+  'slack-webhook-url': 'https://hooks.slack.example/T000/B000/secretpath',
+};
+const env = {
+  ANTHROPIC_API_KEY: 'sk-ant-agent-key',
+  TELEGRAM_BOT_TOKEN: '12345:telegram-secret',
+  ACTIONS_RUNTIME_TOKEN: 'runtime-token-value',
+  ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-request-token',
+  DEPLOY_KEY: 'deploy-key-value',
+  PATH: '/usr/bin',
+};
+
+describe('the secrets the action knows', () => {
+  const secrets = actionSecrets((name) => inputs[name] ?? '', env);
+
+  it('are one list for the push check: tokens, notification URLs, runner tokens, secret-env', () => {
+    expect(Object.keys(secrets).sort()).toEqual(
+      [
+        'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+        'ACTIONS_RUNTIME_TOKEN',
+        'ANTHROPIC_API_KEY',
+        'TELEGRAM_BOT_TOKEN',
+        'agent-github-token',
+        'github-token',
+        'slack-webhook-url',
+      ].sort(),
+    );
+  });
+
+  it('are all withheld from the agent but its own key and agent-github-token', () => {
+    const withheld = withheldFromAgent(secrets);
+    expect(withheld.sort()).toEqual(
+      [
+        'ghs_job_token_value',
+        'https://hooks.slack.example/T000/B000/secretpath',
+        '12345:telegram-secret',
+        'runtime-token-value',
+        'oidc-request-token',
+      ].sort(),
+    );
+  });
+
+  it('include a variable secret-env names, withheld from the agent too', () => {
+    const named = actionSecrets(
+      (name) => (name === 'secret-env' ? 'DEPLOY_KEY' : (inputs[name] ?? '')),
+      env,
+    );
+    expect(named.DEPLOY_KEY).toBe('deploy-key-value');
+    expect(named.ANTHROPIC_API_KEY).toBeUndefined();
+    expect(withheldFromAgent(named)).toContain('deploy-key-value');
+  });
+});
