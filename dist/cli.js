@@ -22801,9 +22801,9 @@ function createSandbox(options) {
       return { command: options.bwrap, args: bwrapArgs, env: agentEnv, release };
     }
   };
-  function gitConfigCopies(cwd) {
+  function gitConfigCopies(dirs) {
     const copies = [];
-    for (const dir of gitDirs(cwd)) {
+    for (const dir of dirs) {
       for (const name of ["config", "config.worktree"]) {
         const file2 = join5(dir, name);
         if (!existsSync3(file2)) continue;
@@ -22843,8 +22843,9 @@ function createSandbox(options) {
     for (const p of [opts.homeDir, opts.tmpDir, run.cwd, ...sessionDir ? [sessionDir] : []])
       args.push("--bind", p, p);
     for (const p of opts.writable) if (existsSync3(p)) args.push("--bind", resolve3(p), resolve3(p));
-    for (const dir of gitDirs(run.cwd)) args.push("--ro-bind", dir, dir);
-    for (const [copy, file2] of gitConfigCopies(run.cwd)) args.push("--ro-bind", copy, file2);
+    const repoDirs = gitDirs(run.cwd);
+    for (const dir of repoDirs) args.push("--ro-bind", dir, dir);
+    for (const [copy, file2] of gitConfigCopies(repoDirs)) args.push("--ro-bind", copy, file2);
     for (const [source, target] of loginFiles(realHomes[0], opts.homeDir, run.env))
       args.push("--ro-bind", source, target);
     return args;

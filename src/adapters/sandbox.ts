@@ -222,9 +222,9 @@ export function createSandbox(options: SandboxOptions): Launcher {
   };
 
   /** Sanitized copies of the git config files, written fresh for every launch. */
-  function gitConfigCopies(cwd: string): Array<[string, string]> {
+  function gitConfigCopies(dirs: readonly string[]): Array<[string, string]> {
     const copies: Array<[string, string]> = [];
-    for (const dir of gitDirs(cwd)) {
+    for (const dir of dirs) {
       for (const name of ['config', 'config.worktree']) {
         const file = join(dir, name);
         if (!existsSync(file)) continue;
@@ -277,8 +277,9 @@ export function createSandbox(options: SandboxOptions): Launcher {
     for (const p of opts.writable) if (existsSync(p)) args.push('--bind', resolve(p), resolve(p));
     // The repository's metadata: readable, never writable (whatever folder above it is), never
     // with the job's credentials.
-    for (const dir of gitDirs(run.cwd)) args.push('--ro-bind', dir, dir);
-    for (const [copy, file] of gitConfigCopies(run.cwd)) args.push('--ro-bind', copy, file);
+    const repoDirs = gitDirs(run.cwd);
+    for (const dir of repoDirs) args.push('--ro-bind', dir, dir);
+    for (const [copy, file] of gitConfigCopies(repoDirs)) args.push('--ro-bind', copy, file);
     for (const [source, target] of loginFiles(realHomes[0], opts.homeDir, run.env))
       args.push('--ro-bind', source, target);
     return args;
