@@ -24,6 +24,8 @@ export interface AgentSettings {
   timeouts?: Partial<Record<AgentKind, number>>;
   /** Programs to run: paths or names looked up on PATH. */
   paths: { claude: string; codex: string; gemini: string };
+  /** Each agent's extra CLI arguments (`claude-args` …); a phase's own `args=` replaces them. */
+  args?: Partial<Record<Exclude<AgentKind, 'command'>, string[]>>;
   /** The command template, for kind `command`. */
   command?: string;
   /** Codex's approval policy and sandbox; unset runs unattended with neither. */
@@ -59,7 +61,9 @@ export function makeAgent(settings: AgentSettings): Agent {
 function oneAgent(settings: AgentSettings, spec: PhaseAgent): Agent {
   const model = spec.model ?? (spec.kind === 'command' ? undefined : settings.models[spec.kind]);
   const maxTurns = spec.maxTurns ?? settings.maxTurns;
+  const extraArgs = spec.args ?? (spec.kind === 'command' ? undefined : settings.args?.[spec.kind]);
   const common = {
+    ...(extraArgs?.length ? { extraArgs } : {}),
     baseEnv: settings.baseEnv,
     ...(settings.killGraceMs !== undefined ? { killGraceMs: settings.killGraceMs } : {}),
     ...(settings.launcher ? { launcher: settings.launcher } : {}),

@@ -17,6 +17,8 @@ export interface ClaudeSettings {
   killGraceMs?: number;
   /** Where the process starts: in the sandbox, or as it is. */
   launcher?: Launcher;
+  /** The user's own arguments for the CLI, checked against the loop's (core/agent-args.ts). */
+  extraArgs?: string[];
 }
 
 export function claudeArgs(
@@ -34,6 +36,8 @@ export function claudeArgs(
     '--dangerously-skip-permissions',
     '--append-system-prompt',
     run.context,
+    // Last: an option that takes several values cannot swallow the prompt.
+    ...(settings.extraArgs ?? []),
   ];
 }
 

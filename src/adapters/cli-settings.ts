@@ -9,6 +9,9 @@ import { z } from 'zod';
 import { parseDotenv } from '../core/dotenv.js';
 import { PROMPT_DIR } from '../app/prompts.js';
 import { AGENT_KINDS, parsePhaseAgents } from '../core/phase-agents.js';
+import { parseAgentArgs } from '../core/agent-args.js';
+import { parseEnvNames } from './agent-env.js';
+import type { ArgsAgent } from '../core/agent-args.js';
 import { parseAllowedDomains } from '../core/egress.js';
 import type { Egress } from '../core/egress.js';
 import type { AgentKind, PhaseAgents } from '../core/phase-agents.js';
@@ -49,6 +52,10 @@ export const ENV_KEYS = [
   'SAMOCODE_ALLOWED_DOMAINS',
   'SAMOCODE_SANDBOX_WRITABLE_PATHS',
   'SAMOCODE_SANDBOX_READABLE_PATHS',
+  'CLAUDE_ARGS',
+  'CODEX_ARGS',
+  'GEMINI_ARGS',
+  'SAMOCODE_AGENT_ENV',
 ] as const;
 
 export interface CliFlags {
@@ -69,6 +76,10 @@ export interface CliSettings {
   prompts: string;
   agent: AgentKind;
   agentCommand?: string;
+  /** Each agent's extra CLI arguments (CLAUDE_ARGS …). */
+  agentArgs: Partial<Record<ArgsAgent, string[]>>;
+  /** Credential-like variables the agent gets all the same (SAMOCODE_AGENT_ENV). */
+  agentEnv: string[];
   /** Phase → agent map (SAMOCODE_AGENTS). */
   phaseAgents: PhaseAgents;
   codex: { approvalMode?: string; sandbox?: string };
@@ -185,6 +196,19 @@ export function loadCliSettings(input: {
     );
   }
   const e = parsed.data;
+  const agentArgs: Partial<Record<ArgsAgent, string[]>> = {};
+  for (const kind of ['claude', 'codex', 'gemini'] as const) {
+    const name = `${kind.toUpperCase()}_ARGS` as const;
+    const parsed = parseAgentArgs(kind, env[name] ?? '', name);
+    if (!parsed.ok) throw new ConfigError(parsed.error);
+    if (parsed.args.length) agentArgs[kind] = parsed.args;
+  }
+  let agentEnv: string[];
+  try {
+    agentEnv = parseEnvNames(env.SAMOCODE_AGENT_ENV ?? '', 'SAMOCODE_AGENT_ENV');
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   const phaseAgents = parsePhaseAgents(e.SAMOCODE_AGENTS ?? '');
   if (!phaseAgents.ok) throw new ConfigError(`SAMOCODE_AGENTS: ${phaseAgents.error}`);
   const usesCommand =
@@ -235,6 +259,8 @@ export function loadCliSettings(input: {
       : join(repo, PROMPT_DIR),
     agent: e.SAMOCODE_AGENT,
     ...(e.SAMOCODE_AGENT_COMMAND ? { agentCommand: e.SAMOCODE_AGENT_COMMAND } : {}),
+    agentArgs,
+    agentEnv,
     phaseAgents: phaseAgents.agents,
     codex: {
       ...(e.CODEX_APPROVAL_MODE ? { approvalMode: e.CODEX_APPROVAL_MODE } : {}),

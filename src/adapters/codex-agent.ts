@@ -24,12 +24,14 @@ export interface CodexSettings {
   killGraceMs?: number;
   /** Where the process starts: in the sandbox, or as it is. */
   launcher?: Launcher;
+  /** The user's own arguments for the CLI, checked against the loop's (core/agent-args.ts). */
+  extraArgs?: string[];
 }
 
 const INSTALL = 'install the Codex CLI (npm i -g @openai/codex) or set CODEX_PATH to its path';
 
 export function codexArgs(
-  settings: Pick<CodexSettings, 'model' | 'approvalMode' | 'sandbox'>,
+  settings: Pick<CodexSettings, 'model' | 'approvalMode' | 'sandbox' | 'extraArgs'>,
   run: Pick<AgentRun, 'prompt' | 'context' | 'env'>,
 ): string[] {
   return [
@@ -44,6 +46,7 @@ export function codexArgs(
     // It replaces a developer_instructions set in the user's config.toml (AGENTS.md still applies).
     '-c',
     `developer_instructions=${tomlString(run.context)}`,
+    ...(settings.extraArgs ?? []),
     // Everything after `--` is the prompt, even text that starts with a dash or names a subcommand.
     '--',
     run.prompt,

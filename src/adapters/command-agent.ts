@@ -1,6 +1,7 @@
 // The Agent port for any other CLI: a command template with {prompt} and {context} placeholders,
 // run without a shell. Success is exit code 0; the output is logged, and its lines shown as
 // activity. Cost and tokens are unknown to this adapter.
+import { splitWords } from '../core/agent-args.js';
 import type { Launcher } from './sandbox.js';
 import type { Agent, AgentRun } from '../app/ports.js';
 import { commonFailure, exitDescription, runAgentProcess } from './agent-process.js';
@@ -16,13 +17,8 @@ export interface CommandSettings {
   launcher?: Launcher;
 }
 
-/** Splits a template into arguments: whitespace separates, single or double quotes group. */
-export function splitTemplate(template: string): string[] {
-  const args: string[] = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  for (const m of template.matchAll(re)) args.push(m[1] ?? m[2] ?? m[3] ?? '');
-  return args;
-}
+/** The template's words: quotes keep a word whole; nothing is expanded (no shell). */
+export const splitTemplate = splitWords;
 
 export function commandArgs(
   template: string,

@@ -20,6 +20,8 @@ export interface GeminiSettings {
   killGraceMs?: number;
   /** Where the process starts: in the sandbox, or as it is. */
   launcher?: Launcher;
+  /** The user's own arguments for the CLI, checked against the loop's (core/agent-args.ts). */
+  extraArgs?: string[];
 }
 
 export const GEMINI_INSTALL =
@@ -53,6 +55,7 @@ export function geminiArgs(
     // seen; the run is unattended either way.
     '--skip-trust',
     ...include,
+    ...(settings.extraArgs ?? []),
   ];
 }
 

@@ -4,6 +4,7 @@
 // Phases not named run the default agent. Every agent follows the same signal protocol.
 import { PHASES, isPhase } from './phases.js';
 import type { Phase } from './phases.js';
+import { parseAgentArgs } from './agent-args.js';
 
 export const AGENT_KINDS = ['claude', 'codex', 'gemini', 'command'] as const;
 export type AgentKind = (typeof AGENT_KINDS)[number];
@@ -18,6 +19,8 @@ export interface PhaseAgent {
   maxTurns?: number;
   /** The phase's iteration time limit in seconds, instead of the run's. */
   timeoutSeconds?: number;
+  /** Extra arguments for the agent's CLI in this phase, instead of its `<agent>-args`. */
+  args?: string[];
 }
 
 export type PhaseAgents = Partial<Record<Phase, PhaseAgent>>;
@@ -49,7 +52,19 @@ export function parsePhaseAgents(text: string): PhaseAgentsParse {
       };
     if (agents[phase]) return { ok: false, error: `phase ${phase} is given an agent twice` };
     const spec: PhaseAgent = { kind };
-    for (const option of (match[3] ?? '').trim().split(/\s+/).filter(Boolean)) {
+    // `args=` takes the rest of the entry: the CLI's own words, quoted as a shell would.
+    const [options = '', argsText] = (match[3] ?? '').split(/(?:^|\s)args=/, 2);
+    if (argsText !== undefined) {
+      if (kind === 'command')
+        return {
+          ok: false,
+          error: `args for phase ${phase}: the command agent takes its arguments in its command template`,
+        };
+      const args = parseAgentArgs(kind, argsText, `args for phase ${phase}`);
+      if (!args.ok) return args;
+      spec.args = args.args;
+    }
+    for (const option of options.trim().split(/\s+/).filter(Boolean)) {
       const [key, value] = option.split('=', 2);
       if (key === 'model' && value) spec.model = value;
       else if (key === 'max-turns' && kind !== 'claude')
@@ -64,7 +79,7 @@ export function parsePhaseAgents(text: string): PhaseAgentsParse {
       else
         return {
           ok: false,
-          error: `"${option}" for phase ${phase} is not an option: use model=<name>, max-turns=<whole number> or timeout=<seconds>`,
+          error: `"${option}" for phase ${phase} is not an option: use model=<name>, max-turns=<whole number>, timeout=<seconds> or args=<the CLI's arguments> (last)`,
         };
     }
     agents[phase] = spec;
@@ -77,7 +92,7 @@ export function describePhaseAgents(agents: PhaseAgents): string {
   return PHASES.filter((p) => agents[p])
     .map((p) => {
       const a = agents[p] as PhaseAgent;
-      return `${p}: ${a.kind}${a.model ? ` model=${a.model}` : ''}${a.maxTurns ? ` max-turns=${a.maxTurns}` : ''}${a.timeoutSeconds ? ` timeout=${a.timeoutSeconds}` : ''}`;
+      return `${p}: ${a.kind}${a.model ? ` model=${a.model}` : ''}${a.maxTurns ? ` max-turns=${a.maxTurns}` : ''}${a.timeoutSeconds ? ` timeout=${a.timeoutSeconds}` : ''}${a.args?.length ? ` args=${a.args.join(' ')}` : ''}`;
     })
     .join('; ');
 }

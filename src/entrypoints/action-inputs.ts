@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { parsePermissionList } from '../core/access.js';
 import { parseAllowedDomains } from '../core/egress.js';
 import { AGENT_KINDS, isAgentKind, parsePhaseAgents } from '../core/phase-agents.js';
+import { parseAgentArgs } from '../core/agent-args.js';
+import type { ArgsAgent } from '../core/agent-args.js';
 import { PROMPT_DIR } from '../app/prompts.js';
+import { parseEnvNames } from '../adapters/agent-env.js';
 
 const number = (name: string, min: number) =>
   z
@@ -64,6 +67,16 @@ export function readActionInputs(getInput: (name: string) => string) {
   if (!isAgentKind(agent)) {
     throw new Error(`input "agent" must be one of ${AGENT_KINDS.join(', ')} (got "${agent}")`);
   }
+  const agentArgs = (kind: ArgsAgent) => {
+    const parsed = parseAgentArgs(kind, raw(`${kind}-args`), `input "${kind}-args"`);
+    if (!parsed.ok) throw new Error(parsed.error);
+    return parsed.args;
+  };
+  const args = {
+    claude: agentArgs('claude'),
+    codex: agentArgs('codex'),
+    gemini: agentArgs('gemini'),
+  };
   const phaseAgents = parsePhaseAgents(raw('agents'));
   if (!phaseAgents.ok) throw new Error(`input "agents": ${phaseAgents.error}`);
   const agentCommand = raw('agent-command');
@@ -117,6 +130,8 @@ export function readActionInputs(getInput: (name: string) => string) {
     sandboxReadablePaths: paths('sandbox-readable-paths'),
     agent,
     agentCommand,
+    agentArgs: args,
+    agentEnv: parseEnvNames(raw('agent-env'), 'input "agent-env"'),
     phaseAgents: phaseAgents.agents,
     codexPath: raw('codex-path', 'codex'),
     geminiPath: raw('gemini-path', 'gemini'),

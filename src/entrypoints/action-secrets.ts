@@ -5,17 +5,7 @@ import type { RemoteAccess } from '../adapters/git-auth.js';
 import { remoteAccess } from '../adapters/git-auth.js';
 import type { PushPolicy } from '../adapters/push-check.js';
 import { ALLOW_WORKFLOW_CHANGES } from '../core/push-findings.js';
-
-/** The agents' own credentials: the sandbox passes these to the agent on purpose. */
-export const AGENT_CREDENTIAL_ENV = [
-  'ANTHROPIC_API_KEY',
-  'ANTHROPIC_AUTH_TOKEN',
-  'CLAUDE_CODE_OAUTH_TOKEN',
-  'OPENAI_API_KEY',
-  'CODEX_API_KEY',
-  'GEMINI_API_KEY',
-  'GOOGLE_API_KEY',
-];
+import { AGENT_CREDENTIAL_ENV } from '../adapters/agent-env.js';
 
 /** The default of the `secret-env` input (action.yml says the same). */
 export const DEFAULT_SECRET_ENV = [
@@ -64,12 +54,15 @@ export function actionSecrets(
 }
 
 /**
- * The secret values the agent must not hold: all of them but its own credentials and
- * agent-github-token. One list with the push check's, so a secret the action learns of is both kept
+ * The secret values the agent must not hold: all of them but its own credentials,
+ * agent-github-token and the variables `agent-env` names. One list with the push check's, so a secret the action learns of is both kept
  * from the agent and refused in a push.
  */
-export function withheldFromAgent(secrets: Record<string, string>): string[] {
-  const own = new Set(['agent-github-token', ...AGENT_CREDENTIAL_ENV]);
+export function withheldFromAgent(
+  secrets: Record<string, string>,
+  agentEnvNames: readonly string[] = [],
+): string[] {
+  const own = new Set(['agent-github-token', ...AGENT_CREDENTIAL_ENV, ...agentEnvNames]);
   const ownValues = new Set(
     Object.entries(secrets).flatMap(([name, value]) => (own.has(name) ? [value] : [])),
   );

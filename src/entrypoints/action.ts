@@ -1,9 +1,9 @@
 // The GitHub Action: read the event, wire the real adapters, let the session flow handle it, and
 // report the outcome as outputs, a job summary and log lines. One catch for the unexpected.
 import * as core from '@actions/core';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { routeEvent } from '../core/github-event.js';
 import { hostOfUrl } from '../core/egress.js';
 import { parseHistory } from '../core/history.js';
@@ -17,7 +17,7 @@ import { bundledPrompts, withOverrides } from '../app/prompts.js';
 import type { Prompts } from '../app/prompts.js';
 import type { BranchGit } from '../app/ports.js';
 import { readPromptFiles } from '../adapters/prompt-files.js';
-import { agentBaseEnv } from '../adapters/agent-env.js';
+import { agentEnvironment } from '../adapters/agent-env.js';
 import { agentPrograms, makeAgent } from '../adapters/agents.js';
 import type { AgentSettings } from '../adapters/agents.js';
 import { chooseSandbox, describeEgress } from '../adapters/sandbox-setup.js';
@@ -129,11 +129,17 @@ export async function run(): Promise<void> {
       waitForCi: inputs.waitForCi,
       ciStartMs: inputs.ciStartSeconds * 1000,
     };
+    const agentEnv = agentEnvironment(process.env, inputs.agentEnv);
+    if (agentEnv.heldBack.length)
+      core.info(
+        `Kept from the agent (credential-like; name them in agent-env to pass them): ${agentEnv.heldBack.join(', ')}`,
+      );
     const agentSettings: AgentSettings = {
       kind: inputs.agent,
       ...(inputs.agentCommand ? { command: inputs.agentCommand } : {}),
       phases: inputs.phaseAgents,
       paths: { claude: inputs.claudePath, codex: inputs.codexPath, gemini: inputs.geminiPath },
+      args: inputs.agentArgs,
       // The model input is the main agent's; the phase map names models of the others.
       models: inputs.model && inputs.agent !== 'command' ? { [inputs.agent]: inputs.model } : {},
       ...(inputs.maxTurns ? { maxTurns: inputs.maxTurns } : {}),
@@ -147,7 +153,7 @@ export async function run(): Promise<void> {
         ...(inputs.geminiTimeoutSeconds ? { gemini: inputs.geminiTimeoutSeconds } : {}),
       },
       baseEnv: {
-        ...agentBaseEnv(process.env),
+        ...agentEnv.env,
         ...guard.agentEnv,
         ...(inputs.agentGithubToken
           ? { GITHUB_TOKEN: inputs.agentGithubToken, GH_TOKEN: inputs.agentGithubToken }
@@ -258,11 +264,13 @@ async function agentSandbox(
       egress: inputs.egress,
       egressSetting: 'allowed-domains',
       writable: inputs.sandboxWritablePaths,
-      readable: inputs.sandboxReadablePaths,
+      // A credentials file a named variable points to (a cloud login's key file in the runner's
+      // temp, which the sandbox hides) stays readable.
+      readable: [...inputs.sandboxReadablePaths, ...namedFiles(inputs.agentEnv)],
       privateDir: guard.privateDir ?? mkdtempSync(join(tmpdir(), 'samocode-')),
       ...(guard.agentEnv.TMPDIR ? { tmpDir: guard.agentEnv.TMPDIR } : {}),
       hide: runnerFolders(),
-      secrets: withheldFromAgent(secrets),
+      secrets: withheldFromAgent(secrets, inputs.agentEnv),
       agents: agentPrograms(settings).map((p) => p.kind),
       agentEnv: settings.baseEnv,
       forgeHosts: [env.serverUrl, env.apiUrl].flatMap((url) => hostOfUrl(url) ?? []),
@@ -284,6 +292,16 @@ async function agentSandbox(
     );
   core.info(`Agents run in a sandbox; the network reaches ${describeEgress(choice.egress)}.`);
   return choice.launcher;
+}
+
+/** Files that variables named in agent-env point to (absolute paths of existing files). */
+function namedFiles(names: readonly string[]): string[] {
+  return names.flatMap((name) => {
+    const value = process.env[name];
+    return value && isAbsolute(value) && existsSync(value) && statSync(value).isFile()
+      ? [value]
+      : [];
+  });
 }
 
 /**

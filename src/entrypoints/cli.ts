@@ -575,9 +575,10 @@ async function cliSandbox(
   const privateDir = mkdtempSync(join(tmpdir(), `samocode-${session.slice(0, 40)}-`));
   const dispose = () => rmSync(privateDir, { recursive: true, force: true });
   const agent = agentSettings(settings, io);
-  const secrets = ['GITHUB_TOKEN', 'GH_TOKEN', 'TELEGRAM_BOT_TOKEN'].flatMap(
-    (name) => io.env[name] ?? [],
-  );
+  // What SAMOCODE_AGENT_ENV names reaches the agent on purpose.
+  const secrets = ['GITHUB_TOKEN', 'GH_TOKEN', 'TELEGRAM_BOT_TOKEN']
+    .filter((name) => !settings.agentEnv.includes(name))
+    .flatMap((name) => io.env[name] ?? []);
   for (const value of [settings.telegram?.token, settings.slackWebhookUrl, settings.webhookUrl])
     if (value) secrets.push(value);
   const choice = await chooseSandbox({
@@ -609,12 +610,13 @@ function agentSettings(settings: CliSettings, io: CliIo): AgentSettings {
     ...(settings.agentCommand ? { command: settings.agentCommand } : {}),
     phases: settings.phaseAgents,
     paths: settings.paths,
+    args: settings.agentArgs,
     models: settings.models,
     ...(settings.maxTurns ? { maxTurns: settings.maxTurns } : {}),
     codex: settings.codex,
     gemini: settings.gemini,
     timeouts: settings.timeouts,
-    baseEnv: agentBaseEnv(io.env),
+    baseEnv: agentBaseEnv(io.env, settings.agentEnv),
   };
 }
 

@@ -41,7 +41,7 @@ describe('parsePhaseAgents', () => {
     ['quality: claude model=', /"model=" for phase quality is not an option/],
     [
       'quality: claude timeout=soon',
-      /use model=<name>, max-turns=<whole number> or timeout=<seconds>/,
+      /use model=<name>, max-turns=<whole number>, timeout=<seconds> or args=/,
     ],
   ])('%j is refused, saying why', (text, error) => {
     const parsed = parsePhaseAgents(text);

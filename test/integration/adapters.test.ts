@@ -161,6 +161,8 @@ describe('loadCliSettings', () => {
       sessions: join(repo, '..', 'project-samocode', 'sessions'),
       prompts: join(repo, '.github', 'samocode', 'prompts'),
       agent: 'claude',
+      agentArgs: {},
+      agentEnv: [],
       phaseAgents: {},
       codex: {},
       gemini: {},
@@ -175,6 +177,23 @@ describe('loadCliSettings', () => {
       sandboxWritable: [],
       sandboxReadable: [],
     });
+  });
+
+  it("reads each agent's arguments and the credentials named for it, refusing what breaks the loop", () => {
+    const { repo } = repoWithOrigin();
+    const settings = loadCliSettings({
+      cwd: repo,
+      env: { CODEX_ARGS: '-c model_reasoning_effort=high', SAMOCODE_AGENT_ENV: 'AWS_REGION' },
+      flags: {},
+    });
+    expect(settings.agentArgs).toEqual({ codex: ['-c', 'model_reasoning_effort=high'] });
+    expect(settings.agentEnv).toEqual(['AWS_REGION']);
+    expect(() => loadCliSettings({ cwd: repo, env: { GEMINI_ARGS: '--yolo' }, flags: {} })).toThrow(
+      'GEMINI_ARGS: "--yolo" cannot be given to gemini',
+    );
+    expect(() =>
+      loadCliSettings({ cwd: repo, env: { SAMOCODE_AGENT_ENV: 'AWS-REGION' }, flags: {} }),
+    ).toThrow('SAMOCODE_AGENT_ENV: "AWS-REGION" is not a variable name');
   });
 
   it('reads the sandbox settings, and names the variable when one is wrong', () => {
@@ -307,6 +326,12 @@ describe('agentBaseEnv', () => {
       ANTHROPIC_API_KEY: 'a',
     });
     expect(env).toEqual({ PATH: '/bin', HOME: '/h', ANTHROPIC_API_KEY: 'a' });
+    const cloud = { AWS_SECRET_ACCESS_KEY: 's', NPM_TOKEN: 'n', CLAUDE_CODE_USE_BEDROCK: '1' };
+    expect(agentBaseEnv(cloud)).toEqual({ CLAUDE_CODE_USE_BEDROCK: '1' });
+    expect(agentBaseEnv(cloud, ['AWS_SECRET_ACCESS_KEY'])).toEqual({
+      AWS_SECRET_ACCESS_KEY: 's',
+      CLAUDE_CODE_USE_BEDROCK: '1',
+    });
     expect(agentBaseEnv({ GITHUB_TOKEN: 'g' }, ['GITHUB_TOKEN'])).toEqual({ GITHUB_TOKEN: 'g' });
   });
 });

@@ -211,6 +211,37 @@ describe('the real Claude Code CLI', () => {
     expect(fake.others.filter((o) => o.method !== 'HEAD')).toEqual([]);
   });
 
+  it('takes CLAUDE_ARGS, and a phase’s own args= instead of them', async () => {
+    const script = phaseScript({
+      init: [
+        (c) => [signalCall(c.sessionDir, { status: 'blocked', reason: 'looked at my tools' })],
+      ],
+    });
+    const toolsOfFirstRequest = async (env: Record<string, string>, session: string) => {
+      const p = project(script, env);
+      const run = await p.cli('run', '--task', 'Show your tools', '--session', session);
+      expect(run.stdout, run.stderr).toContain('Blocked: looked at my tools');
+      return fake.requests[0]?.tools ?? [];
+    };
+    expect(await toolsOfFirstRequest({}, 'plain')).toContain('Bash');
+    const withArgs = await toolsOfFirstRequest(
+      { CLAUDE_ARGS: '--disallowedTools "Bash WebFetch"' },
+      'args',
+    );
+    expect(withArgs).toContain('Write');
+    expect(withArgs).not.toContain('Bash');
+    expect(withArgs).not.toContain('WebFetch');
+    const byPhase = await toolsOfFirstRequest(
+      {
+        CLAUDE_ARGS: '--disallowedTools Bash',
+        SAMOCODE_AGENTS: 'init: claude args=--disallowedTools Glob',
+      },
+      'phase',
+    );
+    expect(byPhase).toContain('Bash');
+    expect(byPhase).not.toContain('Glob');
+  });
+
   it('gets through a 529 that clears after two tries', async () => {
     let overloaded = 0;
     const script = phaseScript({
