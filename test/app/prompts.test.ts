@@ -1,5 +1,6 @@
 // The agent's instructions as the engine renders them: time stamps from the engine's clock, signals
 // the engine accepts, and documents that one phase writes and a later one reads.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bundledPrompts, iterationPrompt, withOverrides } from '../../src/app/prompts.js';
 import { runSession } from '../../src/app/run-session.js';
@@ -147,6 +148,26 @@ describe('the phase prompts', () => {
         expect(fields, `init records ${name}:`).toContain(name);
         expect(phaseText(phase), `${phase} uses ${name}:`).toContain(`\`${name}:\``);
       }
+    }
+  });
+
+  it('name the retrospective file that docs/prompts.md tells people to look for', () => {
+    const docs = readFileSync('docs/prompts.md', 'utf8');
+    const prompt = iterationPrompt(bundledPrompts, 'done', [], new Date('2026-11-25T10:00:00Z'));
+    expect(prompt).toContain('`261125-1000-retrospective.md`');
+    expect(docs).toContain('`<YYMMDD-HHmm>-retrospective.md`');
+  });
+});
+
+describe('docs/prompts.md', () => {
+  it("places each of the original's steps in a prompt section that exists", () => {
+    const docs = readFileSync('docs/prompts.md', 'utf8');
+    const places = [...docs.matchAll(/`([a-z]+)\.md` § (.+?)(?: — [^|]*)?\s*\|/g)];
+    expect(places.length).toBeGreaterThan(15);
+    for (const [, file, section] of places) {
+      const text = readFileSync(`prompts/${file}.md`, 'utf8');
+      const headings = [...text.matchAll(/^#+ (.*)$/gm)].map((m) => m[1]);
+      expect(headings, `${file}.md § ${section}`).toContain(section);
     }
   });
 });
