@@ -1,4 +1,5 @@
 // The agent instructions, bundled as text so the action and the CLI carry them with them.
+import { artifactStamp, logTime } from '../core/artifact-stamp.js';
 import type { Phase } from '../core/phases.js';
 import workflow from '../../prompts/workflow.md?raw';
 import init from '../../prompts/init.md?raw';
@@ -20,10 +21,43 @@ export const bundledPrompts: Prompts = {
   phases: { init, investigation, requirements, planning, implementation, testing, quality, done },
 };
 
-export function iterationPrompt(prompts: Prompts, phase: Phase, notes: readonly string[]): string {
-  const parts = [prompts.workflow.trim(), prompts.phases[phase].trim()];
+/**
+ * The values the engine puts into the prompts' placeholders: `{{timestamp}}` (the artifact-name
+ * stamp) and `{{now}}` (the Flow Log time), both from the engine's clock at the iteration's start.
+ */
+export function promptValues(now: Date): Readonly<Record<string, string>> {
+  return { timestamp: artifactStamp(now), now: logTime(now) };
+}
+
+/** Fills the known `{{name}}` placeholders; any other braces are the prompt's own text. */
+export function fillPlaceholders(text: string, values: Readonly<Record<string, string>>): string {
+  return text.replace(/\{\{\s*([a-z]+)\s*\}\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
+/**
+ * The prompt of one iteration: the workflow, the phase's instructions, the orchestrator's notes and
+ * the iteration's time stamps. `now` comes from the engine's clock; this function reads none.
+ */
+export function iterationPrompt(
+  prompts: Prompts,
+  phase: Phase,
+  notes: readonly string[],
+  now: Date,
+): string {
+  const values = promptValues(now);
+  const parts = [prompts.workflow.trim(), prompts.phases[phase].trim()].map((text) =>
+    fillPlaceholders(text, values),
+  );
   if (notes.length > 0)
     parts.push(`## Notes from the orchestrator\n${notes.map((n) => `- ${n}`).join('\n')}`);
+  parts.push(
+    [
+      '## This iteration',
+      `- Timestamp for artifact names: \`${values.timestamp}\` (UTC) — name new session files \`${values.timestamp}-<kind>-<slug>.md\`.`,
+      `- Time for Flow Log lines: \`${values.now}\`.`,
+      'Use these as given; do not run `date` for them.',
+    ].join('\n'),
+  );
   parts.push(
     'Begin: read `_overview.md` in the session folder, do the next piece of work for this phase, ' +
       'update the overview, and write `_signal.json`.',

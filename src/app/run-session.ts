@@ -289,7 +289,7 @@ async function runAgent(
     const logFile = `${dir}/${FILES.logs}/${logFileName(now, state.iteration, state.phase, attempt)}`;
     const result = await agent.run({
       phase: state.phase,
-      prompt: iterationPrompt(prompts, state.phase, notes),
+      prompt: iterationPrompt(prompts, state.phase, notes, now),
       context: sessionContext(ctx),
       cwd: options.workDir,
       env: contextEnv(ctx),

@@ -25,7 +25,9 @@ describe('withOverrides', () => {
     expect(prompts.workflow).toBe(
       `${bundledPrompts.workflow.trim()}\n\n## Project instructions\nWrite commit messages in German.`,
     );
-    expect(iterationPrompt(prompts, 'quality', [])).toContain('Run `make lint` and nothing else.');
+    expect(iterationPrompt(prompts, 'quality', [], new Date())).toContain(
+      'Run `make lint` and nothing else.',
+    );
   });
 
   it.each([
@@ -81,6 +83,9 @@ describe('samocode run with project prompts', () => {
       prompt: string;
     };
     expect(call.prompt).toContain('## Project instructions\nOur services live under services/.');
+    // The bundle carries the prompts with their placeholders, and fills them from the clock.
+    expect(call.prompt).toMatch(/Timestamp for artifact names: `\d{6}-\d{4}` \(UTC\)/);
+    expect(call.prompt).not.toContain('{{');
   });
 
   it('stops before starting when a file is not a prompt', async () => {
