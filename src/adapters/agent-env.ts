@@ -22,12 +22,13 @@ const HIDDEN = [
   /^SLACK_WEBHOOK_URL$/,
 ];
 
-/** Passed only when named: what looks like a credential, and the clouds' login variables. */
+/**
+ * Passed only when named: names that say credential. The clouds' keys all carry one of these
+ * words (AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AZURE_CLIENT_SECRET, GOOGLE_APPLICATION_CREDENTIALS,
+ * AZURE_FEDERATED_TOKEN_FILE); their settings (regions, projects, base URLs) do not.
+ */
 const CREDENTIAL_LIKE = [
-  /^GITHUB_TOKEN$/,
-  /^GH_TOKEN$/,
-  /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE_KEY|API_KEY|ACCESS_KEY|AUTH_KEY/i,
-  /^(AWS|AZURE|ARM|GOOGLE|GCP|GCLOUD|CLOUDSDK)_/,
+  /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|CREDS|PRIVATE_KEY|API_KEY|ACCESS_KEY|AUTH_KEY/i,
 ];
 
 export interface AgentEnv {

@@ -33,6 +33,8 @@ export interface AgentSettings {
   /** Gemini's approval mode; unset is `yolo` (an unattended run cannot answer a prompt). */
   gemini?: { approvalMode?: string };
   phases?: PhaseAgents;
+  /** fallback-agents: tried in order when an iteration fails in a way another agent could pass. */
+  fallbacks?: PhaseAgent[];
   /** Environment the agent starts from (already stripped of what it must not see). */
   baseEnv: Record<string, string>;
   killGraceMs?: number;
@@ -55,6 +57,11 @@ export function makeAgent(settings: AgentSettings): Agent {
     run: (run) => pick(run.phase).run(run),
     timeoutFor: (phase) => pick(phase).timeoutFor?.(phase),
   };
+}
+
+/** The fallback-agents, each built like a phase's agent. */
+export function makeFallbackAgents(settings: AgentSettings): Agent[] {
+  return (settings.fallbacks ?? []).map((spec) => oneAgent(settings, spec));
 }
 
 /** One adapter; its results say which agent and model ran, for the session's history. */
@@ -104,7 +111,8 @@ export function agentPrograms(
   settings: AgentSettings,
 ): Array<{ kind: AgentKind; program: string }> {
   const kinds = new Set<AgentKind>([settings.kind]);
-  for (const spec of Object.values(settings.phases ?? {})) kinds.add(spec.kind);
+  for (const spec of [...Object.values(settings.phases ?? {}), ...(settings.fallbacks ?? [])])
+    kinds.add(spec.kind);
   return [...kinds].map((kind) => ({
     kind,
     program:

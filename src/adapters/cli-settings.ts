@@ -8,7 +8,8 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { parseDotenv } from '../core/dotenv.js';
 import { PROMPT_DIR } from '../app/prompts.js';
-import { AGENT_KINDS, parsePhaseAgents } from '../core/phase-agents.js';
+import { AGENT_KINDS, parseFallbackAgents, parsePhaseAgents } from '../core/phase-agents.js';
+import type { PhaseAgent } from '../core/phase-agents.js';
 import { parseAgentArgs } from '../core/agent-args.js';
 import { parseEnvNames } from './agent-env.js';
 import type { ArgsAgent } from '../core/agent-args.js';
@@ -56,6 +57,7 @@ export const ENV_KEYS = [
   'CODEX_ARGS',
   'GEMINI_ARGS',
   'SAMOCODE_AGENT_ENV',
+  'SAMOCODE_FALLBACK_AGENTS',
 ] as const;
 
 export interface CliFlags {
@@ -80,6 +82,8 @@ export interface CliSettings {
   agentArgs: Partial<Record<ArgsAgent, string[]>>;
   /** Credential-like variables the agent gets all the same (SAMOCODE_AGENT_ENV). */
   agentEnv: string[];
+  /** SAMOCODE_FALLBACK_AGENTS, in order. */
+  fallbackAgents: PhaseAgent[];
   /** Phase → agent map (SAMOCODE_AGENTS). */
   phaseAgents: PhaseAgents;
   codex: { approvalMode?: string; sandbox?: string };
@@ -211,9 +215,14 @@ export function loadCliSettings(input: {
   }
   const phaseAgents = parsePhaseAgents(e.SAMOCODE_AGENTS ?? '');
   if (!phaseAgents.ok) throw new ConfigError(`SAMOCODE_AGENTS: ${phaseAgents.error}`);
+  const fallbackAgents = parseFallbackAgents(env.SAMOCODE_FALLBACK_AGENTS ?? '');
+  if (!fallbackAgents.ok)
+    throw new ConfigError(`SAMOCODE_FALLBACK_AGENTS: ${fallbackAgents.error}`);
   const usesCommand =
     e.SAMOCODE_AGENT === 'command' ||
-    Object.values(phaseAgents.agents).some((a) => a.kind === 'command');
+    [...Object.values(phaseAgents.agents), ...fallbackAgents.agents].some(
+      (a) => a.kind === 'command',
+    );
   if (usesCommand && !e.SAMOCODE_AGENT_COMMAND) {
     throw new ConfigError(
       'the command agent needs SAMOCODE_AGENT_COMMAND, e.g. "mytool run --system {context} {prompt}"',
@@ -261,6 +270,7 @@ export function loadCliSettings(input: {
     ...(e.SAMOCODE_AGENT_COMMAND ? { agentCommand: e.SAMOCODE_AGENT_COMMAND } : {}),
     agentArgs,
     agentEnv,
+    fallbackAgents: fallbackAgents.agents,
     phaseAgents: phaseAgents.agents,
     codex: {
       ...(e.CODEX_APPROVAL_MODE ? { approvalMode: e.CODEX_APPROVAL_MODE } : {}),

@@ -11,6 +11,8 @@ import {
 } from '../core/github-render.js';
 import type { Links } from '../core/github-render.js';
 import { readStatusField } from '../core/overview.js';
+import { parseHistory } from '../core/history.js';
+import { describeFailover } from '../core/run-summary.js';
 import { parseQa } from '../core/qa.js';
 import type { SessionState } from '../core/session-state.js';
 import type { RunResult } from './run-session.js';
@@ -179,6 +181,14 @@ export async function ensureLabels(deps: GithubDeps): Promise<void> {
   await Promise.all(LABELS.map((l) => deps.issues.ensureLabel(l.name, l.color, l.description)));
 }
 
+/** When the session's last iteration ran on a fallback agent: "codex after claude failed: …". */
+async function lastFailover(deps: GithubDeps, name: string): Promise<string | undefined> {
+  const history = parseHistory((await deps.store.read(name, FILES.history)) ?? '');
+  const last = history.filter((r) => r.kind === 'iteration').at(-1);
+  if (!last || last.kind !== 'iteration' || !last.failover?.length) return undefined;
+  return `${last.agent ?? 'the next agent'} ${describeFailover(last)}`;
+}
+
 /** Creates or edits the one status comment of the session; returns the record with its id. */
 export async function updateStatus(
   deps: GithubDeps,
@@ -188,6 +198,7 @@ export async function updateStatus(
   const overview = (await deps.store.read(session.name, FILES.overview)) ?? '';
   const lastAction = readStatusField(overview, 'Last Action');
   const next = readStatusField(overview, 'Next');
+  const failover = await lastFailover(deps, session.name);
   const body = statusComment(
     session.state,
     {
@@ -195,6 +206,7 @@ export async function updateStatus(
       ...(next ? { next } : {}),
       ...(session.record.lastCommand ? { lastCommand: session.record.lastCommand } : {}),
       ...(session.record.plan ? { planVersion: session.record.plan.commit } : {}),
+      ...(failover ? { failover } : {}),
     },
     linksFor(s, session, session.record.pr),
     deps.clock.now().toISOString(),

@@ -1,6 +1,6 @@
 // The loop: load → decide → run one agent iteration → judge its signal → persist → repeat, until
 // a gate, done, blocked, the run's own limit, or an abort. Both entrypoints call this.
-import { isRetryable, retryDelayMs } from '../core/agent-retry.js';
+import { isFailoverable, isRetryable, retryDelayMs } from '../core/agent-retry.js';
 import { contextEnv, sessionContext } from '../core/context.js';
 import type { IterationRecord } from '../core/history.js';
 import { beginIteration, block, judgeIteration, planNextIteration } from '../core/iteration.js';
@@ -19,6 +19,8 @@ import { logFileName } from './log-names.js';
 
 export interface SessionDeps {
   agent: Agent;
+  /** Tried in order when an iteration fails in a way another agent could pass (fallback-agents). */
+  fallbackAgents?: Agent[];
   store: SessionStore;
   git: Git;
   clock: Clock;
@@ -72,6 +74,7 @@ export type ProgressEvent =
     }
   | { type: 'agent-activity'; text: string }
   | { type: 'agent-retry'; attempt: number; delayMs: number; message: string }
+  | { type: 'agent-failover'; from: string; to: string; reason: string }
   | { type: 'iteration-end'; record: IterationRecord }
   | { type: 'warning'; message: string };
 
@@ -149,7 +152,7 @@ export async function runSession(deps: SessionDeps, options: RunOptions): Promis
     await syncOverviewFile(store, state);
 
     const phase = state.phase;
-    const { result, attempts, logFile } = await runAgent(deps, options, state, progress);
+    const { result, attempts, logFile, failover } = await runAgents(deps, options, state, progress);
     ran += 1;
 
     if (!result.ok && result.failure.kind === 'aborted') {
@@ -163,6 +166,7 @@ export async function runSession(deps: SessionDeps, options: RunOptions): Promis
         attempts,
         logFile,
         iso(),
+        failover,
       );
       await appendHistory(store, state.name, record);
       progress({ type: 'iteration-end', record });
@@ -211,6 +215,7 @@ export async function runSession(deps: SessionDeps, options: RunOptions): Promis
       attempts,
       logFile,
       iso(),
+      failover,
     );
     await appendHistory(store, state.name, record);
 
@@ -241,13 +246,52 @@ export async function runSession(deps: SessionDeps, options: RunOptions): Promis
   }
 }
 
-async function runAgent(
+interface AgentOutcome {
+  result: AgentResult;
+  attempts: number;
+  logFile: string;
+  failover: NonNullable<IterationRecord['failover']>;
+}
+
+/**
+ * The iteration with the session's agent and, when it fails in a way another vendor's agent could
+ * pass, with each of fallback-agents in turn. The next iteration tries the first again.
+ */
+async function runAgents(
   deps: SessionDeps,
   options: RunOptions,
   state: SessionState,
   progress: (event: ProgressEvent) => void,
+): Promise<AgentOutcome> {
+  const agents = [deps.agent, ...(deps.fallbackAgents ?? [])];
+  const failover: AgentOutcome['failover'] = [];
+  let attempts = 0;
+  for (const [index, agent] of agents.entries()) {
+    const outcome = await runAgent(deps, agent, attempts, options, state, progress);
+    attempts = outcome.attempts;
+    const next = agents[index + 1];
+    const { result } = outcome;
+    if (result.ok || !next || !isFailoverable(result.failure)) return { ...outcome, failover };
+    const name = result.stats.agent ?? agent.name;
+    failover.push({
+      agent: name,
+      reason: result.message,
+      ...(result.stats.sessionId ? { sessionId: result.stats.sessionId } : {}),
+    });
+    progress({ type: 'agent-failover', from: name, to: next.name, reason: result.message });
+  }
+  throw new Error('unreachable: the last agent returns');
+}
+
+async function runAgent(
+  deps: SessionDeps,
+  agent: Agent,
+  attemptsBefore: number,
+  options: RunOptions,
+  state: SessionState,
+  progress: (event: ProgressEvent) => void,
 ): Promise<{ result: AgentResult; attempts: number; logFile: string }> {
-  const { store, clock, agent, prompts } = deps;
+  const { store, clock, prompts } = deps;
   const dir = store.dir(state.name);
   const phaseIteration = phaseIterationsOf(state);
   const caps = options.limits.caps ?? PHASE_ITERATION_CAPS;
@@ -258,7 +302,9 @@ async function runAgent(
             'then write the signal: the session blocks if this happens again.',
         ]
       : [];
-  for (let attempt = 1; ; attempt++) {
+  for (let tries = 1; ; tries++) {
+    // Attempts count on across agents: each has its own log file.
+    const attempt = attemptsBefore + tries;
     progress({
       type: 'iteration-start',
       iteration: state.iteration,
@@ -299,11 +345,11 @@ async function runAgent(
       ...(options.signal ? { signal: options.signal } : {}),
       onActivity: (text) => progress({ type: 'agent-activity', text }),
     });
-    if (result.ok || !isRetryable(result.failure) || attempt > options.maxRetries) {
+    if (result.ok || !isRetryable(result.failure) || tries > options.maxRetries) {
       return { result, attempts: attempt, logFile };
     }
-    const delayMs = retryDelayMs(attempt, options.retryDelayMs);
-    progress({ type: 'agent-retry', attempt, delayMs, message: result.message });
+    const delayMs = retryDelayMs(tries, options.retryDelayMs);
+    progress({ type: 'agent-retry', attempt: tries, delayMs, message: result.message });
     await clock.sleep(delayMs, options.signal);
     if (options.signal?.aborted)
       return { result: { ...result, failure: { kind: 'aborted' } }, attempts: attempt, logFile };
@@ -330,6 +376,7 @@ function iterationRecord(
   attempts: number,
   logFile: string,
   time: string,
+  failover: IterationRecord['failover'] = [],
 ): IterationRecord {
   return {
     kind: 'iteration',
@@ -347,6 +394,7 @@ function iterationRecord(
     ...(result.stats.sessionId ? { agentSessionId: result.stats.sessionId } : {}),
     ...(result.stats.agent ? { agent: result.stats.agent } : {}),
     ...(result.stats.model ? { model: result.stats.model } : {}),
+    ...(failover.length ? { failover } : {}),
   };
 }
 

@@ -32,3 +32,28 @@ export function isRetryableStatus(status: number | undefined): boolean {
   if (status === undefined) return false;
   return status === 408 || status === 429 || (status >= 500 && status <= 599);
 }
+
+/**
+ * Failures another vendor's agent could get past: its API down or refusing this account (errors
+ * that outlived the retries, authentication, quota), a stall, or a CLI that crashed or never
+ * started. Not the work itself (turn limit, timeout, an error the agent reported about the task).
+ */
+export function isFailoverable(failure: AgentFailure): boolean {
+  switch (failure.kind) {
+    case 'spawn':
+    case 'no-result':
+    case 'stalled':
+      return true;
+    case 'api':
+      return (
+        failure.apiStatus === undefined ||
+        isRetryableStatus(failure.apiStatus) ||
+        [401, 402, 403].includes(failure.apiStatus)
+      );
+    case 'max-turns':
+    case 'timeout':
+    case 'aborted':
+    case 'other':
+      return false;
+  }
+}

@@ -59,7 +59,14 @@ export function whatToDo(state: SessionState): string {
 
 export function statusComment(
   state: SessionState,
-  overview: { lastAction?: string; next?: string; lastCommand?: string; planVersion?: string },
+  overview: {
+    lastAction?: string;
+    next?: string;
+    lastCommand?: string;
+    planVersion?: string;
+    /** The last iteration ran on a fallback agent: which, and why it switched. */
+    failover?: string;
+  },
   links: Links,
   now?: string,
 ): string {
@@ -92,6 +99,7 @@ export function statusComment(
         ]
       : []),
     ...(overview.lastCommand ? [`| Last command | ${cell(overview.lastCommand)} ✓ |`] : []),
+    ...(overview.failover ? [`| Fallback agent | ${cell(overview.failover)} |`] : []),
     `| Cost | ${formatUsd(t.costUsd)} · ${(t.inputTokens + t.outputTokens).toLocaleString('en-US')} tokens · ${t.turns} turns |`,
     '',
     linkLine.join(' · '),

@@ -22,6 +22,8 @@ export interface IterationRecord {
   /** The agent and model that ran the iteration. */
   agent?: string;
   model?: string;
+  /** Agents of fallback-agents tried before it, each with why it was left. */
+  failover?: Array<{ agent: string; reason: string; sessionId?: string }>;
 }
 
 export interface HumanRecord {

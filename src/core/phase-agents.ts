@@ -51,38 +51,73 @@ export function parsePhaseAgents(text: string): PhaseAgentsParse {
         error: `"${kind}" for phase ${phase} is not an agent (agents: ${AGENT_KINDS.join(', ')})`,
       };
     if (agents[phase]) return { ok: false, error: `phase ${phase} is given an agent twice` };
-    const spec: PhaseAgent = { kind };
-    // `args=` takes the rest of the entry: the CLI's own words, quoted as a shell would.
-    const [options = '', argsText] = (match[3] ?? '').split(/(?:^|\s)args=/, 2);
-    if (argsText !== undefined) {
-      if (kind === 'command')
-        return {
-          ok: false,
-          error: `args for phase ${phase}: the command agent takes its arguments in its command template`,
-        };
-      const args = parseAgentArgs(kind, argsText, `args for phase ${phase}`);
-      if (!args.ok) return args;
-      spec.args = args.args;
-    }
-    for (const option of options.trim().split(/\s+/).filter(Boolean)) {
-      const [key, value] = option.split('=', 2);
-      if (key === 'model' && value) spec.model = value;
-      else if (key === 'max-turns' && kind !== 'claude')
-        return {
-          ok: false,
-          error: `max-turns for phase ${phase}: only claude has a turn limit (${kind} has none)`,
-        };
-      else if (key === 'max-turns' && value && /^\d+$/.test(value) && Number(value) > 0)
-        spec.maxTurns = Number(value);
-      else if (key === 'timeout' && value && /^\d+$/.test(value) && Number(value) > 0)
-        spec.timeoutSeconds = Number(value);
-      else
-        return {
-          ok: false,
-          error: `"${option}" for phase ${phase} is not an option: use model=<name>, max-turns=<whole number>, timeout=<seconds> or args=<the CLI's arguments> (last)`,
-        };
-    }
+    const spec = parseAgentSpec(kind, match[3] ?? '', `for phase ${phase}`);
+    if ('error' in spec) return { ok: false, error: spec.error };
     agents[phase] = spec;
+  }
+  return { ok: true, agents };
+}
+
+/** An agent's options after its name: model=, max-turns=, timeout=, and args= (the rest). */
+function parseAgentSpec(
+  kind: AgentKind,
+  text: string,
+  where: string,
+): PhaseAgent | { error: string } {
+  const spec: PhaseAgent = { kind };
+  // `args=` takes the rest of the entry: the CLI's own words, quoted as a shell would.
+  const [options = '', argsText] = text.split(/(?:^|\s)args=/, 2);
+  if (argsText !== undefined) {
+    if (kind === 'command')
+      return {
+        error: `args ${where}: the command agent takes its arguments in its command template`,
+      };
+    const args = parseAgentArgs(kind, argsText, `args ${where}`);
+    if (!args.ok) return { error: args.error };
+    spec.args = args.args;
+  }
+  for (const option of options.trim().split(/\s+/).filter(Boolean)) {
+    const [key, value] = option.split('=', 2);
+    if (key === 'model' && value) spec.model = value;
+    else if (key === 'max-turns' && kind !== 'claude')
+      return { error: `max-turns ${where}: only claude has a turn limit (${kind} has none)` };
+    else if (key === 'max-turns' && value && /^\d+$/.test(value) && Number(value) > 0)
+      spec.maxTurns = Number(value);
+    else if (key === 'timeout' && value && /^\d+$/.test(value) && Number(value) > 0)
+      spec.timeoutSeconds = Number(value);
+    else
+      return {
+        error: `"${option}" ${where} is not an option: use model=<name>, max-turns=<whole number>, timeout=<seconds> or args=<the CLI's arguments> (last)`,
+      };
+  }
+  return spec;
+}
+
+export type FallbackAgentsParse = { ok: true; agents: PhaseAgent[] } | { ok: false; error: string };
+
+/**
+ * The ordered list of fallback-agents: one per line (or `;`-separated, or `,` between entries
+ * without args=), each "<agent> [model=<name>] [max-turns=<n>] [timeout=<s>] [args=…]".
+ */
+export function parseFallbackAgents(text: string): FallbackAgentsParse {
+  const agents: PhaseAgent[] = [];
+  const entries = text
+    .split(/[\n;]/)
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .flatMap((line) => (/(?:^|\s)args=/.test(line) ? [line] : line.split(',')))
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [name = '', ...rest] = entry.split(/\s+/);
+    const kind = name.toLowerCase();
+    if (!isAgentKind(kind))
+      return {
+        ok: false,
+        error: `"${name}" is not an agent (agents: ${AGENT_KINDS.join(', ')}), e.g. "codex model=gpt-5-codex, gemini"`,
+      };
+    const spec = parseAgentSpec(kind, rest.join(' '), `for fallback ${kind}`);
+    if ('error' in spec) return { ok: false, error: spec.error };
+    agents.push(spec);
   }
   return { ok: true, agents };
 }

