@@ -158,6 +158,17 @@ export async function answerQuestions(
   return { kind: 'accepted', state: next.state, recorded, unknown };
 }
 
+/**
+ * The questions no person has answered yet in `_qa.md` (all of them while the file is as the agent
+ * left it); empty when the file was already answered by hand, so no editor needs to open.
+ */
+export async function unansweredQuestions(deps: StoreDeps, name: string): Promise<number[]> {
+  const state = await loadState(deps.store, name);
+  const text = await deps.store.read(name, FILES.qa);
+  if (text === null) return [];
+  return checkAnswers(state, text).missing;
+}
+
 export async function approve(deps: StoreDeps, name: string, by?: string): Promise<SessionState> {
   return applyGate(deps, name, 'approve', approvePlan, undefined, by);
 }

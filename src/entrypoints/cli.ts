@@ -29,6 +29,7 @@ import {
   rewind,
   skip,
   startSession,
+  unansweredQuestions,
 } from '../app/session-actions.js';
 import { agentBaseEnv } from '../adapters/agent-env.js';
 import { PROGRAM_SETTING, agentPrograms, makeAgent } from '../adapters/agents.js';
@@ -301,7 +302,9 @@ async function gateCommand(
   const deps = { store, clock: systemClock };
   if (command === 'answer') {
     const reply = values.reply === '-' ? readFileSync(0, 'utf8') : values.reply;
-    if (reply === undefined && io.edit) io.edit(`${store.dir(name)}/${FILES.qa}`);
+    // The README's flow is to edit _qa.md, then run `answer`: the editor opens only for what is left.
+    if (reply === undefined && io.edit && (await unansweredQuestions(deps, name)).length > 0)
+      io.edit(`${store.dir(name)}/${FILES.qa}`);
     const outcome = await answerQuestions(deps, name, reply);
     if (outcome.unknown.length > 0)
       io.err(
