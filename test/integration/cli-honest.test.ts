@@ -90,3 +90,99 @@ describe('samocode answer at a terminal', () => {
     expect(answered.stdout).toContain('Blocked: answers read');
   });
 });
+
+describe('samocode status in its own words', () => {
+  it('calls a session no process runs idle and gives the command that continues it', async () => {
+    const p = cliProject([{ phase: 'init', signal: { status: 'continue' } }]);
+    const run = await p.cli(
+      'run',
+      '--task',
+      'Pause',
+      '--session',
+      'paused',
+      '--max-iterations',
+      '1',
+    );
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('Paused after 1 iteration this run.');
+    const [name = ''] = readdirSync(p.sessionsRoot);
+    const status = await p.cli('status', 'paused');
+    expect(status.stdout).toContain('Status:      idle\n');
+    expect(status.stdout).toContain('Phase:       init (1 iteration in phase, 1 in all)');
+    expect(status.stdout).toContain(`Next:        continue it:  samocode run --session ${name}`);
+    expect(status.stdout).toContain('Totals:      1 agent run, 2 turns, 135 tokens, $0.01');
+    const list = await p.cli('status');
+    expect(list.stdout).toMatch(new RegExp(`^${name} +idle +init +#1  \\$0\\.01$`, 'm'));
+  });
+
+  it('gives the exact command at the questions gate', async () => {
+    const p = cliProject(askThenBlock);
+    await p.cli('run', '--task', 'Greet', '--session', 'gate');
+    const [name = ''] = readdirSync(p.sessionsRoot);
+    const status = await p.cli('status', 'gate');
+    expect(status.stdout).toContain('Status:      waiting (for qa_answers)');
+    expect(status.stdout).toContain(
+      `Next:        answer the questions in _qa.md, then:  samocode answer ${name}`,
+    );
+  });
+});
+
+describe('a finished session', () => {
+  it('says how to merge its branch and clean its worktree, and both commands work', async () => {
+    const p = cliProject([
+      { phase: 'init', signal: { status: 'blocked', reason: 'skip ahead' } },
+      {
+        phase: 'done',
+        work: { 'hello.txt': 'hello\n' },
+        signal: { status: 'done', summary: 'Said hello', phase: 'done' },
+      },
+    ]);
+    await p.cli('run', '--task', 'Say hello', '--session', 'hello');
+    const [name = ''] = readdirSync(p.sessionsRoot);
+    for (let i = 0; i < 7; i++) expect((await p.cli('skip', 'hello', '--no-run')).exitCode).toBe(0);
+    const done = await p.cli('run', '--session', 'hello');
+    expect(done.exitCode).toBe(0);
+    expect(done.stdout).toContain('Done: Said hello');
+    const merge = done.stdout.split('\n').find((l) => l.includes('Merge it into your checkout:'));
+    expect(merge).toBe(`  Merge it into your checkout:  git -C ${p.repo} merge samocode/hello`);
+    expect(done.stdout).toContain(`  Then remove its worktree:     samocode clean ${name}`);
+
+    // What status says of it is the person's next move, not the agent's first plan.
+    const status = await p.cli('status', 'hello');
+    expect(status.stdout).toContain(`Next:        merge its branch, then:  samocode clean ${name}`);
+    const rewind = await p.cli('rewind', 'hello', 'init', '--no-run');
+    expect(rewind.stderr).toContain('is done; start a new session for more work');
+    expect(rewind.stderr).not.toContain('pull request');
+
+    // The printed command, run as printed.
+    await execa('sh', ['-c', (merge ?? '').split(':  ')[1] ?? ''], {
+      env: p.env,
+      extendEnv: false,
+    });
+    expect(readFileSync(join(p.repo, 'hello.txt'), 'utf8')).toBe('hello\n');
+    const worktree = join(p.root, 'project-samocode', 'worktrees', name);
+    expect(existsSync(worktree)).toBe(true);
+    const clean = await p.cli('clean', 'hello');
+    expect(clean.stderr).toBe('');
+    expect(clean.exitCode).toBe(0);
+    expect(clean.stdout).toContain(`Removed the worktree ${worktree}.`);
+    expect(existsSync(worktree)).toBe(false);
+    const branches = await execa('git', ['branch', '--list', 'samocode/hello'], { cwd: p.repo });
+    expect(branches.stdout).toContain('samocode/hello');
+    expect((await p.cli('clean', 'hello')).stdout).toContain('No worktree to remove');
+  });
+
+  it('keeps a worktree with changes never committed unless told to drop them', async () => {
+    const p = cliProject([{ phase: 'init', signal: { status: 'blocked', reason: 'stop here' } }]);
+    await p.cli('run', '--task', 'Keep', '--session', 'keep');
+    const [name = ''] = readdirSync(p.sessionsRoot);
+    const worktree = join(p.root, 'project-samocode', 'worktrees', name);
+    writeFileSync(join(worktree, 'scratch.txt'), 'mine\n');
+    const refused = await p.cli('clean', 'keep');
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('has 1 change(s) that were never committed (?? scratch.txt)');
+    expect(existsSync(worktree)).toBe(true);
+    expect((await p.cli('clean', 'keep', '--force')).exitCode).toBe(0);
+    expect(existsSync(worktree)).toBe(false);
+  });
+});
