@@ -1,11 +1,21 @@
 // The CLI telling a person the truth and getting them unstuck: the editor only when it is needed,
 // `status` in the CLI's own words, a lost overview rebuilt, an orphaned agent stopped, and at the
 // end the exact commands to merge and clean up.
-import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { CLI, cliProject } from '../support/cli-project.js';
+import { claudeBinary, claudeEnv } from '../support/claude-cli.js';
+import { startFakeAnthropic } from '../support/fake-anthropic.js';
 
 const qa = `## Q1: Greeting style?
 - A) formal
@@ -184,5 +194,70 @@ describe('a finished session', () => {
     expect(existsSync(worktree)).toBe(true);
     expect((await p.cli('clean', 'keep', '--force')).exitCode).toBe(0);
     expect(existsSync(worktree)).toBe(false);
+  });
+});
+
+describe('checked before a session is created', () => {
+  it('finds a relative CLAUDE_PATH of .samocode beside that file, run from a subfolder', async () => {
+    const p = cliProject([{ phase: 'init', signal: { status: 'blocked', reason: 'agent found' } }]);
+    mkdirSync(join(p.repo, 'tools'));
+    symlinkSync(resolve('test/fixtures/scripted-agent.mjs'), join(p.repo, 'tools', 'agent'));
+    writeFileSync(join(p.repo, '.samocode'), 'CLAUDE_PATH=./tools/agent\n');
+    const sub = join(p.repo, 'docs');
+    mkdirSync(sub);
+    const { CLAUDE_PATH: _unset, ...env } = p.env;
+    const run = await execa(
+      process.execPath,
+      [CLI, 'run', '--task', 'Find me', '--session', 'rel'],
+      {
+        cwd: sub,
+        env,
+        extendEnv: false,
+        reject: false,
+      },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('Blocked: agent found');
+  });
+
+  it.each([
+    [
+      'an API answering 500',
+      'fake',
+      /· API error 500 \([^)]*\), retrying \(attempt 1 of 2\) in \d+s/,
+    ],
+    [
+      'an API nobody answers',
+      'http://127.0.0.1:9',
+      // Outside the sandbox the connection is refused; inside, its egress proxy answers 502.
+      /· API (unreachable|error 502 \(server_error\)), retrying \(attempt 1 of 2\) in \d+s/,
+    ],
+  ])('shows the real Claude CLI retrying %s as it happens', async (_what, where, line) => {
+    const fake = await startFakeAnthropic(() => ({ status: 500, message: 'scripted outage' }));
+    try {
+      const p = cliProject([]);
+      const env = {
+        ...p.env,
+        ...claudeEnv(where === 'fake' ? fake.url : where, join(p.root, 'home')),
+        CLAUDE_PATH: claudeBinary(),
+        CLAUDE_CODE_MAX_RETRIES: '2',
+        SAMOCODE_MAX_RETRIES: '0',
+      };
+      const run = await execa(
+        process.execPath,
+        [CLI, 'run', '--task', 'Offline', '--session', 'off'],
+        {
+          cwd: p.repo,
+          env,
+          extendEnv: false,
+          reject: false,
+        },
+      );
+      expect(run.exitCode).toBe(3);
+      expect(run.stdout).toMatch(line);
+      expect(run.stdout).toMatch(/retrying \(attempt 2 of 2\)/);
+    } finally {
+      await fake.close();
+    }
   });
 });
