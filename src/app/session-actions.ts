@@ -7,7 +7,7 @@ import type { Phase } from '../core/phases.js';
 import { appendFlowLog } from '../core/overview.js';
 import type { GateResult } from '../core/gates.js';
 import type { HumanRecord } from '../core/history.js';
-import { initialOverview } from '../core/overview.js';
+import { initialOverview, rebuiltOverview } from '../core/overview.js';
 import { parseQa, writeAnswers } from '../core/qa.js';
 import { checkAnswers } from '../core/qa-gate.js';
 import { findSession, sessionName, slugify } from '../core/session-name.js';
@@ -224,7 +224,21 @@ export async function requestChanges(
 export async function resume(deps: StoreDeps, name: string, by?: string): Promise<SessionState> {
   const state = await loadState(deps.store, name);
   const next = await applyGate(deps, name, 'resume', resumeSession, state, by);
-  if (state.status === 'blocked') await syncOverviewFile(deps.store, next, 'no');
+  const present =
+    state.status === 'blocked'
+      ? await syncOverviewFile(deps.store, next, 'no')
+      : (await deps.store.read(name, FILES.overview)) !== null;
+  if (!present) {
+    // The agent lost it: running again without it would only block again, at an agent run's price.
+    const documents = (await deps.store.listFiles(name)).filter(
+      (f) => f.endsWith('.md') && !f.startsWith('_'),
+    );
+    await deps.store.write(
+      name,
+      FILES.overview,
+      rebuiltOverview(next, documents.sort(), deps.clock.now().toISOString()),
+    );
+  }
   return next;
 }
 

@@ -4,6 +4,7 @@
 import {
   chmodSync,
   existsSync,
+  rmSync,
   mkdirSync,
   readFileSync,
   readdirSync,
@@ -259,5 +260,36 @@ describe('checked before a session is created', () => {
     } finally {
       await fake.close();
     }
+  });
+});
+
+describe('recovery', () => {
+  it('rebuilds a lost _overview.md from _state.json on resume, before the agent runs', async () => {
+    const p = cliProject([
+      {
+        phase: 'init',
+        files: { 'notes.md': '# Notes\n' },
+        signal: { status: 'continue', phase: 'investigation' },
+      },
+      { phase: 'investigation', signal: { status: 'blocked', reason: 'stop for a moment' } },
+      {
+        phase: 'investigation',
+        expect: [
+          { file: '_overview.md', contains: 'Phase: investigation' },
+          { file: '_overview.md', contains: '- notes.md' },
+        ],
+        signal: { status: 'blocked', reason: 'found my way back' },
+      },
+    ]);
+    await p.cli('run', '--task', 'Lose the overview', '--session', 'lost');
+    const [name = ''] = readdirSync(p.sessionsRoot);
+    const overview = join(p.sessionsRoot, name, '_overview.md');
+    rmSync(overview);
+    const resumed = await p.cli('resume', 'lost');
+    expect(resumed.stdout).toContain('Blocked: found my way back');
+    expect(p.calls()).toHaveLength(3);
+    const text = readFileSync(overview, 'utf8');
+    expect(text).toContain('## Task\nLose the overview');
+    expect(text).toContain('_overview.md was missing; rebuilt from _state.json');
   });
 });
