@@ -35,6 +35,7 @@ import type { AgentKind, AgentSettings } from '../adapters/agents.js';
 import { ConfigError, gitToplevel, loadCliSettings } from '../adapters/cli-settings.js';
 import type { CliSettings } from '../adapters/cli-settings.js';
 import { findProgram } from '../adapters/find-program.js';
+import { withAgentPidFile } from '../adapters/agent-pid-file.js';
 import { chooseSandbox } from '../adapters/sandbox-setup.js';
 import type { Launcher } from '../adapters/sandbox.js';
 import { fsSessionStore } from '../adapters/fs-session-store.js';
@@ -45,6 +46,7 @@ import { slackNotifier, webhookNotifier } from '../adapters/webhook-notifier.js'
 import { formatProgress, liveProgress, nextSteps } from './cli-output.js';
 import { sessionPlaces, statusCommand } from './cli-status.js';
 import { init } from './cli-init.js';
+import { stopOrphan } from './cli-orphan.js';
 import { cleanCommand } from './cli-clean.js';
 import type { LiveLine, Write } from './cli-output.js';
 
@@ -374,6 +376,7 @@ async function loop(
   const lock = takeRunLock(dir);
   if (!lock) throw new SessionError(busyMessage(name, dir));
   try {
+    await stopOrphan(dir, io, values.json === true);
     return await runLoop(settings, name, values, io, prompts);
   } finally {
     lock.release();
@@ -420,10 +423,13 @@ async function runLoop(
   const sandbox = await cliSandbox(settings, io, name, values.json === true);
   const result: RunResult = await runSession(
     {
-      agent: makeAgent({
-        ...agentSettings(settings, io),
-        ...(sandbox.launcher ? { launcher: sandbox.launcher } : {}),
-      }),
+      agent: withAgentPidFile(
+        makeAgent({
+          ...agentSettings(settings, io),
+          ...(sandbox.launcher ? { launcher: sandbox.launcher } : {}),
+        }),
+        store.dir(name),
+      ),
       store,
       git: gitCli,
       clock: systemClock,

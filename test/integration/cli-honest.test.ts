@@ -17,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { CLI, cliProject } from '../support/cli-project.js';
 import { claudeBinary, claudeEnv } from '../support/claude-cli.js';
 import { startFakeAnthropic } from '../support/fake-anthropic.js';
+import { until } from '../support/wait.js';
 
 const qa = `## Q1: Greeting style?
 - A) formal
@@ -291,5 +292,77 @@ describe('recovery', () => {
     const text = readFileSync(overview, 'utf8');
     expect(text).toContain('## Task\nLose the overview');
     expect(text).toContain('_overview.md was missing; rebuilt from _state.json');
+  });
+});
+
+describe('an agent left running by a run that died', () => {
+  const alive = (pid: number) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    } catch {
+      return false;
+    }
+  };
+
+  it('is stopped by resume before the session goes on', async () => {
+    const p = cliProject([
+      { phase: 'init', markFile: '', hangMs: 120_000, signal: { status: 'continue' } },
+      { phase: 'init', signal: { status: 'blocked', reason: 'resumed alone' } },
+    ]);
+    const mark = join(p.agentDir, 'agent-running');
+    const scenario = join(p.agentDir, 'scenario.json');
+    const steps = JSON.parse(readFileSync(scenario, 'utf8')) as { steps: object[] };
+    (steps.steps[0] as Record<string, unknown>).markFile = mark;
+    writeFileSync(scenario, JSON.stringify(steps));
+    // Outside the sandbox, whose bubblewrap dies with its parent: the agent outlives a killed run.
+    const env = { ...p.env, SAMOCODE_SANDBOX: 'false' };
+    const running = execa(
+      process.execPath,
+      [CLI, 'run', '--task', 'Orphan', '--session', 'orphan'],
+      { cwd: p.repo, env, extendEnv: false, reject: false },
+    );
+    await until(() => existsSync(mark) && readFileSync(mark, 'utf8') !== '', 'the agent to start');
+    const agent = Number(readFileSync(mark, 'utf8'));
+    running.kill('SIGKILL');
+    await running;
+    expect(alive(agent)).toBe(true);
+
+    const resumed = await execa(process.execPath, [CLI, 'resume', 'orphan'], {
+      cwd: p.repo,
+      env,
+      extendEnv: false,
+      reject: false,
+    });
+    expect(resumed.stderr).toContain(
+      `samocode: stopped the agent (pid ${agent}) that an earlier run of this session left running`,
+    );
+    expect(alive(agent)).toBe(false);
+    expect(resumed.stdout).toContain('Blocked: resumed alone');
+    const [name = ''] = readdirSync(p.sessionsRoot);
+    expect(existsSync(join(p.sessionsRoot, name, '.samocode-agent.pid'))).toBe(false);
+  });
+
+  it('leaves alone a process that has the recorded pid but is not that agent', async () => {
+    const p = cliProject([{ phase: 'init', signal: { status: 'blocked', reason: 'ran' } }]);
+    await p.cli('run', '--task', 'Reused pid', '--session', 'reused');
+    const [name = ''] = readdirSync(p.sessionsRoot);
+    const pidFile = join(p.sessionsRoot, name, '.samocode-agent.pid');
+    const stranger = execa(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], {
+      detached: true,
+      reject: false,
+    });
+    try {
+      const pid = stranger.pid ?? 0;
+      // The pid file of an agent long gone, whose pid the system has since given to `stranger`.
+      writeFileSync(pidFile, JSON.stringify({ pid, start: '1' }));
+      const resumed = await p.cli('resume', 'reused');
+      expect(resumed.stderr).not.toContain('stopped the agent');
+      expect(alive(pid)).toBe(true);
+      expect(existsSync(pidFile)).toBe(false);
+    } finally {
+      stranger.kill('SIGKILL');
+      await stranger;
+    }
   });
 });
