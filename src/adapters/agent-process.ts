@@ -69,6 +69,8 @@ async function runProcess(
     cleanup: false,
   });
 
+  if (child.pid !== undefined) run.onStart?.(child.pid);
+
   let ended: ProcessOutcome['ended'];
   let killTimer: NodeJS.Timeout | undefined;
   const stop = (why: NonNullable<ProcessOutcome['ended']>) => {

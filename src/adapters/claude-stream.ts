@@ -16,7 +16,8 @@ export function readStreamLine(line: string): { result?: ClaudeResult; activitie
   const head = line.slice(0, 48);
   const isResult = head.includes('"type":"result"');
   const isAssistant = head.includes('"type":"assistant"');
-  if (!isResult && !isAssistant) return {};
+  const isSystem = head.includes('"type":"system"');
+  if (!isResult && !isAssistant && !isSystem) return {};
   let value: Record<string, unknown>;
   try {
     value = JSON.parse(line) as Record<string, unknown>;
@@ -25,7 +26,31 @@ export function readStreamLine(line: string): { result?: ClaudeResult; activitie
   }
   if (value.type === 'result') return { result: toResult(value) };
   if (value.type === 'assistant') return { activities: toolCalls(value) };
+  if (value.type === 'system' && value.subtype === 'api_retry')
+    return { activities: [apiRetry(value)] };
   return {};
+}
+
+/**
+ * `API error 529 (overloaded), retrying (attempt 1 of 10) in 1s`: Claude Code retries a failing or
+ * unreachable API for minutes on its own; without this line the terminal shows nothing meanwhile.
+ */
+function apiRetry(value: Record<string, unknown>): string {
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const status = num(value.error_status);
+  const error = typeof value.error === 'string' && value.error !== 'unknown' ? value.error : '';
+  const what =
+    status !== undefined
+      ? `API error ${status}${error ? ` (${error})` : ''}`
+      : `API unreachable${error ? ` (${error})` : ''}`;
+  const attempt = num(value.attempt);
+  const max = num(value.max_retries);
+  const delay = num(value.retry_delay_ms);
+  return (
+    `${what}, retrying` +
+    (attempt !== undefined ? ` (attempt ${attempt}${max !== undefined ? ` of ${max}` : ''})` : '') +
+    (delay !== undefined ? ` in ${Math.max(1, Math.round(delay / 1000))}s` : '')
+  );
 }
 
 function toResult(value: Record<string, unknown>): ClaudeResult {

@@ -172,13 +172,24 @@ export function loadCliSettings(input: {
 
   // `.env` beside the config and in the working directory fills gaps; the real environment wins.
   const env: Record<string, string | undefined> = {};
+  // The folder each setting was written in: a relative program path is relative to its file.
+  const base: Record<string, string> = {};
   for (const file of new Set([join(cwd, '.env'), join(configDir, '.env')])) {
-    if (existsSync(file)) Object.assign(env, { ...readEnvFile(file), ...env });
+    if (!existsSync(file)) continue;
+    const read = readEnvFile(file);
+    for (const key of Object.keys(read)) if (env[key] === undefined) base[key] = dirname(file);
+    Object.assign(env, { ...read, ...env });
   }
   for (const key of ENV_KEYS) {
     const fromConfig = layout[key];
-    if (fromConfig !== undefined && env[key] === undefined) env[key] = fromConfig;
-    if (input.env[key] !== undefined && input.env[key] !== '') env[key] = input.env[key];
+    if (fromConfig !== undefined && env[key] === undefined) {
+      env[key] = fromConfig;
+      base[key] = configDir;
+    }
+    if (input.env[key] !== undefined && input.env[key] !== '') {
+      env[key] = input.env[key];
+      base[key] = cwd;
+    }
   }
   if (flags.timeout !== undefined) env.CLAUDE_TIMEOUT = flags.timeout;
   if (flags.agent !== undefined) env.SAMOCODE_AGENT = flags.agent;
@@ -281,7 +292,11 @@ export function loadCliSettings(input: {
       ...(e.CODEX_TIMEOUT !== undefined ? { codex: e.CODEX_TIMEOUT } : {}),
       ...(e.GEMINI_TIMEOUT !== undefined ? { gemini: e.GEMINI_TIMEOUT } : {}),
     },
-    paths: { claude: e.CLAUDE_PATH, codex: e.CODEX_PATH, gemini: e.GEMINI_PATH },
+    paths: {
+      claude: programPath(e.CLAUDE_PATH, base.CLAUDE_PATH ?? cwd),
+      codex: programPath(e.CODEX_PATH, base.CODEX_PATH ?? cwd),
+      gemini: programPath(e.GEMINI_PATH, base.GEMINI_PATH ?? cwd),
+    },
     models: modelsOf(e, flags.model),
     timeoutSeconds: e.CLAUDE_TIMEOUT,
     ...(e.CLAUDE_MAX_TURNS !== undefined ? { maxTurns: e.CLAUDE_MAX_TURNS } : {}),
@@ -361,6 +376,17 @@ function readEnvFile(file: string): Record<string, string> {
       (entry): entry is [string, string] => known.includes(entry[0]) && entry[1] !== undefined,
     ),
   );
+}
+
+/**
+ * A program given as a path (`./tools/claude`, `~/bin/claude`) made absolute against the folder of
+ * the file that named it, so it is found from any directory and from the agent's worktree; a bare
+ * name stays a name to look up on PATH.
+ */
+function programPath(program: string, relativeTo: string): string {
+  return program.includes('/') || program.startsWith('~')
+    ? expandPath(program, relativeTo)
+    : program;
 }
 
 function expandPath(path: string, relativeTo: string): string {

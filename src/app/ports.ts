@@ -23,6 +23,8 @@ export interface AgentRun {
   signal?: AbortSignal;
   /** Called with one-line descriptions of what the agent is doing (tool calls), for progress views. */
   onActivity?: (activity: string) => void;
+  /** Called with the pid of the agent's process (its group leader) once it has started. */
+  onStart?: (pid: number) => void;
 }
 
 export interface AgentStats {

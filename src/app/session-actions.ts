@@ -7,7 +7,7 @@ import type { Phase } from '../core/phases.js';
 import { appendFlowLog } from '../core/overview.js';
 import type { GateResult } from '../core/gates.js';
 import type { HumanRecord } from '../core/history.js';
-import { initialOverview } from '../core/overview.js';
+import { initialOverview, rebuiltOverview } from '../core/overview.js';
 import { parseQa, writeAnswers } from '../core/qa.js';
 import { checkAnswers } from '../core/qa-gate.js';
 import { findSession, sessionName, slugify } from '../core/session-name.js';
@@ -158,6 +158,17 @@ export async function answerQuestions(
   return { kind: 'accepted', state: next.state, recorded, unknown };
 }
 
+/**
+ * The questions no person has answered yet in `_qa.md` (all of them while the file is as the agent
+ * left it); empty when the file was already answered by hand, so no editor needs to open.
+ */
+export async function unansweredQuestions(deps: StoreDeps, name: string): Promise<number[]> {
+  const state = await loadState(deps.store, name);
+  const text = await deps.store.read(name, FILES.qa);
+  if (text === null) return [];
+  return checkAnswers(state, text).missing;
+}
+
 export async function approve(deps: StoreDeps, name: string, by?: string): Promise<SessionState> {
   return applyGate(deps, name, 'approve', approvePlan, undefined, by);
 }
@@ -213,7 +224,21 @@ export async function requestChanges(
 export async function resume(deps: StoreDeps, name: string, by?: string): Promise<SessionState> {
   const state = await loadState(deps.store, name);
   const next = await applyGate(deps, name, 'resume', resumeSession, state, by);
-  if (state.status === 'blocked') await syncOverviewFile(deps.store, next, 'no');
+  const present =
+    state.status === 'blocked'
+      ? await syncOverviewFile(deps.store, next, 'no')
+      : (await deps.store.read(name, FILES.overview)) !== null;
+  if (!present) {
+    // The agent lost it: running again without it would only block again, at an agent run's price.
+    const documents = (await deps.store.listFiles(name)).filter(
+      (f) => f.endsWith('.md') && !f.startsWith('_'),
+    );
+    await deps.store.write(
+      name,
+      FILES.overview,
+      rebuiltOverview(next, documents.sort(), deps.clock.now().toISOString()),
+    );
+  }
   return next;
 }
 

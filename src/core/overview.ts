@@ -88,3 +88,31 @@ export function appendFlowLog(text: string, entry: string): string {
   const rest = text.slice(end);
   return `${text.slice(0, after)}${body}\n${line}\n${rest ? `\n${rest}` : ''}`;
 }
+
+/**
+ * An `_overview.md` rebuilt from the session's state when the file was lost: the task, where the
+ * session stands, and the session's documents under `## Files`, so the agent can find its way back.
+ */
+export function rebuiltOverview(
+  state: {
+    name: string;
+    task: string;
+    dive?: string;
+    createdAt: string;
+    phase: Phase;
+    iteration: number;
+  },
+  files: readonly string[],
+  now: string,
+): string {
+  const text = initialOverview(state)
+    .replace(/^Last Action:.*$/m, `Last Action: ${OVERVIEW_REBUILT}`)
+    .replace(/^Next:.*$/m, `Next: read the files below and carry on with phase ${state.phase}`)
+    .replace(/\n## Files\n$/, `\n## Files\n${files.map((f) => `- ${f}`).join('\n')}\n`);
+  return appendFlowLog(
+    syncOverview(text, { phase: state.phase, iteration: state.iteration }),
+    `${now} ${OVERVIEW_REBUILT}`,
+  );
+}
+
+export const OVERVIEW_REBUILT = '_overview.md was missing; rebuilt from _state.json';

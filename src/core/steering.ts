@@ -39,7 +39,7 @@ export function rewindSession(state: SessionState, to: Phase, now: string): Gate
   if (state.status === 'done') {
     return {
       ok: false,
-      error: `session "${state.name}" is done and its pull request is ready; start a new session for more work`,
+      error: `session "${state.name}" is done; start a new session for more work`,
     };
   }
   if (target >= from) {

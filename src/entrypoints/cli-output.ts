@@ -3,8 +3,8 @@
 import type { HistoryRecord } from '../core/history.js';
 import { formatUsd } from '../core/money.js';
 import { WAIT_LABELS } from '../core/iteration.js';
-import type { SessionState } from '../core/session-state.js';
 import type { ProgressEvent, RunResult } from '../app/run-session.js';
+import { finishCommands, plural } from './cli-status.js';
 
 export type Write = (line: string) => void;
 
@@ -37,7 +37,7 @@ export function formatProgress(event: ProgressEvent): string {
 export function nextSteps(
   result: RunResult,
   sessionDir: string,
-  extra: { branch?: string; workDir?: string },
+  extra: { branch?: string; workDir?: string; repo?: string },
 ): string[] {
   const s = result.state;
   const name = s.name;
@@ -75,34 +75,18 @@ export function nextSteps(
         ...(extra.branch
           ? [
               `  The work is on branch ${extra.branch}${extra.workDir ? ` (worktree ${extra.workDir})` : ''}.`,
+              ...(extra.repo ? finishCommands(extra.repo, name, extra.branch) : []),
             ]
           : []),
       ];
     case 'run-limit':
       return [
-        `Paused after ${result.iterations} iterations this run.`,
+        `Paused after ${plural(result.iterations, 'iteration')} this run.`,
         `  Continue with:  samocode resume ${name}`,
       ];
     case 'aborted':
       return [`Interrupted. Nothing is lost; continue with:  samocode resume ${name}`];
   }
-}
-
-export function statusLines(
-  state: SessionState,
-  dir: string,
-  overview: { lastAction?: string; next?: string },
-): string[] {
-  const t = state.totals;
-  return [
-    `Session:     ${state.name}`,
-    `Folder:      ${dir}`,
-    `Status:      ${state.status}${state.waitingFor ? ` (for ${state.waitingFor})` : ''}${state.blocked ? ` — ${state.blocked.reason}` : ''}`,
-    `Phase:       ${state.phase} (iteration ${state.phaseIterations[state.phase] ?? 0} in phase, ${state.iteration} in all)`,
-    `Last Action: ${overview.lastAction ?? '-'}`,
-    `Next:        ${overview.next ?? '-'}`,
-    `Totals:      ${t.agentRuns} agent runs, ${t.turns} turns, ${t.inputTokens + t.outputTokens} tokens, ${formatUsd(t.costUsd)}`,
-  ];
 }
 
 export function historyTable(records: readonly HistoryRecord[]): string[] {

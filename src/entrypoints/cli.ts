@@ -5,8 +5,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseHistory } from '../core/history.js';
-import { readStatusField } from '../core/overview.js';
 import { PHASES, PHASE_ITERATION_CAPS, isPhase } from '../core/phases.js';
 import { formatUsd } from '../core/money.js';
 import { parseUsd } from '../core/steering.js';
@@ -17,7 +15,7 @@ import { readPromptFiles } from '../adapters/prompt-files.js';
 import { runLockHolder, takeRunLock } from '../adapters/run-lock.js';
 import { runSession } from '../app/run-session.js';
 import type { RunResult } from '../app/run-session.js';
-import { FILES, SessionError, loadState } from '../app/session-files.js';
+import { FILES, SessionError } from '../app/session-files.js';
 import {
   answerQuestions,
   approve,
@@ -29,6 +27,7 @@ import {
   rewind,
   skip,
   startSession,
+  unansweredQuestions,
 } from '../app/session-actions.js';
 import { agentBaseEnv } from '../adapters/agent-env.js';
 import {
@@ -41,6 +40,7 @@ import type { AgentKind, AgentSettings } from '../adapters/agents.js';
 import { ConfigError, gitToplevel, loadCliSettings } from '../adapters/cli-settings.js';
 import type { CliSettings } from '../adapters/cli-settings.js';
 import { findProgram } from '../adapters/find-program.js';
+import { withAgentPidFile } from '../adapters/agent-pid-file.js';
 import { chooseSandbox } from '../adapters/sandbox-setup.js';
 import type { Launcher } from '../adapters/sandbox.js';
 import { fsSessionStore } from '../adapters/fs-session-store.js';
@@ -48,14 +48,11 @@ import { gitCli } from '../adapters/git-cli.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { fanOut, telegramNotifier } from '../adapters/telegram-notifier.js';
 import { slackNotifier, webhookNotifier } from '../adapters/webhook-notifier.js';
-import {
-  formatProgress,
-  historyTable,
-  liveProgress,
-  nextSteps,
-  statusLines,
-} from './cli-output.js';
+import { formatProgress, liveProgress, nextSteps } from './cli-output.js';
+import { sessionPlaces, statusCommand } from './cli-status.js';
 import { init } from './cli-init.js';
+import { stopOrphan } from './cli-orphan.js';
+import { cleanCommand } from './cli-clean.js';
 import type { LiveLine, Write } from './cli-output.js';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, blocked: 3 } as const;
@@ -74,6 +71,7 @@ Usage:
   samocode rewind <session> <phase> [--no-run]   go back to an earlier phase
   samocode skip <session> [--no-run]             move on to the next phase
   samocode budget <session> <usd> [--no-run]     set the session's spending limit
+  samocode clean <session> [--force]   remove the session's worktree (its branch stays)
 
 Options for commands that run the loop:
   --repo <path>          the project's git repository (default: the one you are in)
@@ -151,9 +149,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'run':
         return await runCommand(values, io);
       case 'status':
-        return await statusCommand(values, rest[0], io);
+        await statusCommand(settingsFor(values, io), values.json === true, rest[0], io.out);
+        return EXIT.ok;
       case 'init':
         return await initCommand(values, io);
+      case 'clean':
+        if (!rest[0]) throw new UsageError('clean needs the session name');
+        await cleanCommand(settingsFor(values, io), rest[0], values.force === true, io.out);
+        return EXIT.ok;
       case 'answer':
       case 'approve':
       case 'revise':
@@ -306,7 +309,9 @@ async function gateCommand(
   const deps = { store, clock: systemClock };
   if (command === 'answer') {
     const reply = values.reply === '-' ? readFileSync(0, 'utf8') : values.reply;
-    if (reply === undefined && io.edit) io.edit(`${store.dir(name)}/${FILES.qa}`);
+    // The README's flow is to edit _qa.md, then run `answer`: the editor opens only for what is left.
+    if (reply === undefined && io.edit && (await unansweredQuestions(deps, name)).length > 0)
+      io.edit(`${store.dir(name)}/${FILES.qa}`);
     const outcome = await answerQuestions(deps, name, reply);
     if (outcome.unknown.length > 0)
       io.err(
@@ -376,6 +381,7 @@ async function loop(
   const lock = takeRunLock(dir);
   if (!lock) throw new SessionError(busyMessage(name, dir));
   try {
+    await stopOrphan(dir, io, values.json === true);
     return await runLoop(settings, name, values, io, prompts);
   } finally {
     lock.release();
@@ -397,9 +403,7 @@ async function runLoop(
   prompts: Prompts,
 ): Promise<number> {
   const store = fsSessionStore(settings.sessions);
-  const slug = name.replace(/^\d{2}-\d{2}-\d{2}-/, '');
-  const branch = `samocode/${slug}`;
-  const workDir = join(settings.worktrees, name);
+  const { branch, workDir } = sessionPlaces(settings, name);
   await gitCli.prepareWorktree({ repo: settings.repo, path: workDir, branch });
   const maxIterations = maxIterationsOf(values);
   const notifiers: Notifier[] = [
@@ -424,14 +428,17 @@ async function runLoop(
   const sandbox = await cliSandbox(settings, io, name, values.json === true);
   const result: RunResult = await runSession(
     {
-      agent: makeAgent({
-        ...agentSettings(settings, io),
-        ...(sandbox.launcher ? { launcher: sandbox.launcher } : {}),
-      }),
+      agent: withAgentPidFile(
+        makeAgent({
+          ...agentSettings(settings, io),
+          ...(sandbox.launcher ? { launcher: sandbox.launcher } : {}),
+        }),
+        store.dir(name),
+      ),
       fallbackAgents: makeFallbackAgents({
         ...agentSettings(settings, io),
         ...(sandbox.launcher ? { launcher: sandbox.launcher } : {}),
-      }),
+      }).map((agent) => withAgentPidFile(agent, store.dir(name))),
       store,
       git: gitCli,
       clock: systemClock,
@@ -471,7 +478,8 @@ async function runLoop(
       }),
     );
   } else {
-    for (const line of nextSteps(result, store.dir(name), { branch, workDir })) io.out(line);
+    for (const line of nextSteps(result, store.dir(name), { branch, workDir, repo: settings.repo }))
+      io.out(line);
   }
   return result.stop === 'blocked' ? EXIT.blocked : EXIT.ok;
 }
@@ -490,69 +498,6 @@ async function initCommand(values: Values, io: CliIo): Promise<number> {
     io.err(`samocode: ${(error as Error).message}`);
     return EXIT.error;
   }
-}
-
-async function statusCommand(
-  values: Values,
-  wanted: string | undefined,
-  io: CliIo,
-): Promise<number> {
-  const settings = settingsFor(values, io);
-  const store = fsSessionStore(settings.sessions);
-  if (!wanted) {
-    const names = await store.list();
-    const rows = [];
-    for (const name of names) {
-      try {
-        const s = await loadState(store, name);
-        rows.push({
-          name,
-          status: s.status,
-          phase: s.phase,
-          iterations: s.iteration,
-          costUsd: s.totals.costUsd,
-        });
-      } catch (error) {
-        rows.push({
-          name,
-          status: 'unreadable',
-          phase: '-',
-          iterations: 0,
-          costUsd: 0,
-          error: (error as Error).message,
-        });
-      }
-    }
-    if (values.json) io.out(JSON.stringify({ sessions: rows }));
-    else if (rows.length === 0)
-      io.out(`No sessions in ${settings.sessions}. Start one with: samocode run --task "..."`);
-    else
-      for (const r of rows)
-        io.out(
-          `${r.name.padEnd(40)} ${r.status.padEnd(10)} ${r.phase.padEnd(15)} #${r.iterations}`,
-        );
-    return EXIT.ok;
-  }
-  const name = await requireSession(store, wanted);
-  const state = await loadState(store, name);
-  const overview = (await store.read(name, FILES.overview)) ?? '';
-  const history = parseHistory((await store.read(name, FILES.history)) ?? '');
-  const lastAction = readStatusField(overview, 'Last Action');
-  const next = readStatusField(overview, 'Next');
-  if (values.json) {
-    io.out(JSON.stringify({ state, lastAction, next, history }));
-    return EXIT.ok;
-  }
-  for (const line of statusLines(state, store.dir(name), {
-    ...(lastAction ? { lastAction } : {}),
-    ...(next ? { next } : {}),
-  }))
-    io.out(line);
-  if (history.length > 0) {
-    io.out('');
-    for (const line of historyTable(history)) io.out(line);
-  }
-  return EXIT.ok;
 }
 
 /** The bundled prompts with the project's own on top, if its prompts folder has any. */

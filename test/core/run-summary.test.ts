@@ -59,8 +59,8 @@ describe('run summary', () => {
       [it_(6, 'quality', 'testing'), it_(7, 'testing', 'done')],
       history,
     );
-    expect(text).toContain('| #6 | quality → testing | continue | 1.5 s | 3 | $0.2500 |');
-    expect(text).toContain('This run: 2 iterations, $0.5000.');
+    expect(text).toContain('| #6 | quality → testing | continue | 1.5 s | 3 | $0.25 |');
+    expect(text).toContain('This run: 2 iterations, $0.50.');
     expect(text).toContain('  quality --> testing\n  testing --> done');
     expect(runSummary(state, [], history)).toContain('No iterations ran in this run.');
   });

@@ -65,7 +65,7 @@ describe('rewindSession', () => {
   it('refuses a done session, and says init has nothing before it', () => {
     expect(rewindSession(at('done', { status: 'done' }), 'planning', NOW)).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/is done and its pull request is ready/),
+      error: expect.stringMatching(/is done; start a new session for more work/),
     });
     expect(rewindSession(at('init'), 'init', NOW)).toMatchObject({
       ok: false,

@@ -187,7 +187,7 @@ describe('steering a running session', () => {
     const s = session(rig, capped.outputs);
     expect(s.state()).toMatchObject({ budgetUsd: 0.03, blocked: { kind: 'budget' } });
     expect(status(64)).toContain('reached the budget of $0.03');
-    expect(s.overview()).toContain('@octo: budget set to $0.0300 ($0.0100 left)');
+    expect(s.overview()).toContain('@octo: budget set to $0.03 ($0.01 left)');
 
     const freed = await rig.run('issue_comment', rig.comment(64, '/samocode budget $1', person));
     expect(freed.outputs).toMatchObject({ status: 'blocked', iterations: '4' });

@@ -369,16 +369,16 @@ describe('steering a session from the terminal', () => {
     );
     const rewound = await p.cli('rewind', 'steer', 'init', '--no-run');
     expect(rewound.stdout).toContain('rewound to init.');
-    const budgeted = await p.cli('budget', 'steer', '0.025');
+    const budgeted = await p.cli('budget', 'steer', '0.03');
     // $0.02 is spent; the budget leaves room for one $0.01 iteration: init runs, then it blocks.
-    expect(budgeted.stdout).toContain('budget $0.0250.');
+    expect(budgeted.stdout).toContain('budget $0.03.');
     expect(budgeted.exitCode).toBe(3);
-    expect(budgeted.stdout).toContain('reached the budget of $0.0250');
+    expect(budgeted.stdout).toContain('reached the budget of $0.03');
     const skipped = await p.cli('skip', 'steer', '--no-run');
     expect(skipped.stdout).toContain('skipped to requirements.');
     const status = await p.cli('status', 'steer');
     expect(status.stdout).toMatch(/person +init +rewind/);
-    expect(status.stdout).toMatch(/person +init +budget +budget set to \$0.0250/);
+    expect(status.stdout).toMatch(/person +init +budget +budget set to \$0.03/);
     expect(p.calls()).toHaveLength(3);
   });
 });

@@ -351,8 +351,9 @@ describe('the real Claude Code CLI', () => {
     const s = p.session();
     const cost = (s.state().totals as { costUsd: number }).costUsd;
     expect(cost).toBeGreaterThan(0.0001);
+    // Cents everywhere: a cost or limit under half a cent reads "<$0.01", not "$0.00".
     expect(s.state().blocked?.reason).toContain(
-      `session cost $${cost.toFixed(4)} reached the budget of $0.0001`,
+      `session cost ${cost < 0.005 ? '<$0.01' : `$${cost.toFixed(2)}`} reached the budget of <$0.01`,
     );
     expect(s.history().filter((r) => r.kind === 'iteration')).toHaveLength(1);
     expect(fake.requests.every((r) => r.model === 'claude-sonnet-4-5')).toBe(true);

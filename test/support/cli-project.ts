@@ -30,5 +30,5 @@ export function cliProject(steps: object[]) {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { root, repo, cli, sessionsRoot, calls, agentDir: dirname(scenario) };
+  return { root, repo, cli, sessionsRoot, calls, agentDir: dirname(scenario), env };
 }
