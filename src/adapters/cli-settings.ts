@@ -49,6 +49,7 @@ export const ENV_KEYS = [
   'SAMOCODE_ALLOWED_DOMAINS',
   'SAMOCODE_SANDBOX_WRITABLE_PATHS',
   'SAMOCODE_SANDBOX_READABLE_PATHS',
+  'GIT_BRANCH_PREFIX',
 ] as const;
 
 export interface CliFlags {
@@ -92,6 +93,8 @@ export interface CliSettings {
   egress?: Egress;
   sandboxWritable: string[];
   sandboxReadable: string[];
+  /** Session branches are `<branchPrefix>/<slug>` (GIT_BRANCH_PREFIX, default `samocode`). */
+  branchPrefix: string;
 }
 
 const wholeNumber = (what: string, min: number) =>
@@ -142,6 +145,14 @@ const envSchema = z.object({
   SAMOCODE_ALLOWED_DOMAINS: z.string().optional(),
   SAMOCODE_SANDBOX_WRITABLE_PATHS: z.string().optional(),
   SAMOCODE_SANDBOX_READABLE_PATHS: z.string().optional(),
+  GIT_BRANCH_PREFIX: z
+    .string()
+    .trim()
+    .regex(
+      /^(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]+$/,
+      'must be a branch name prefix like "feature" or "team/samocode"',
+    )
+    .default('samocode'),
 });
 
 export function loadCliSettings(input: {
@@ -259,6 +270,7 @@ export function loadCliSettings(input: {
     ...(egress?.ok ? { egress: egress.egress } : {}),
     sandboxWritable: pathList(e.SAMOCODE_SANDBOX_WRITABLE_PATHS),
     sandboxReadable: pathList(e.SAMOCODE_SANDBOX_READABLE_PATHS),
+    branchPrefix: e.GIT_BRANCH_PREFIX,
     ...(e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_CHAT_ID
       ? {
           telegram: {

@@ -1,7 +1,7 @@
 // The local CLI: wires the real adapters and runs the same engine as the action, with gates
 // answered through files and commands instead of GitHub.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -51,6 +51,13 @@ import {
   statusLines,
 } from './cli-output.js';
 import { init } from './cli-init.js';
+import { checkPlace, sessionPlace } from './cli-place.js';
+import {
+  LIFECYCLE_USAGE,
+  LifecycleUsageError,
+  isLifecycleCommand,
+  lifecycleCommand,
+} from './cli-lifecycle.js';
 import type { LiveLine, Write } from './cli-output.js';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, blocked: 3 } as const;
@@ -69,6 +76,7 @@ Usage:
   samocode rewind <session> <phase> [--no-run]   go back to an earlier phase
   samocode skip <session> [--no-run]             move on to the next phase
   samocode budget <session> <usd> [--no-run]     set the session's spending limit
+${LIFECYCLE_USAGE}
 
 Options for commands that run the loop:
   --repo <path>          the project's git repository (default: the one you are in)
@@ -158,10 +166,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'budget':
         return await gateCommand(command, values, rest, io);
       default:
+        if (isLifecycleCommand(command))
+          return await lifecycleCommand({
+            command,
+            args: rest,
+            values,
+            settings: () => settingsFor(values, io),
+            out: io.out,
+          });
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof LifecycleUsageError) {
       io.err(`samocode: ${error.message}\n\n${USAGE}`);
       return EXIT.usage;
     }
@@ -207,6 +223,7 @@ async function runCommand(values: Values, io: CliIo): Promise<number> {
       `the repository ${settings.repo} has no commits yet: the session branch starts from one; make a first commit, then run samocode`,
     );
   const store = fsSessionStore(settings.sessions);
+  checkAgent(settings, io);
   let name =
     values.session !== undefined ? await findSessionName(store, values.session) : undefined;
   if (name && values.task !== undefined) {
@@ -214,14 +231,18 @@ async function runCommand(values: Values, io: CliIo): Promise<number> {
       `samocode: session ${name} exists; continuing it (--task is ignored for an existing session)`,
     );
   }
-  if (!name) {
+  if (name) {
+    // A folder that is no session of this engine (or disagrees with itself) is refused here,
+    // before its worktree or branch is made.
+    await checkPlace(settings.repo, sessionPlace(settings, name, await loadState(store, name)));
+  } else {
     if (values.task === undefined) {
       throw new SessionError(
         `no session named "${values.session ?? ''}" in ${settings.sessions}; give --task to start one`,
       );
     }
-    checkAgent(settings, io);
     warnUncommitted(settings.repo, io, values.json === true);
+    const hadRoot = existsSync(settings.sessions);
     const state = await startSession(
       { store, clock: systemClock },
       {
@@ -231,6 +252,13 @@ async function runCommand(values: Values, io: CliIo): Promise<number> {
       },
     );
     name = state.name;
+    try {
+      await checkPlace(settings.repo, sessionPlace(settings, name));
+    } catch (error) {
+      // The worktree cannot be made: the session just created goes too, so nothing is left behind.
+      rmSync(hadRoot ? store.dir(name) : settings.sessions, { recursive: true, force: true });
+      throw error;
+    }
     // Under --json every line is JSON, this one too.
     io.out(
       values.json
@@ -392,9 +420,7 @@ async function runLoop(
   prompts: Prompts,
 ): Promise<number> {
   const store = fsSessionStore(settings.sessions);
-  const slug = name.replace(/^\d{2}-\d{2}-\d{2}-/, '');
-  const branch = `samocode/${slug}`;
-  const workDir = join(settings.worktrees, name);
+  const { branch, workDir } = sessionPlace(settings, name, await loadState(store, name));
   await gitCli.prepareWorktree({ repo: settings.repo, path: workDir, branch });
   const maxIterations = maxIterationsOf(values);
   const notifiers: Notifier[] = [
