@@ -52,6 +52,7 @@ import {
 } from './cli-output.js';
 import { init } from './cli-init.js';
 import { checkPlace, sessionPlace } from './cli-place.js';
+import { IMPORT_USAGE, importCommand } from './cli-import.js';
 import {
   LIFECYCLE_USAGE,
   LifecycleUsageError,
@@ -77,6 +78,7 @@ Usage:
   samocode skip <session> [--no-run]             move on to the next phase
   samocode budget <session> <usd> [--no-run]     set the session's spending limit
 ${LIFECYCLE_USAGE}
+${IMPORT_USAGE}
 
 Options for commands that run the loop:
   --repo <path>          the project's git repository (default: the one you are in)
@@ -165,6 +167,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'skip':
       case 'budget':
         return await gateCommand(command, values, rest, io);
+      case 'import':
+        return await importCommand({
+          folder: rest[0],
+          cwd: io.cwd,
+          settings: () => settingsFor(values, io),
+          out: io.out,
+        });
       default:
         if (isLifecycleCommand(command))
           return await lifecycleCommand({
