@@ -58,6 +58,7 @@ export const ENV_KEYS = [
   'GEMINI_ARGS',
   'SAMOCODE_AGENT_ENV',
   'SAMOCODE_FALLBACK_AGENTS',
+  'GIT_BRANCH_PREFIX',
 ] as const;
 
 export interface CliFlags {
@@ -107,6 +108,8 @@ export interface CliSettings {
   egress?: Egress;
   sandboxWritable: string[];
   sandboxReadable: string[];
+  /** Session branches are `<branchPrefix>/<slug>` (GIT_BRANCH_PREFIX, default `samocode`). */
+  branchPrefix: string;
 }
 
 const wholeNumber = (what: string, min: number) =>
@@ -157,6 +160,14 @@ const envSchema = z.object({
   SAMOCODE_ALLOWED_DOMAINS: z.string().optional(),
   SAMOCODE_SANDBOX_WRITABLE_PATHS: z.string().optional(),
   SAMOCODE_SANDBOX_READABLE_PATHS: z.string().optional(),
+  GIT_BRANCH_PREFIX: z
+    .string()
+    .trim()
+    .regex(
+      /^(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]+$/,
+      'must be a branch name prefix like "feature" or "team/samocode"',
+    )
+    .default('samocode'),
 });
 
 export function loadCliSettings(input: {
@@ -310,6 +321,7 @@ export function loadCliSettings(input: {
     ...(egress?.ok ? { egress: egress.egress } : {}),
     sandboxWritable: pathList(e.SAMOCODE_SANDBOX_WRITABLE_PATHS),
     sandboxReadable: pathList(e.SAMOCODE_SANDBOX_READABLE_PATHS),
+    branchPrefix: e.GIT_BRANCH_PREFIX,
     ...(e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_CHAT_ID
       ? {
           telegram: {

@@ -17,8 +17,9 @@ export function fsSessionStore(root: string): SessionStore {
     async list() {
       try {
         const entries = await readdir(base, { withFileTypes: true });
+        // `_archive` (and any `_`/`.` folder) holds no live session.
         return entries
-          .filter((e) => e.isDirectory())
+          .filter((e) => e.isDirectory() && !/^[_.]/.test(e.name))
           .map((e) => e.name)
           .sort();
       } catch (error) {

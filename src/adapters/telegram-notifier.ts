@@ -1,5 +1,6 @@
 // Telegram messages for waiting / blocked / done / error, through the Bot API.
 import type { Notification, Notifier } from '../app/ports.js';
+import { TEXT_LIMITS, clip } from '../core/clip.js';
 
 export interface TelegramSettings {
   token: string;
@@ -17,7 +18,8 @@ const ICONS: Record<Notification['kind'], string> = {
 };
 
 export function formatNotification(n: Notification): string {
-  return `${ICONS[n.kind]} samocode · ${n.session}\nphase: ${n.phase} · ${n.status}\n${n.message}`;
+  const message = clip(n.message, TEXT_LIMITS.notification, `_state.json of ${n.session}`);
+  return `${ICONS[n.kind]} samocode · ${n.session}\nphase: ${n.phase} · ${n.status}\n${message}`;
 }
 
 export function telegramNotifier(settings: TelegramSettings): Notifier {

@@ -2,6 +2,7 @@
 // comments and reviews not yet applied, run the loop — then show the outcome on GitHub.
 import { decideAccess } from '../core/access.js';
 import { slashCommand } from '../core/github-event.js';
+import { reopen } from './session-lifecycle.js';
 import type { Actor, Intent, ReviewInfo } from '../core/github-event.js';
 import { cleanUntrusted } from '../core/untrusted-text.js';
 import { markHandled, wasHandled } from '../core/github-record.js';
@@ -535,6 +536,8 @@ async function applyComment(
       }
       case 'budget':
         return attempt(() => budget(store, session.name, command.usd, login));
+      case 'reopen':
+        return attempt(() => reopen(store, session.name, command.task, login));
       case 'stop': {
         await accepted();
         const stopped = await stop(deps, session, `${who} asked to stop`);

@@ -3,6 +3,7 @@
 import { historyLine } from '../core/history.js';
 import type { HistoryRecord } from '../core/history.js';
 import { syncOverview } from '../core/overview.js';
+import { disagreementMessage, phaseDisagreement } from '../core/phase-sync.js';
 import { parseSessionState, serializeSessionState } from '../core/session-state.js';
 import type { SessionState } from '../core/session-state.js';
 import type { SessionStore } from './ports.js';
@@ -24,7 +25,30 @@ export class SessionError extends Error {
   override name = 'SessionError';
 }
 
-export async function loadState(store: SessionStore, name: string): Promise<SessionState> {
+export interface LoadOptions {
+  /** Load even when `_overview.md`'s `Phase:` disagrees with the state (only `sync-phase` does). */
+  allowPhaseDisagreement?: boolean;
+}
+
+/**
+ * Loads `_state.json`. A session whose `_overview.md` names another phase is refused, naming both
+ * values and the command that settles it: no command guesses which one is right.
+ */
+export async function loadState(
+  store: SessionStore,
+  name: string,
+  options: LoadOptions = {},
+): Promise<SessionState> {
+  const state = await readState(store, name);
+  if (!options.allowPhaseDisagreement) {
+    const disagreement = phaseDisagreement(state, await store.read(name, FILES.overview));
+    if (disagreement)
+      throw new SessionError(disagreementMessage(name, store.dir(name), disagreement));
+  }
+  return state;
+}
+
+async function readState(store: SessionStore, name: string): Promise<SessionState> {
   const path = `${store.dir(name)}/${FILES.state}`;
   const text = await store.read(name, FILES.state);
   if (text === null) {

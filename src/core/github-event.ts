@@ -272,11 +272,13 @@ export type SlashCommand =
   | { kind: 'resume' | 'stop' | 'status' | 'pause' | 'skip' }
   | { kind: 'rewind'; phase: Phase }
   | { kind: 'budget'; usd: number }
+  /** A done session back to implementation: the rest of the comment is the new task. */
+  | { kind: 'reopen'; task: string }
   /** A command that cannot be applied as written; `error` says how to write it. */
   | { kind: 'invalid'; error: string };
 
 export const COMMAND_HELP =
-  'approve, resume, stop, status, pause, skip, rewind <phase>, budget <usd>';
+  'approve, resume, stop, status, pause, skip, rewind <phase>, budget <usd>, reopen <task>';
 
 export function slashCommand(body: string): SlashCommand | undefined {
   const first = body.trimStart().split('\n')[0]?.trim() ?? '';
@@ -310,6 +312,18 @@ export function slashCommand(body: string): SlashCommand | undefined {
       return {
         kind: 'invalid',
         error: '`/samocode budget` needs an amount in USD, e.g. `/samocode budget 25`',
+      };
+    }
+    case 'reopen': {
+      const task = body
+        .trimStart()
+        .replace(/^\/samocode\s+reopen\b/i, '')
+        .trim();
+      if (task) return { kind: 'reopen', task };
+      return {
+        kind: 'invalid',
+        error:
+          '`/samocode reopen` needs the new task after it, e.g. `/samocode reopen also handle empty input`',
       };
     }
     default:

@@ -1,5 +1,6 @@
 // The text Samocode shows on GitHub: the status comment, the questions, the pull request body.
 // Every body starts with a hidden marker so the action recognises its own comments.
+import { FULL_TEXT_FILE, TEXT_LIMITS, clip } from './clip.js';
 import type { Question } from './qa.js';
 import { formatUsd } from './money.js';
 import { PHASES } from './phases.js';
@@ -17,9 +18,8 @@ export function isOwnComment(body: string): boolean {
 }
 
 /** GitHub rejects bodies over 65,536 characters. */
-export function fitBody(text: string, limit = 60_000): string {
-  if (text.length <= limit) return text;
-  return `${text.slice(0, limit)}\n\n… (cut: ${text.length - limit} more characters in the session folder)`;
+export function fitBody(text: string, limit: number = TEXT_LIMITS.body): string {
+  return clip(text, limit, 'the session folder');
 }
 
 export interface Links {
@@ -51,9 +51,11 @@ export function whatToDo(state: SessionState): string {
     return 'Waiting for you: see **Next** below, then comment `/samocode resume`.';
   if (state.status === 'blocked') {
     const needs = state.blocked?.needs ? ` Needs: ${state.blocked.needs}.` : '';
-    return `Blocked: ${state.blocked?.reason ?? 'no reason given'}.${needs} Fix it, then comment \`/samocode resume\`.`;
+    const reason = clip(state.blocked?.reason ?? 'no reason given', TEXT_LIMITS.inline);
+    return `Blocked: ${reason}.${needs} Fix it, then comment \`/samocode resume\`.`;
   }
-  if (state.status === 'done') return `Done: ${state.summary || 'no summary'}`;
+  if (state.status === 'done')
+    return `Done: ${clip(state.summary || 'no summary', TEXT_LIMITS.inline)}`;
   return 'Working…';
 }
 
@@ -150,7 +152,8 @@ export function pullRequestBody(input: {
   const { state } = input;
   const lines = [MARKERS.pr, `Closes #${input.issue}`, ''];
   if (state.status === 'done') {
-    lines.push('## Summary', state.summary || '(no summary)', '');
+    const summary = clip(state.summary || '(no summary)', TEXT_LIMITS.body / 2, FULL_TEXT_FILE);
+    lines.push('## Summary', summary, '');
   } else {
     lines.push(
       '> **Plan review.** Approve this pull request (or comment `/samocode approve` on the issue) to start the implementation. Request changes to have the plan revised.',

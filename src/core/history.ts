@@ -41,7 +41,13 @@ export interface HumanRecord {
     | 'skip'
     | 'budget'
     /** The orchestrator waited for CI, or recorded its results. */
-    | 'ci';
+    | 'ci'
+    /** A person settled which phase is right when `_overview.md` and `_state.json` disagreed. */
+    | 'sync-phase'
+    /** A finished session was taken back to implementation with a new task. */
+    | 'reopen'
+    /** The session folder was turned from the original tool's format into this engine's. */
+    | 'import';
   phase: Phase;
   message: string;
   /** Who acted, when known (a GitHub login). */

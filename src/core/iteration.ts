@@ -130,12 +130,19 @@ function applySignal(state: SessionState, signal: Signal): IterationVerdict {
           signal.needs,
         ),
       );
-    case 'done':
+    case 'done': {
+      // `done` ends the session whatever phase it names: a stray phase is read as `done`, with a
+      // warning kept in the history (docs/signal-protocol.md).
+      const stray =
+        signal.phase !== undefined && signal.phase !== 'done'
+          ? ` (warning: the "done" signal named phase "${signal.phase}"; read as "done")`
+          : '';
       return withSignal({
         state: { ...state, status: 'done', summary: signal.summary ?? '' },
         outcome: 'done',
-        message: `session done: ${signal.summary ?? '(no summary)'}`,
+        message: `session done${stray}: ${signal.summary ?? '(no summary)'}`,
       });
+    }
     case 'waiting':
       return withSignal(applyWaiting(state, signal.for as WaitReason, signal.phase));
     case 'continue':

@@ -35,3 +35,17 @@ export function findSession(names: readonly string[], wanted: string): string | 
     .sort()
     .at(-1);
 }
+
+/** The slug of a session name (`26-11-25-add-login` → `add-login`); other names stay whole. */
+export function slugOf(name: string): string {
+  return NAME.exec(name)?.[4] ?? name;
+}
+
+/**
+ * A CLI session's branch: `<prefix>/<slug>`, the prefix being GIT_BRANCH_PREFIX as in the
+ * original tool (`samocode` when unset).
+ */
+export function sessionBranch(name: string, prefix: string): string {
+  const clean = prefix.replace(/^\/+|\/+$/g, '');
+  return clean ? `${clean}/${slugOf(name)}` : slugOf(name);
+}

@@ -60,6 +60,8 @@ export interface SessionState {
   budgetUsd?: number;
   /** Consecutive iterations that ended without a signal; one is forgiven, two block. */
   missingSignals: number;
+  /** The CLI session's branch when it is not `<GIT_BRANCH_PREFIX>/<slug>` (an imported session's). */
+  branch?: string;
   totals: Totals;
 }
 
@@ -90,6 +92,7 @@ const stateSchema = z.object({
   summary: z.string().optional(),
   budgetUsd: z.number().positive().optional(),
   missingSignals: count,
+  branch: z.string().min(1).optional(),
   totals: z.object({
     costUsd: z.number().min(0),
     turns: count,

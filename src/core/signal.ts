@@ -16,7 +16,12 @@ export interface Signal {
 const lowercase = (value: unknown): unknown =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
 
-const optionalText = z.string().max(20_000).optional();
+// No length limit: the whole text is kept in the session folder (`_state.json`, history); only
+// what goes to places with limits (comments, notifications) is cut, saying so (core/clip.ts).
+const optionalText = z.string().optional();
+
+/** Optional fields a signal may send as JSON `null` (the original tool's signal writer does). */
+const OPTIONAL_FIELDS = ['phase', 'summary', 'reason', 'needs', 'for'] as const;
 
 const signalSchema = z
   .object({
@@ -51,7 +56,7 @@ export function parseSignal(text: string): SignalParse {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, error: '_signal.json must hold a JSON object like {"status": "continue"}' };
   }
-  const parsed = signalSchema.safeParse(raw);
+  const parsed = signalSchema.safeParse(withoutNulls(raw));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const field = issue.path.length > 0 ? `"${issue.path.join('.')}"` : 'signal';
@@ -61,6 +66,13 @@ export function parseSignal(text: string): SignalParse {
     return { ok: false, error: `_signal.json is invalid: ${problems.join('; ')}` };
   }
   return { ok: true, signal: dropUndefined(parsed.data) };
+}
+
+/** An optional field sent as `null` is read as absent; `status: null` stays an error. */
+function withoutNulls(raw: object): object {
+  const copy: Record<string, unknown> = { ...raw };
+  for (const field of OPTIONAL_FIELDS) if (copy[field] === null) delete copy[field];
+  return copy;
 }
 
 function explain(issue: z.core.$ZodIssue): string {

@@ -1,7 +1,7 @@
 // `samocode clean <session>`: removes the session's worktree once its work is merged (or given up).
 // The branch and the session folder stay: the branch holds the work until it is merged, the folder
 // its history.
-import { SessionError } from '../app/session-files.js';
+import { SessionError, loadState } from '../app/session-files.js';
 import { requireSession } from '../app/session-actions.js';
 import type { CliSettings } from '../adapters/cli-settings.js';
 import { fsSessionStore } from '../adapters/fs-session-store.js';
@@ -23,7 +23,7 @@ export async function cleanCommand(
     throw new SessionError(
       `session ${name} is being run by another samocode (pid ${runner}); stop that run first`,
     );
-  const { branch, workDir } = sessionPlaces(settings, name);
+  const { branch, workDir } = sessionPlaces(settings, name, await loadState(store, name));
   const removal = removeWorktree(settings.repo, workDir, force);
   if (removal.kind === 'changed') {
     throw new SessionError(

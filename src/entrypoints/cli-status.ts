@@ -1,6 +1,5 @@
 // `samocode status`: what each session is doing now, in the CLI's own words, and the exact command
 // that moves it on. A session no process runs is idle, whatever its state file says.
-import { join } from 'node:path';
 import { parseHistory } from '../core/history.js';
 import { formatUsd } from '../core/money.js';
 import { readStatusField } from '../core/overview.js';
@@ -12,6 +11,7 @@ import { fsSessionStore } from '../adapters/fs-session-store.js';
 import { runLockHolder } from '../adapters/run-lock.js';
 import { historyTable } from './cli-output.js';
 import type { Write } from './cli-output.js';
+import { sessionPlace } from './cli-place.js';
 
 /** `1 iteration`, `2 iterations`. */
 export function plural(n: number, word: string): string {
@@ -19,14 +19,13 @@ export function plural(n: number, word: string): string {
 }
 
 /** Where a session's work lives: its branch and its worktree. */
+/** Where a session works: its branch (GIT_BRANCH_PREFIX, or the imported one) and worktree. */
 export function sessionPlaces(
-  settings: Pick<CliSettings, 'worktrees'>,
+  settings: Pick<CliSettings, 'worktrees' | 'branchPrefix'>,
   name: string,
+  state?: Pick<SessionState, 'branch'>,
 ): { branch: string; workDir: string } {
-  return {
-    branch: `samocode/${name.replace(/^\d{2}-\d{2}-\d{2}-/, '')}`,
-    workDir: join(settings.worktrees, name),
-  };
+  return sessionPlace(settings, name, state);
 }
 
 /** A word for the shell: quoted only when it needs to be. */

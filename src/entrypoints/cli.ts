@@ -1,7 +1,7 @@
 // The local CLI: wires the real adapters and runs the same engine as the action, with gates
 // answered through files and commands instead of GitHub.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,7 +15,7 @@ import { readPromptFiles } from '../adapters/prompt-files.js';
 import { runLockHolder, takeRunLock } from '../adapters/run-lock.js';
 import { runSession } from '../app/run-session.js';
 import type { RunResult } from '../app/run-session.js';
-import { FILES, SessionError } from '../app/session-files.js';
+import { FILES, SessionError, loadState } from '../app/session-files.js';
 import {
   answerQuestions,
   approve,
@@ -49,10 +49,18 @@ import { systemClock } from '../adapters/system-clock.js';
 import { fanOut, telegramNotifier } from '../adapters/telegram-notifier.js';
 import { slackNotifier, webhookNotifier } from '../adapters/webhook-notifier.js';
 import { formatProgress, liveProgress, nextSteps } from './cli-output.js';
-import { sessionPlaces, statusCommand } from './cli-status.js';
+import { statusCommand } from './cli-status.js';
 import { init } from './cli-init.js';
 import { stopOrphan } from './cli-orphan.js';
 import { cleanCommand } from './cli-clean.js';
+import { checkPlace, sessionPlace } from './cli-place.js';
+import { IMPORT_USAGE, importCommand } from './cli-import.js';
+import {
+  LIFECYCLE_USAGE,
+  LifecycleUsageError,
+  isLifecycleCommand,
+  lifecycleCommand,
+} from './cli-lifecycle.js';
 import type { LiveLine, Write } from './cli-output.js';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, blocked: 3 } as const;
@@ -72,6 +80,8 @@ Usage:
   samocode skip <session> [--no-run]             move on to the next phase
   samocode budget <session> <usd> [--no-run]     set the session's spending limit
   samocode clean <session> [--force]   remove the session's worktree (its branch stays)
+${LIFECYCLE_USAGE}
+${IMPORT_USAGE}
 
 Options for commands that run the loop:
   --repo <path>          the project's git repository (default: the one you are in)
@@ -165,11 +175,26 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'skip':
       case 'budget':
         return await gateCommand(command, values, rest, io);
+      case 'import':
+        return await importCommand({
+          folder: rest[0],
+          cwd: io.cwd,
+          settings: () => settingsFor(values, io),
+          out: io.out,
+        });
       default:
+        if (isLifecycleCommand(command))
+          return await lifecycleCommand({
+            command,
+            args: rest,
+            values,
+            settings: () => settingsFor(values, io),
+            out: io.out,
+          });
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof LifecycleUsageError) {
       io.err(`samocode: ${error.message}\n\n${USAGE}`);
       return EXIT.usage;
     }
@@ -215,6 +240,7 @@ async function runCommand(values: Values, io: CliIo): Promise<number> {
       `the repository ${settings.repo} has no commits yet: the session branch starts from one; make a first commit, then run samocode`,
     );
   const store = fsSessionStore(settings.sessions);
+  checkAgent(settings, io);
   let name =
     values.session !== undefined ? await findSessionName(store, values.session) : undefined;
   if (name && values.task !== undefined) {
@@ -222,14 +248,18 @@ async function runCommand(values: Values, io: CliIo): Promise<number> {
       `samocode: session ${name} exists; continuing it (--task is ignored for an existing session)`,
     );
   }
-  if (!name) {
+  if (name) {
+    // A folder that is no session of this engine (or disagrees with itself) is refused here,
+    // before its worktree or branch is made.
+    await checkPlace(settings.repo, sessionPlace(settings, name, await loadState(store, name)));
+  } else {
     if (values.task === undefined) {
       throw new SessionError(
         `no session named "${values.session ?? ''}" in ${settings.sessions}; give --task to start one`,
       );
     }
-    checkAgent(settings, io);
     warnUncommitted(settings.repo, io, values.json === true);
+    const hadRoot = existsSync(settings.sessions);
     const state = await startSession(
       { store, clock: systemClock },
       {
@@ -239,6 +269,13 @@ async function runCommand(values: Values, io: CliIo): Promise<number> {
       },
     );
     name = state.name;
+    try {
+      await checkPlace(settings.repo, sessionPlace(settings, name));
+    } catch (error) {
+      // The worktree cannot be made: the session just created goes too, so nothing is left behind.
+      rmSync(hadRoot ? store.dir(name) : settings.sessions, { recursive: true, force: true });
+      throw error;
+    }
     // Under --json every line is JSON, this one too.
     io.out(
       values.json
@@ -403,7 +440,7 @@ async function runLoop(
   prompts: Prompts,
 ): Promise<number> {
   const store = fsSessionStore(settings.sessions);
-  const { branch, workDir } = sessionPlaces(settings, name);
+  const { branch, workDir } = sessionPlace(settings, name, await loadState(store, name));
   await gitCli.prepareWorktree({ repo: settings.repo, path: workDir, branch });
   const maxIterations = maxIterationsOf(values);
   const notifiers: Notifier[] = [

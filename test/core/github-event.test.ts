@@ -145,6 +145,10 @@ describe('slash commands', () => {
     ['/samocode skip', { kind: 'skip' }],
     ['/samocode rewind Planning', { kind: 'rewind', phase: 'planning' }],
     ['/samocode budget $12.50', { kind: 'budget', usd: 12.5 }],
+    [
+      '/samocode reopen Also greet in French\nand in German',
+      { kind: 'reopen', task: 'Also greet in French\nand in German' },
+    ],
     ['please /samocode approve', undefined],
   ])('%j', (body, command) => {
     expect(slashCommand(body)).toEqual(command);
@@ -157,6 +161,7 @@ describe('slash commands', () => {
     ['/samocode rewind yesterday', /e\.g\. `\/samocode rewind planning`/],
     ['/samocode budget', /needs an amount in USD/],
     ['/samocode budget 0', /needs an amount in USD/],
+    ['/samocode reopen', /`\/samocode reopen` needs the new task after it/],
   ])('%j is explained', (body, error) => {
     const command = slashCommand(body);
     expect(command?.kind).toBe('invalid');

@@ -172,6 +172,48 @@ describe('steering a running session', () => {
     });
   });
 
+  it('/samocode reopen takes a done session back to implementation with the new task', async () => {
+    const rig = actionRig(fake);
+    rig.setScenario([
+      ...toPlan().slice(0, 3),
+      {
+        phase: 'planning',
+        files: { '11-25-plan-x.md': '# Plan\n' },
+        signal: { status: 'waiting', for: 'plan_approval' },
+      },
+      { phase: 'implementation', signal: { status: 'continue', phase: 'testing' } },
+      { phase: 'testing', signal: { status: 'continue', phase: 'done' } },
+      { phase: 'done', signal: { status: 'done', summary: 'first round' } },
+      {
+        phase: 'implementation',
+        expect: [{ file: '_overview.md', contains: 'Also say goodbye' }],
+        signal: { status: 'continue', phase: 'testing' },
+      },
+      { phase: 'testing', signal: { status: 'continue', phase: 'done' } },
+      { phase: 'done', signal: { status: 'done', summary: 'second round' } },
+    ]);
+    rig.openIssue(64, 'Reopen me', 'x');
+    await rig.run('issues', rig.labeled(64, 'samocode', person));
+    await rig.run('issue_comment', rig.comment(64, '/samocode skip', person));
+    const done = await rig.run('issue_comment', rig.comment(64, '/samocode skip', person));
+    expect(done.outputs).toMatchObject({ status: 'done', phase: 'done' });
+
+    const early = await rig.run('issue_comment', rig.comment(64, '/samocode reopen', person));
+    expect(early.outputs).toMatchObject({ status: 'done' });
+    expect(replies(64).at(-1)).toContain('`/samocode reopen` needs the new task after it');
+    const again = await rig.run(
+      'issue_comment',
+      rig.comment(64, '/samocode reopen Also say goodbye', person),
+    );
+    expect(again.outputs).toMatchObject({ status: 'done', phase: 'done' });
+    const s = session(rig, again.outputs);
+    expect(s.state()).toMatchObject({ status: 'done', summary: 'second round' });
+    expect(s.state().task).toContain('Also say goodbye');
+    expect(s.history()).toContainEqual(
+      expect.objectContaining({ kind: 'human', action: 'reopen', by: person.login }),
+    );
+  });
+
   it('/samocode budget mid-run caps the session; a higher one frees it', async () => {
     const rig = actionRig(fake);
     // Each scripted iteration costs $0.01.
