@@ -13,6 +13,7 @@ import {
   FLOOR_GIT_COMMANDS,
   commitFloor,
   gitProcessesPerIteration,
+  growth,
   loopOverheads,
 } from './loop.js';
 import { memory } from './memory.js';
@@ -21,6 +22,10 @@ import { sandboxCost } from './sandbox.js';
 import { ACTION_NODE_VERSION, log, median, pct, removeTemps } from './support.js';
 
 const quick = process.argv.includes('--quick');
+// `--only 1,3`: just those sections (for working on one of them).
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? (process.argv[onlyAt + 1] ?? '').split(',') : undefined;
+const section = (n: string) => !only || only.includes(n);
 
 async function main(): Promise<void> {
   const machine = {
@@ -37,128 +42,143 @@ async function main(): Promise<void> {
   const fake = await startFakeGitHub();
   fake.state.permissions.set('octo', 'admin');
   try {
-    const starts = quick ? 3 : 7;
-    log(
-      `1. cold start: node dist/index.js → agent spawned, beside its floor and with the sandbox, ${starts} interleaved rounds`,
-    );
-    const cold = await coldStarts(fake, starts, true);
-    recordRatio(
-      'cold start to agent (sandbox off)',
-      'ms',
-      cold.action,
-      'bare Node: same requests and git, same agent',
-      cold.floor,
-      { op: '<=', value: 1.5 },
-    );
-    if (cold.sandboxed.length > 0)
+    if (section('1')) {
+      const starts = quick ? 3 : 7;
+      log(
+        `1. cold start: node dist/index.js → agent spawned, beside its floor and with the sandbox, ${starts} interleaved rounds`,
+      );
+      const cold = await coldStarts(fake, starts, true);
       recordRatio(
-        'cold start with the sandbox on, to the same start with it off',
+        'cold start to agent (sandbox off)',
         'ms',
-        cold.sandboxed,
-        'sandbox off',
         cold.action,
+        'bare Node: same requests and git, same agent',
+        cold.floor,
+        { op: '<=', value: 1.5 },
       );
-    const bundle = statSync('dist/index.js').size + statSync('dist/action.js').size;
-    record('action bundle size (dist/index.js + dist/action.js)', 'KiB', [bundle / 1024]);
+      if (cold.sandboxed.length > 0)
+        recordRatio(
+          'cold start with the sandbox on, to the same start with it off',
+          'ms',
+          cold.sandboxed,
+          'sandbox off',
+          cold.action,
+        );
+      const bundle = statSync('dist/index.js').size + statSync('dist/action.js').size;
+      record('action bundle size (dist/index.js + dist/action.js)', 'KiB', [bundle / 1024]);
+    }
 
-    const n = quick ? 20 : 100;
     const repeats = quick ? 2 : 3;
-    log(`2. per-iteration overhead (agent time excluded): ${repeats} × ${n} iterations`);
-    const plain: number[][] = [];
-    const pushed: number[][] = [];
-    const floors: number[][] = [];
-    for (let i = 0; i < repeats; i++) {
-      plain.push(await loopOverheads({ iterations: n, files: 1, push: false }));
-      pushed.push(await loopOverheads({ iterations: n, files: 5000, push: true, github: fake }));
-      floors.push(await commitFloor({ iterations: n, files: 5000, github: fake }));
-    }
-    record('iteration overhead, no commit/push (median)', 'ms', plain.map(median));
-    record(
-      'iteration overhead, no commit/push (p95)',
-      'ms',
-      plain.map((xs) => pct(xs, 95)),
-    );
-    const processes = await gitProcessesPerIteration(fake);
-    recordRatio(
-      'iteration with commit + push + status, 5,000 files (median)',
-      'ms',
-      pushed.map(median),
-      'the same git commands and request, directly',
-      floors.map(median),
-      { op: '<=', value: 1.3 },
-      `git processes per iteration: ${processes} (floor ${FLOOR_GIT_COMMANDS})`,
-    );
-
-    const long = quick ? 120 : 500;
-    log(`3. growth: iterations 1–10 vs ${long - 10}–${long} of one session, ${repeats} sessions`);
-    const ratios: number[] = [];
-    const ends: string[] = [];
-    for (let i = 0; i < repeats; i++) {
-      const growth = await loopOverheads({ iterations: long, files: 1, push: false });
-      const early = median(growth.slice(0, 10));
-      const late = median(growth.slice(-10));
-      ratios.push(late / early);
-      ends.push(`${early.toFixed(1)} → ${late.toFixed(1)} ms`);
-    }
-    record(
-      `growth (median of the last 10 iterations of ${long} / the first 10)`,
-      '×',
-      ratios,
-      { op: '<=', value: 1.2 },
-      ends.join(', '),
-    );
-
-    const bytes = quick ? 256 * 2 ** 20 : 2 ** 30;
-    const memRuns = quick ? 1 : 3;
-    log(`4. memory while the agent streams ${(bytes / 2 ** 20).toFixed(0)} MiB, ${memRuns} times`);
-    const mems = [];
-    for (let i = 0; i < memRuns; i++) mems.push(await memory(bytes));
-    record(
-      `peak RSS while the agent streams ${(bytes / 2 ** 20).toFixed(0)} MiB`,
-      'MiB',
-      mems.map((m) => m.peakMiB),
-      { op: '<', value: 150 },
-      mems
-        .map((m) => `halves ${m.firstHalfMiB.toFixed(0)}/${m.secondHalfMiB.toFixed(0)} MiB`)
-        .join(', '),
-    );
-
-    const answers = quick ? 2 : 5;
-    log(`5–6. GitHub requests, and comment event → agent beside its floor, ${answers} rounds`);
-    const event = await commentEvents(fake, answers);
-    record('GitHub requests per iteration', 'req', [event.perIteration], { op: '<=', value: 1 });
-    record('GitHub requests at the questions gate', 'req', [event.perGate]);
-    recordRatio(
-      'comment event to agent',
-      'ms',
-      event.action,
-      'bare Node: same requests and git, same agent',
-      event.floor,
-      { op: '<=', value: 1.5 },
-    );
-
-    const rounds = quick ? 10 : 30;
-    log(
-      `7. the sandbox's cost per agent start, ${rounds} interleaved rounds (off, "*", allow-list)`,
-    );
-    const cost = await sandboxCost(rounds);
-    if (typeof cost === 'string') {
-      log(`  skipped: ${cost}`);
-    } else {
-      recordRatio(
-        'agent start in the sandbox, allowed-domains: * (bubblewrap only)',
+    if (section('2')) {
+      const n = quick ? 20 : 100;
+      log(`2. per-iteration overhead (agent time excluded): ${repeats} × ${n} iterations`);
+      const plain: number[][] = [];
+      const pushed: number[][] = [];
+      const floors: number[][] = [];
+      for (let i = 0; i < repeats; i++) {
+        plain.push(await loopOverheads({ iterations: n, files: 1, push: false }));
+        pushed.push(await loopOverheads({ iterations: n, files: 5000, push: true, github: fake }));
+        floors.push(await commitFloor({ iterations: n, files: 5000, github: fake }));
+      }
+      record('iteration overhead, no commit/push (median)', 'ms', plain.map(median));
+      record(
+        'iteration overhead, no commit/push (p95)',
         'ms',
-        cost.any,
-        'without the sandbox',
-        cost.off,
+        plain.map((xs) => pct(xs, 95)),
       );
+      const processes = await gitProcessesPerIteration(fake);
       recordRatio(
-        'agent start in the sandbox, default allow-list (bubblewrap + egress relay)',
+        'iteration with commit + push + status, 5,000 files (median)',
         'ms',
-        cost.list,
-        'without the sandbox',
-        cost.off,
+        pushed.map(median),
+        'the same git commands and request, directly',
+        floors.map(median),
+        { op: '<=', value: 1.3 },
+        `git processes per iteration: ${processes} (floor ${FLOOR_GIT_COMMANDS})`,
       );
+    }
+
+    if (section('3')) {
+      const long = quick ? 120 : 500;
+      log(
+        `3. growth: iterations ${long - 9}–${long} of a session, each beside one of the first 10 of a fresh session, ${repeats} pairs of sessions`,
+      );
+      const lates: number[] = [];
+      const earlies: number[] = [];
+      for (let i = 0; i < repeats; i++) {
+        const { late, early } = await growth(long);
+        lates.push(median(late));
+        earlies.push(median(early));
+      }
+      recordRatio(
+        `growth: iteration overhead after ${long - 10} iterations`,
+        'ms',
+        lates,
+        'a fresh session',
+        earlies,
+        { op: '<=', value: 1.2 },
+      );
+    }
+
+    if (section('4')) {
+      const bytes = quick ? 256 * 2 ** 20 : 2 ** 30;
+      const memRuns = quick ? 1 : 3;
+      log(
+        `4. memory while the agent streams ${(bytes / 2 ** 20).toFixed(0)} MiB, ${memRuns} times`,
+      );
+      const mems = [];
+      for (let i = 0; i < memRuns; i++) mems.push(await memory(bytes));
+      record(
+        `peak RSS while the agent streams ${(bytes / 2 ** 20).toFixed(0)} MiB`,
+        'MiB',
+        mems.map((m) => m.peakMiB),
+        { op: '<', value: 150 },
+        mems
+          .map((m) => `halves ${m.firstHalfMiB.toFixed(0)}/${m.secondHalfMiB.toFixed(0)} MiB`)
+          .join(', '),
+      );
+    }
+
+    if (section('5')) {
+      const answers = quick ? 2 : 5;
+      log(`5–6. GitHub requests, and comment event → agent beside its floor, ${answers} rounds`);
+      const event = await commentEvents(fake, answers, quick ? 10 : 20);
+      record('GitHub requests per iteration', 'req', [event.perIteration], { op: '<=', value: 1 });
+      record('GitHub requests at the questions gate', 'req', [event.perGate]);
+      recordRatio(
+        'comment event to agent',
+        'ms',
+        event.action,
+        'bare Node: same requests and git, same agent',
+        event.floor,
+        { op: '<=', value: 1.5 },
+      );
+    }
+
+    if (section('7')) {
+      const rounds = quick ? 10 : 30;
+      log(
+        `7. the sandbox's cost per agent start, ${rounds} interleaved rounds (off, "*", allow-list)`,
+      );
+      const cost = await sandboxCost(rounds);
+      if (typeof cost === 'string') {
+        log(`  skipped: ${cost}`);
+      } else {
+        recordRatio(
+          'agent start in the sandbox, allowed-domains: * (bubblewrap only)',
+          'ms',
+          cost.any,
+          'without the sandbox',
+          cost.off,
+        );
+        recordRatio(
+          'agent start in the sandbox, default allow-list (bubblewrap + egress relay)',
+          'ms',
+          cost.list,
+          'without the sandbox',
+          cost.off,
+        );
+      }
     }
   } finally {
     await fake.close();

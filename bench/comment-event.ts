@@ -18,7 +18,6 @@ import {
 } from './support.js';
 
 const FLOOR = resolve('bench/floors/action-floor.mjs');
-const STAY = 20;
 
 export interface CommentEvents {
   action: number[];
@@ -27,14 +26,14 @@ export interface CommentEvents {
   perGate: number;
 }
 
-/** A session at the questions gate (after STAY iterations), and the answer's event. */
-async function waitingSession(fake: FakeGitHub, issue: number) {
+/** A session at the questions gate (after `stay` iterations), and the answer's event. */
+async function waitingSession(fake: FakeGitHub, issue: number, stay: number) {
   const { root, origin } = repo(1);
   const marks = marksFile(root);
   const before = fake.requests.length;
   const start = actionEnv({ origin, fake, dir: root }, 'issues', labeled(fake, issue), {
     BENCH_MARKS: marks,
-    BENCH_STAY: String(STAY),
+    BENCH_STAY: String(stay),
     INPUT_SANDBOX: 'false',
   });
   if ((await runAction(start)) !== 0) throw new Error('the start run before a comment failed');
@@ -71,10 +70,15 @@ async function waitingSession(fake: FakeGitHub, issue: number) {
   return { answer, marks, perIteration, perGate };
 }
 
-export async function commentEvents(fake: FakeGitHub, runs: number): Promise<CommentEvents> {
+/** `stay`: iterations of the recorded session, over which the requests per iteration are counted. */
+export async function commentEvents(
+  fake: FakeGitHub,
+  runs: number,
+  stay: number,
+): Promise<CommentEvents> {
   let issue = 2100;
   const recorded = issue++;
-  const recording = await waitingSession(fake, recorded);
+  const recording = await waitingSession(fake, recorded, stay);
   const plan = await recordActionStart(fake, recording.answer, recording.marks, recorded);
   const planFile = join(temp(), 'comment-plan.json');
   writeFileSync(planFile, JSON.stringify(plan));
@@ -87,7 +91,7 @@ export async function commentEvents(fake: FakeGitHub, runs: number): Promise<Com
   for (let i = 0; i < runs; i++) {
     for (const floor of [true, false]) {
       const number = issue++;
-      const { answer, marks } = await waitingSession(fake, number);
+      const { answer, marks } = await waitingSession(fake, number, 1);
       const env = { ...answer.env, BENCH_FLOOR_PLAN: planFile, BENCH_ISSUE: String(number) };
       const t0 = Date.now();
       const code = floor ? await runNode(FLOOR, { cwd: answer.cwd, env }) : await runAction(answer);

@@ -40,13 +40,15 @@ function statusComment(github: FakeGitHub, issue: number) {
   return { issues, id: issues.createComment(issue, 'status') };
 }
 
-/** Per-iteration overheads (ms, agent time excluded) of one session of `iterations`. */
-export async function loopOverheads(options: {
-  iterations: number;
+/**
+ * A session in a fresh repository; each `run(n)` runs n more iterations of it and returns their
+ * overheads (ms, agent time excluded).
+ */
+export async function benchSession(options: {
   files: number;
   push: boolean;
   github?: FakeGitHub;
-}): Promise<number[]> {
+}): Promise<{ run: (iterations: number) => Promise<number[]> }> {
   const { work } = repo(options.files);
   const sessions = join(work, '_sessions');
   const store = fsSessionStore(sessions);
@@ -57,52 +59,82 @@ export async function loopOverheads(options: {
   const caps = Object.fromEntries(PHASES.map((p) => [p, 100_000])) as Record<Phase, number>;
   const status = options.github ? statusComment(options.github, 1) : undefined;
   const statusId = await status?.id;
-  const ends: number[] = [];
-  const agentMs: number[] = [];
-  const started = performance.now();
-  await runSession(
-    {
-      agent: claudeCodeAgent({
-        command: INSTANT,
-        baseEnv: { PATH: process.env.PATH ?? '', BENCH_STAY: '1000000' },
-      }),
-      store,
-      git,
-      clock: systemClock,
-      notifier: fanOut([]),
-      prompts: bundledPrompts,
-    },
-    {
-      session: state.name,
-      workDir: work,
-      timeoutMs: 60_000,
-      maxRetries: 0,
-      retryDelayMs: 0,
-      limits: { caps },
-      maxIterations: options.iterations,
-      commit: options.push,
-      onProgress: (event: ProgressEvent) => {
-        if (event.type !== 'iteration-end') return;
-        ends.push(performance.now());
-        agentMs.push(event.record.durationMs);
+  const run = async (iterations: number) => {
+    const ends: number[] = [];
+    const agentMs: number[] = [];
+    const started = performance.now();
+    await runSession(
+      {
+        agent: claudeCodeAgent({
+          command: INSTANT,
+          baseEnv: { PATH: process.env.PATH ?? '', BENCH_STAY: '1000000' },
+        }),
+        store,
+        git,
+        clock: systemClock,
+        notifier: fanOut([]),
+        prompts: bundledPrompts,
       },
-      hooks: {
-        save: async (message) => {
-          await git.commitAll(work, message);
-          await git.push(work, BRANCH);
+      {
+        session: state.name,
+        workDir: work,
+        timeoutMs: 60_000,
+        maxRetries: 0,
+        retryDelayMs: 0,
+        limits: { caps },
+        maxIterations: iterations,
+        commit: options.push,
+        onProgress: (event: ProgressEvent) => {
+          if (event.type !== 'iteration-end') return;
+          ends.push(performance.now());
+          agentMs.push(event.record.durationMs);
         },
-        ...(status && statusId !== undefined
-          ? {
-              afterIteration: async () =>
-                status.issues.updateComment(statusId, `status ${Date.now()}`),
-            }
-          : {}),
+        hooks: {
+          save: async (message) => {
+            await git.commitAll(work, message);
+            await git.push(work, BRANCH);
+          },
+          ...(status && statusId !== undefined
+            ? {
+                afterIteration: async () =>
+                  status.issues.updateComment(statusId, `status ${Date.now()}`),
+              }
+            : {}),
+        },
       },
-    },
-  );
-  return ends.map(
-    (end, i) => end - (i === 0 ? started : (ends[i - 1] as number)) - (agentMs[i] as number),
-  );
+    );
+    return ends.map(
+      (end, i) => end - (i === 0 ? started : (ends[i - 1] as number)) - (agentMs[i] as number),
+    );
+  };
+  return { run };
+}
+
+/** Per-iteration overheads (ms, agent time excluded) of one session of `iterations`. */
+export async function loopOverheads(options: {
+  iterations: number;
+  files: number;
+  push: boolean;
+  github?: FakeGitHub;
+}): Promise<number[]> {
+  return (await benchSession(options)).run(options.iterations);
+}
+
+/**
+ * Growth: iterations of a session that has run `long` iterations, each beside an iteration of a
+ * fresh session (its first ten), alternately, so that the machine's load weighs on both alike.
+ * Returns the old session's overheads and the fresh one's, paired.
+ */
+export async function growth(long: number): Promise<{ late: number[]; early: number[] }> {
+  const old = await benchSession({ files: 1, push: false });
+  await old.run(long - 10);
+  const fresh = await benchSession({ files: 1, push: false });
+  const out = { late: [] as number[], early: [] as number[] };
+  for (let i = 0; i < 10; i++) {
+    out.late.push(...(await old.run(1)));
+    out.early.push(...(await fresh.run(1)));
+  }
+  return out;
 }
 
 const run = (cwd: string, args: string[], input?: string) =>
