@@ -134,12 +134,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve7, reject) {
           isexe(path6, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve5(is);
+              resolve7(is);
             }
           });
         });
@@ -205,27 +205,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve5, reject) => {
+      const step = (i2) => new Promise((resolve7, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve5(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve7(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve5(subStep(p, i2, 0));
+        resolve7(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve5, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve7, reject) => {
         if (ii === pathExt.length)
-          return resolve5(step(i2 + 1));
+          return resolve7(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve5(p + ext);
+              return resolve7(p + ext);
           }
-          return resolve5(subStep(p, i2, ii + 1));
+          return resolve7(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -548,105 +548,11 @@ var require_sandbox_init = __commonJS({
 import { spawnSync as spawnSync2 } from "node:child_process";
 
 // src/entrypoints/cli.ts
-import { execFileSync as execFileSync2 } from "node:child_process";
-import { mkdtempSync, readFileSync as readFileSync6, rmSync as rmSync2 } from "node:fs";
+import { execFileSync as execFileSync4 } from "node:child_process";
+import { existsSync as existsSync10, mkdtempSync, readFileSync as readFileSync7, rmSync as rmSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join9 } from "node:path";
+import { join as join13 } from "node:path";
 import { parseArgs } from "node:util";
-
-// src/core/history.ts
-function historyLine(record3) {
-  return `${JSON.stringify(record3)}
-`;
-}
-function parseHistory(text) {
-  const records = [];
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      const value = JSON.parse(line);
-      if (value && (value.kind === "iteration" || value.kind === "human")) records.push(value);
-    } catch {
-    }
-  }
-  return records;
-}
-
-// src/core/overview.ts
-function initialOverview(seed) {
-  const lines = [
-    `# Session: ${seed.name}`,
-    "",
-    "## Status",
-    "Phase: init",
-    "Total Iterations: 0",
-    "Blocked: no",
-    "Last Action: session created",
-    "Next: set up the session and start the investigation",
-    "",
-    "## Task",
-    seed.task.trim(),
-    ""
-  ];
-  if (seed.dive?.trim()) lines.push("## Dive", seed.dive.trim(), "");
-  lines.push("## Flow Log", `- ${seed.createdAt} session created`, "", "## Files", "");
-  return lines.join("\n");
-}
-var OWNED = {
-  phase: /^Phase:.*$/m,
-  iterations: /^Total Iterations:.*$/m,
-  blocked: /^Blocked:.*$/m
-};
-function syncOverview(text, status) {
-  let out = text;
-  const wanted = [
-    [OWNED.phase, `Phase: ${status.phase}`],
-    [OWNED.iterations, `Total Iterations: ${status.iteration}`]
-  ];
-  if (status.blocked !== void 0) {
-    wanted.push([OWNED.blocked, `Blocked: ${status.blocked.replace(/\s+/g, " ")}`]);
-  }
-  const missing = [];
-  for (const [pattern, line] of wanted) {
-    if (pattern.test(out)) out = out.replace(pattern, line);
-    else missing.push(line);
-  }
-  if (missing.length === 0) return out;
-  const heading = /^## Status[ \t]*$/m.exec(out);
-  if (heading) {
-    const at = heading.index + heading[0].length;
-    return `${out.slice(0, at)}
-${missing.join("\n")}${out.slice(at)}`;
-  }
-  return `## Status
-${missing.join("\n")}
-
-${out}`;
-}
-function readStatusField(text, field) {
-  const escaped = field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const match = new RegExp(`^(?:[-*]\\s*)?\\**${escaped}\\**:\\**\\s*(.*)$`, "mi").exec(text);
-  const value = match?.[1]?.trim();
-  return value ? value : void 0;
-}
-function appendFlowLog(text, entry) {
-  const line = `- ${entry.replace(/\s+/g, " ").trim()}`;
-  const heading = /^## Flow Log[ \t]*$/m.exec(text);
-  if (!heading) return `${text.replace(/\s*$/, "")}
-
-## Flow Log
-${line}
-`;
-  const after = heading.index + heading[0].length;
-  const nextSection = /^## /m.exec(text.slice(after));
-  const end = nextSection ? after + nextSection.index : text.length;
-  const body = text.slice(after, end).replace(/\s*$/, "");
-  const rest = text.slice(end);
-  return `${text.slice(0, after)}${body}
-${line}
-${rest ? `
-${rest}` : ""}`;
-}
 
 // src/core/phases.ts
 var PHASES = [
@@ -712,7 +618,8 @@ function canMove(from, to) {
 
 // src/core/money.ts
 function formatUsd(amount) {
-  return `$${amount >= 1 || amount === 0 ? amount.toFixed(2) : amount.toFixed(4)}`;
+  if (amount > 0 && amount < 5e-3) return "<$0.01";
+  return `$${amount.toFixed(2)}`;
 }
 
 // src/core/steering.ts
@@ -726,7 +633,7 @@ function rewindSession(state, to, now) {
   if (state.status === "done") {
     return {
       ok: false,
-      error: `session "${state.name}" is done and its pull request is ready; start a new session for more work`
+      error: `session "${state.name}" is done; start a new session for more work`
     };
   }
   if (target >= from) {
@@ -793,8 +700,8 @@ function setBudget(state, usd, now) {
     message: `budget set to ${formatUsd(usd)} (${room})${freed ? "; the session continues" : ""}`
   };
 }
-function parseUsd(text) {
-  const match = /^\$?\s*(\d+(?:[.,]\d{1,4})?)\s*(?:usd)?$/i.exec(text.trim());
+function parseUsd(text2) {
+  const match = /^\$?\s*(\d+(?:[.,]\d{1,4})?)\s*(?:usd)?$/i.exec(text2.trim());
   if (!match?.[1]) return void 0;
   return Number(match[1].replace(",", "."));
 }
@@ -843,13 +750,13 @@ var bundledPrompts = {
 function promptValues(now) {
   return { timestamp: artifactStamp(now), now: logTime(now) };
 }
-function fillPlaceholders(text, values) {
-  return text.replace(/\{\{\s*([a-z]+)\s*\}\}/g, (whole, name) => values[name] ?? whole);
+function fillPlaceholders(text2, values) {
+  return text2.replace(/\{\{\s*([a-z]+)\s*\}\}/g, (whole, name) => values[name] ?? whole);
 }
 function iterationPrompt(prompts, phase, notes, now) {
   const values = promptValues(now);
   const parts = [prompts.workflow.trim(), prompts.phases[phase].trim()].map(
-    (text) => fillPlaceholders(text, values)
+    (text2) => fillPlaceholders(text2, values)
   );
   if (notes.length > 0)
     parts.push(`## Notes from the orchestrator
@@ -872,7 +779,7 @@ function withOverrides(base, files, folder) {
   const names = ["workflow", ...Object.keys(base.phases)];
   const replaced = /* @__PURE__ */ new Map();
   const appended = /* @__PURE__ */ new Map();
-  for (const [file2, text] of Object.entries(files)) {
+  for (const [file2, text2] of Object.entries(files)) {
     const match = /^([a-z]+)(\.append)?\.md$/.exec(file2);
     const name = match?.[1];
     if (!name || !names.includes(name)) {
@@ -880,8 +787,8 @@ function withOverrides(base, files, folder) {
         `${folder}/${file2} is not a prompt: name files ${names.map((n2) => `${n2}.md`).join(", ")} (to replace) or <name>.append.md (to add)`
       );
     }
-    if (!text.trim()) throw new Error(`${folder}/${file2} is empty`);
-    (match?.[2] ? appended : replaced).set(name, text.trim());
+    if (!text2.trim()) throw new Error(`${folder}/${file2} is empty`);
+    (match?.[2] ? appended : replaced).set(name, text2.trim());
   }
   const pick2 = (name, bundled) => {
     const own2 = replaced.get(name) ?? bundled.trim();
@@ -892,7 +799,7 @@ function withOverrides(base, files, folder) {
 ${more}` : own2;
   };
   const phases = Object.fromEntries(
-    Object.entries(base.phases).map(([phase, text]) => [phase, pick2(phase, text)])
+    Object.entries(base.phases).map(([phase, text2]) => [phase, pick2(phase, text2)])
   );
   return {
     prompts: { workflow: pick2("workflow", base.workflow), phases },
@@ -975,6 +882,21 @@ function retryDelayMs(attempt, baseMs) {
 function isRetryableStatus(status) {
   if (status === void 0) return false;
   return status === 408 || status === 429 || status >= 500 && status <= 599;
+}
+function isFailoverable(failure2) {
+  switch (failure2.kind) {
+    case "spawn":
+    case "no-result":
+    case "stalled":
+      return true;
+    case "api":
+      return failure2.apiStatus === void 0 || isRetryableStatus(failure2.apiStatus) || [401, 402, 403].includes(failure2.apiStatus);
+    case "max-turns":
+    case "timeout":
+    case "aborted":
+    case "other":
+      return false;
+  }
 }
 
 // src/core/context.ts
@@ -6075,7 +5997,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve5) {
+function isRecursive(inst, stack, resolve7) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -6085,7 +6007,7 @@ function isRecursive(inst, stack, resolve5) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve5);
+      const answer = isRecursive(child, stack, resolve7);
       if (answer > result)
         result = answer;
     }
@@ -6096,7 +6018,7 @@ function isRecursive(inst, stack, resolve5) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve7) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -6160,7 +6082,7 @@ function isRecursive(inst, stack, resolve5) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve7 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -10225,8 +10147,8 @@ function rewriteKeyNames(ctx) {
       bySchema.set(entry.schema, entry);
   }
   const rewrites = /* @__PURE__ */ new Map();
-  for (const record3 of pendingRecords.get(ctx) ?? []) {
-    const seen = ctx.seen.get(record3);
+  for (const record4 of pendingRecords.get(ctx) ?? []) {
+    const seen = ctx.seen.get(record4);
     const names = (seen?.def ?? seen?.schema)?.propertyNames;
     if (!names || names === true || rewrites.has(names))
       continue;
@@ -13291,7 +13213,8 @@ function date4(params) {
 
 // src/core/signal.ts
 var lowercase2 = (value) => typeof value === "string" ? value.trim().toLowerCase() : value;
-var optionalText = external_exports.string().max(2e4).optional();
+var optionalText = external_exports.string().optional();
+var OPTIONAL_FIELDS = ["phase", "summary", "reason", "needs", "for"];
 var signalSchema = external_exports.object({
   status: external_exports.preprocess(lowercase2, external_exports.enum(SIGNAL_STATUSES)),
   phase: external_exports.preprocess(lowercase2, external_exports.enum(PHASES)).optional(),
@@ -13308,10 +13231,10 @@ var signalSchema = external_exports.object({
     });
   }
 });
-function parseSignal(text) {
+function parseSignal(text2) {
   let raw;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text2);
   } catch (error2) {
     const detail = error2 instanceof Error ? error2.message : String(error2);
     return { ok: false, error: `_signal.json is not valid JSON (${detail})` };
@@ -13319,7 +13242,7 @@ function parseSignal(text) {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     return { ok: false, error: '_signal.json must hold a JSON object like {"status": "continue"}' };
   }
-  const parsed = signalSchema.safeParse(raw);
+  const parsed = signalSchema.safeParse(withoutNulls(raw));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue2) => {
       const field = issue2.path.length > 0 ? `"${issue2.path.join(".")}"` : "signal";
@@ -13329,6 +13252,11 @@ function parseSignal(text) {
     return { ok: false, error: `_signal.json is invalid: ${problems.join("; ")}` };
   }
   return { ok: true, signal: dropUndefined(parsed.data) };
+}
+function withoutNulls(raw) {
+  const copy = { ...raw };
+  for (const field of OPTIONAL_FIELDS) if (copy[field] === null) delete copy[field];
+  return copy;
 }
 function explain(issue2) {
   if (issue2.code === "invalid_value" && "values" in issue2) {
@@ -13382,6 +13310,7 @@ var stateSchema = external_exports.object({
   summary: external_exports.string().optional(),
   budgetUsd: external_exports.number().positive().optional(),
   missingSignals: count,
+  branch: external_exports.string().min(1).optional(),
   totals: external_exports.object({
     costUsd: external_exports.number().min(0),
     turns: count,
@@ -13411,10 +13340,10 @@ function newSessionState(input2) {
     totals: emptyTotals()
   };
 }
-function parseSessionState(text) {
+function parseSessionState(text2) {
   let raw;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text2);
   } catch (error2) {
     return { ok: false, error: `not valid JSON (${error2.message})` };
   }
@@ -13507,12 +13436,14 @@ function applySignal(state, signal) {
           signal.needs
         )
       );
-    case "done":
+    case "done": {
+      const stray = signal.phase !== void 0 && signal.phase !== "done" ? ` (warning: the "done" signal named phase "${signal.phase}"; read as "done")` : "";
       return withSignal({
         state: { ...state, status: "done", summary: signal.summary ?? "" },
         outcome: "done",
-        message: `session done: ${signal.summary ?? "(no summary)"}`
+        message: `session done${stray}: ${signal.summary ?? "(no summary)"}`
       });
+    }
     case "waiting":
       return withSignal(applyWaiting(state, signal.for, signal.phase));
     case "continue":
@@ -13611,17 +13542,104 @@ function addTotals(state, agent, now) {
     }
   };
 }
-function isEmptySignal(text) {
-  const trimmed = text.trim();
+function isEmptySignal(text2) {
+  const trimmed = text2.trim();
   return trimmed === "" || trimmed === "{}";
 }
 
+// src/core/overview.ts
+function initialOverview(seed) {
+  const lines = [
+    `# Session: ${seed.name}`,
+    "",
+    "## Status",
+    "Phase: init",
+    "Total Iterations: 0",
+    "Blocked: no",
+    "Last Action: session created",
+    "Next: set up the session and start the investigation",
+    "",
+    "## Task",
+    seed.task.trim(),
+    ""
+  ];
+  if (seed.dive?.trim()) lines.push("## Dive", seed.dive.trim(), "");
+  lines.push("## Flow Log", `- ${seed.createdAt} session created`, "", "## Files", "");
+  return lines.join("\n");
+}
+var OWNED = {
+  phase: /^Phase:.*$/m,
+  iterations: /^Total Iterations:.*$/m,
+  blocked: /^Blocked:.*$/m
+};
+function syncOverview(text2, status) {
+  let out = text2;
+  const wanted = [
+    [OWNED.phase, `Phase: ${status.phase}`],
+    [OWNED.iterations, `Total Iterations: ${status.iteration}`]
+  ];
+  if (status.blocked !== void 0) {
+    wanted.push([OWNED.blocked, `Blocked: ${status.blocked.replace(/\s+/g, " ")}`]);
+  }
+  const missing = [];
+  for (const [pattern, line] of wanted) {
+    if (pattern.test(out)) out = out.replace(pattern, line);
+    else missing.push(line);
+  }
+  if (missing.length === 0) return out;
+  const heading = /^## Status[ \t]*$/m.exec(out);
+  if (heading) {
+    const at = heading.index + heading[0].length;
+    return `${out.slice(0, at)}
+${missing.join("\n")}${out.slice(at)}`;
+  }
+  return `## Status
+${missing.join("\n")}
+
+${out}`;
+}
+function readStatusField(text2, field) {
+  const escaped = field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = new RegExp(`^(?:[-*]\\s*)?\\**${escaped}\\**:\\**\\s*(.*)$`, "mi").exec(text2);
+  const value = match?.[1]?.trim();
+  return value ? value : void 0;
+}
+function appendFlowLog(text2, entry) {
+  const line = `- ${entry.replace(/\s+/g, " ").trim()}`;
+  const heading = /^## Flow Log[ \t]*$/m.exec(text2);
+  if (!heading) return `${text2.replace(/\s*$/, "")}
+
+## Flow Log
+${line}
+`;
+  const after = heading.index + heading[0].length;
+  const nextSection = /^## /m.exec(text2.slice(after));
+  const end = nextSection ? after + nextSection.index : text2.length;
+  const body = text2.slice(after, end).replace(/\s*$/, "");
+  const rest = text2.slice(end);
+  return `${text2.slice(0, after)}${body}
+${line}
+${rest ? `
+${rest}` : ""}`;
+}
+function rebuiltOverview(state, files, now) {
+  const text2 = initialOverview(state).replace(/^Last Action:.*$/m, `Last Action: ${OVERVIEW_REBUILT}`).replace(/^Next:.*$/m, `Next: read the files below and carry on with phase ${state.phase}`).replace(/\n## Files\n$/, `
+## Files
+${files.map((f) => `- ${f}`).join("\n")}
+`);
+  return appendFlowLog(
+    syncOverview(text2, { phase: state.phase, iteration: state.iteration }),
+    `${now} ${OVERVIEW_REBUILT}`
+  );
+}
+var OVERVIEW_REBUILT = "_overview.md was missing; rebuilt from _state.json";
+
 // src/core/digest.ts
-function digest(text) {
+function digest(text2) {
   let h1 = 3735928559;
   let h2 = 1103547991;
-  for (let i2 = 0; i2 < text.length; i2++) {
-    const c3 = text.charCodeAt(i2);
+  for (let i2 = 0; i2 < text2.length; i2++) {
+    const c3 = text2.charCodeAt(i2);
     h1 = Math.imul(h1 ^ c3, 2654435761);
     h2 = Math.imul(h2 ^ c3, 1597334677);
   }
@@ -13660,14 +13678,14 @@ function blocks(lines) {
   }
   return found;
 }
-function parseQa(text) {
-  return readQa(text).map(({ question }) => question);
+function parseQa(text2) {
+  return readQa(text2).map(({ question }) => question);
 }
-function answerSlots(text) {
-  return new Map(readQa(text).map(({ question, slot }) => [question.number, slot]));
+function answerSlots(text2) {
+  return new Map(readQa(text2).map(({ question, slot }) => [question.number, slot]));
 }
-function readQa(text) {
-  const lines = text.split("\n");
+function readQa(text2) {
+  const lines = text2.split("\n");
   return blocks(lines).map((block2) => {
     const question = { number: block2.number, title: block2.title, options: [] };
     let answerLines;
@@ -13698,8 +13716,11 @@ function readQa(text) {
 function isPlaceholder(answer) {
   return answer.trim() === "" || PLACEHOLDER.test(answer.trim());
 }
-function writeAnswers(text, answers) {
-  const lines = text.split("\n");
+function unanswered(questions) {
+  return questions.filter((q) => q.answer === void 0).map((q) => q.number);
+}
+function writeAnswers(text2, answers) {
+  const lines = text2.split("\n");
   const found = blocks(lines);
   for (const block2 of [...found].reverse()) {
     const answer = answers.get(block2.number);
@@ -13746,6 +13767,64 @@ function checkAnswers(state, qaText, replied = []) {
   };
 }
 
+// src/core/history.ts
+function historyLine(record4) {
+  return `${JSON.stringify(record4)}
+`;
+}
+function parseHistory(text2) {
+  const records = [];
+  for (const line of text2.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const value = JSON.parse(line);
+      if (value && (value.kind === "iteration" || value.kind === "human")) records.push(value);
+    } catch {
+    }
+  }
+  return records;
+}
+
+// src/core/phase-sync.ts
+function overviewPhase(overview) {
+  const match = /^Phase:[ \t]*(.*)$/m.exec(overview);
+  const value = match?.[1]?.replace(/[*`_]/g, "").trim().toLowerCase();
+  return value ? value : void 0;
+}
+function phaseDisagreement(state, overview) {
+  if (overview === null) return void 0;
+  const written = overviewPhase(overview);
+  if (written === void 0 || written === state.phase) return void 0;
+  return { overview: written, state: state.phase };
+}
+function disagreementMessage(name, dir, d) {
+  const keep = `samocode sync-phase ${name} ${d.state}   (keep _state.json's phase; _overview.md is corrected)`;
+  const take = isPhase(d.overview) ? `
+  samocode sync-phase ${name} ${d.overview}   (move the session to _overview.md's phase)` : ` ("${d.overview}" is not a phase: one of ${PHASES.join(", ")})`;
+  return `session ${name} disagrees with itself: ${dir}/_overview.md says "Phase: ${d.overview}" but ${dir}/_state.json says "${d.state}"; nothing was done. Decide which is right, then run:
+  ${keep}${take}`;
+}
+function setPhase(state, to, now) {
+  if (to === state.phase)
+    return { ok: true, state, message: `phase ${to} kept; _overview.md set to match _state.json` };
+  const target = PHASES.indexOf(to);
+  const gateState = (gate) => target > PHASES.indexOf(gate) ? "passed" : "closed";
+  const { waitingFor: _w, blocked: _b, ...rest } = state;
+  return {
+    ok: true,
+    state: {
+      ...rest,
+      status: "running",
+      phase: to,
+      phaseIterations: { ...state.phaseIterations, [to]: 0 },
+      gates: { requirements: gateState("requirements"), planning: gateState("planning") },
+      missingSignals: 0,
+      updatedAt: now
+    },
+    message: `phase set from ${state.phase} to ${to} to match _overview.md`
+  };
+}
+
 // src/app/session-files.ts
 var FILES = {
   state: "_state.json",
@@ -13761,15 +13840,24 @@ var FILES = {
 var SessionError = class extends Error {
   name = "SessionError";
 };
-async function loadState(store, name) {
+async function loadState(store, name, options = {}) {
+  const state = await readState(store, name);
+  if (!options.allowPhaseDisagreement) {
+    const disagreement = phaseDisagreement(state, await store.read(name, FILES.overview));
+    if (disagreement)
+      throw new SessionError(disagreementMessage(name, store.dir(name), disagreement));
+  }
+  return state;
+}
+async function readState(store, name) {
   const path6 = `${store.dir(name)}/${FILES.state}`;
-  const text = await store.read(name, FILES.state);
-  if (text === null) {
+  const text2 = await store.read(name, FILES.state);
+  if (text2 === null) {
     throw new SessionError(
       `${path6} is missing: this folder is not a Samocode session, or its state file was deleted (restore it with git, or start a new session with --task)`
     );
   }
-  const parsed = parseSessionState(text);
+  const parsed = parseSessionState(text2);
   if (!parsed.ok) {
     const previous = await restorePrevious(store, name);
     if (previous) return previous;
@@ -13791,25 +13879,25 @@ async function saveState(store, state) {
   await store.write(state.name, FILES.state, serializeSessionState(state));
 }
 async function restorePrevious(store, name) {
-  const text = await store.read(name, FILES.previousState);
-  if (text === null) return void 0;
-  const parsed = parseSessionState(text);
+  const text2 = await store.read(name, FILES.previousState);
+  if (text2 === null) return void 0;
+  const parsed = parseSessionState(text2);
   if (!parsed.ok || parsed.state.name !== name) return void 0;
-  await store.write(name, FILES.state, text);
+  await store.write(name, FILES.state, text2);
   return parsed.state;
 }
-async function appendHistory(store, name, record3) {
-  await store.append(name, FILES.history, historyLine(record3));
+async function appendHistory(store, name, record4) {
+  await store.append(name, FILES.history, historyLine(record4));
 }
 async function syncOverviewFile(store, state, blocked2) {
-  const text = await store.read(state.name, FILES.overview);
-  if (text === null) return false;
-  const synced = syncOverview(text, {
+  const text2 = await store.read(state.name, FILES.overview);
+  if (text2 === null) return false;
+  const synced = syncOverview(text2, {
     phase: state.phase,
     iteration: state.iteration,
     ...blocked2 !== void 0 ? { blocked: blocked2 } : {}
   });
-  if (synced !== text) await store.write(state.name, FILES.overview, synced);
+  if (synced !== text2) await store.write(state.name, FILES.overview, synced);
   return true;
 }
 
@@ -13878,10 +13966,10 @@ async function runSession(deps, options) {
     await saveState(store, state);
     await syncOverviewFile(store, state);
     const phase = state.phase;
-    const { result, attempts, logFile } = await runAgent(deps, options, state, progress);
+    const { result, attempts, logFile, failover } = await runAgents(deps, options, state, progress);
     ran += 1;
     if (!result.ok && result.failure.kind === "aborted") {
-      const record4 = iterationRecord(
+      const record5 = iterationRecord(
         state,
         phase,
         null,
@@ -13890,10 +13978,11 @@ async function runSession(deps, options) {
         result,
         attempts,
         logFile,
-        iso()
+        iso(),
+        failover
       );
-      await appendHistory(store, state.name, record4);
-      progress({ type: "iteration-end", record: record4 });
+      await appendHistory(store, state.name, record5);
+      progress({ type: "iteration-end", record: record5 });
       return finish("aborted");
     }
     const signalText = await store.read(state.name, FILES.signal);
@@ -13927,7 +14016,7 @@ async function runSession(deps, options) {
       await syncOverviewFile(store, state, `yes — ${state.blocked?.reason ?? ""}`);
     }
     await saveState(store, state);
-    const record3 = iterationRecord(
+    const record4 = iterationRecord(
       state,
       phase,
       verdict.signal?.status ?? null,
@@ -13936,9 +14025,10 @@ async function runSession(deps, options) {
       result,
       attempts,
       logFile,
-      iso()
+      iso(),
+      failover
     );
-    await appendHistory(store, state.name, record3);
+    await appendHistory(store, state.name, record4);
     if (options.commit !== false) {
       const committed = await commitIteration(deps, options, state, phase, verdict);
       if (!committed.ok) {
@@ -13947,10 +14037,10 @@ async function runSession(deps, options) {
         await syncOverviewFile(store, state, `yes — ${committed.error}`);
       }
     }
-    progress({ type: "iteration-end", record: record3 });
+    progress({ type: "iteration-end", record: record4 });
     if (options.hooks?.afterIteration) {
       try {
-        await options.hooks.afterIteration(state, record3);
+        await options.hooks.afterIteration(state, record4);
       } catch (error2) {
         progress({
           type: "warning",
@@ -13964,15 +14054,36 @@ async function runSession(deps, options) {
     }
   }
 }
-async function runAgent(deps, options, state, progress) {
-  const { store, clock, agent, prompts } = deps;
+async function runAgents(deps, options, state, progress) {
+  const agents = [deps.agent, ...deps.fallbackAgents ?? []];
+  const failover = [];
+  let attempts = 0;
+  for (const [index, agent] of agents.entries()) {
+    const outcome = await runAgent(deps, agent, attempts, options, state, progress);
+    attempts = outcome.attempts;
+    const next = agents[index + 1];
+    const { result } = outcome;
+    if (result.ok || !next || !isFailoverable(result.failure)) return { ...outcome, failover };
+    const name = result.stats.agent ?? agent.name;
+    failover.push({
+      agent: name,
+      reason: result.message,
+      ...result.stats.sessionId ? { sessionId: result.stats.sessionId } : {}
+    });
+    progress({ type: "agent-failover", from: name, to: next.name, reason: result.message });
+  }
+  throw new Error("unreachable: the last agent returns");
+}
+async function runAgent(deps, agent, attemptsBefore, options, state, progress) {
+  const { store, clock, prompts } = deps;
   const dir = store.dir(state.name);
   const phaseIteration = phaseIterationsOf(state);
   const caps = options.limits.caps ?? PHASE_ITERATION_CAPS;
   const notes = state.missingSignals > 0 ? [
     "The previous iteration ended without writing _signal.json. Finish the step you are on, then write the signal: the session blocks if this happens again."
   ] : [];
-  for (let attempt = 1; ; attempt++) {
+  for (let tries = 1; ; tries++) {
+    const attempt = attemptsBefore + tries;
     progress({
       type: "iteration-start",
       iteration: state.iteration,
@@ -14010,13 +14121,13 @@ async function runAgent(deps, options, state, progress) {
       ...options.stallMs ? { stallMs: options.stallMs } : {},
       logFile,
       ...options.signal ? { signal: options.signal } : {},
-      onActivity: (text) => progress({ type: "agent-activity", text })
+      onActivity: (text2) => progress({ type: "agent-activity", text: text2 })
     });
-    if (result.ok || !isRetryable(result.failure) || attempt > options.maxRetries) {
+    if (result.ok || !isRetryable(result.failure) || tries > options.maxRetries) {
       return { result, attempts: attempt, logFile };
     }
-    const delayMs = retryDelayMs(attempt, options.retryDelayMs);
-    progress({ type: "agent-retry", attempt, delayMs, message: result.message });
+    const delayMs = retryDelayMs(tries, options.retryDelayMs);
+    progress({ type: "agent-retry", attempt: tries, delayMs, message: result.message });
     await clock.sleep(delayMs, options.signal);
     if (options.signal?.aborted)
       return { result: { ...result, failure: { kind: "aborted" } }, attempts: attempt, logFile };
@@ -14031,7 +14142,7 @@ function numbers(result) {
     ...s.outputTokens !== void 0 ? { outputTokens: s.outputTokens } : {}
   };
 }
-function iterationRecord(state, phase, signal, outcome, message, result, attempts, logFile, time4) {
+function iterationRecord(state, phase, signal, outcome, message, result, attempts, logFile, time4, failover = []) {
   return {
     kind: "iteration",
     time: time4,
@@ -14047,7 +14158,8 @@ function iterationRecord(state, phase, signal, outcome, message, result, attempt
     ...numbers(result),
     ...result.stats.sessionId ? { agentSessionId: result.stats.sessionId } : {},
     ...result.stats.agent ? { agent: result.stats.agent } : {},
-    ...result.stats.model ? { model: result.stats.model } : {}
+    ...result.stats.model ? { model: result.stats.model } : {},
+    ...failover.length ? { failover } : {}
   };
 }
 async function commitIteration(deps, options, state, phase, verdict) {
@@ -14123,11 +14235,11 @@ function readReply(reply, questions) {
       }
     }
     for (const [number4, parts] of collected) {
-      const text = parts.join("\n").trim();
-      if (!text) continue;
+      const text2 = parts.join("\n").trim();
+      if (!text2) continue;
       const question = known.get(number4);
       if (!question) unknown2.push(number4);
-      else answers.set(number4, expandLetter(text, question));
+      else answers.set(number4, expandLetter(text2, question));
     }
     return { answers, unknown: unknown2 };
   }
@@ -14143,12 +14255,12 @@ function readReply(reply, questions) {
   if (only && content.length > 0) answers.set(only.number, expandLetter(reply.trim(), only));
   return { answers, unknown: unknown2 };
 }
-function expandLetter(text, question) {
-  const match = /^([A-Za-z])(?:\s*[).:]\s*|\s+(?=[—–-])|\s*$)(.*)$/s.exec(text);
-  if (!match) return text;
+function expandLetter(text2, question) {
+  const match = /^([A-Za-z])(?:\s*[).:]\s*|\s+(?=[—–-])|\s*$)(.*)$/s.exec(text2);
+  if (!match) return text2;
   const letter = match[1].toUpperCase();
   const option = question.options.find((o2) => o2.letter === letter);
-  if (!option) return text;
+  if (!option) return text2;
   const rest = (match[2] ?? "").trim();
   return rest ? `${letter}) ${option.text} ${rest}` : `${letter}) ${option.text}`;
 }
@@ -14238,8 +14350,8 @@ function resumeSession(state, now) {
 
 // src/core/session-name.ts
 var NAME = /^(\d{2})-(\d{2})-(\d{2})-([a-z0-9][a-z0-9-]*)$/;
-function slugify2(text, maxLength = 40) {
-  const slug = text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+function slugify2(text2, maxLength = 40) {
+  const slug = text2.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
   if (slug.length <= maxLength) return slug;
   const cut = slug.slice(0, maxLength);
   const lastDash = cut.lastIndexOf("-");
@@ -14255,6 +14367,13 @@ function isSessionName(name) {
 function findSession(names, wanted) {
   if (isSessionName(wanted) && names.includes(wanted)) return wanted;
   return names.filter((name) => NAME.exec(name)?.[4] === wanted).sort().at(-1);
+}
+function slugOf(name) {
+  return NAME.exec(name)?.[4] ?? name;
+}
+function sessionBranch(name, prefix) {
+  const clean = prefix.replace(/^\/+|\/+$/g, "");
+  return clean ? `${clean}/${slugOf(name)}` : slugOf(name);
 }
 
 // src/app/session-actions.ts
@@ -14310,10 +14429,10 @@ async function answerQuestions(deps, name, reply, by) {
     if (!result.ok) throw new SessionError(result.error);
   }
   const qaPath = `${deps.store.dir(name)}/${FILES.qa}`;
-  let text = await deps.store.read(name, FILES.qa);
-  if (text === null)
+  let text2 = await deps.store.read(name, FILES.qa);
+  if (text2 === null)
     throw new SessionError(`${qaPath} is missing: the agent asked no questions to answer`);
-  const questions = parseQa(text);
+  const questions = parseQa(text2);
   if (questions.length === 0) {
     throw new SessionError(
       `${qaPath} has no questions: expected headings like "## Q1: <question>"`
@@ -14330,10 +14449,10 @@ async function answerQuestions(deps, name, reply, by) {
         `no answers found in the reply: write one per line, like "Q1: A" or "1. B — because ...", for questions ${questions.map((q) => q.number).join(", ")}`
       );
     }
-    text = writeAnswers(text, parsed.answers);
-    await deps.store.write(name, FILES.qa, text);
+    text2 = writeAnswers(text2, parsed.answers);
+    await deps.store.write(name, FILES.qa, text2);
   }
-  const checked = checkAnswers(state, text, recorded);
+  const checked = checkAnswers(state, text2, recorded);
   const time4 = deps.clock.now().toISOString();
   if (checked.missing.length > 0) {
     await saveState(deps.store, checked.state);
@@ -14349,6 +14468,12 @@ async function answerQuestions(deps, name, reply, by) {
   await saveState(deps.store, next.state);
   await record2(deps.store, next.state, "answers", next.message, time4, by);
   return { kind: "accepted", state: next.state, recorded, unknown: unknown2 };
+}
+async function unansweredQuestions(deps, name) {
+  const state = await loadState(deps.store, name);
+  const text2 = await deps.store.read(name, FILES.qa);
+  if (text2 === null) return [];
+  return checkAnswers(state, text2).missing;
 }
 async function approve(deps, name, by) {
   return applyGate(deps, name, "approve", approvePlan, void 0, by);
@@ -14383,7 +14508,17 @@ ${feedback.trim()}
 async function resume(deps, name, by) {
   const state = await loadState(deps.store, name);
   const next = await applyGate(deps, name, "resume", resumeSession, state, by);
-  if (state.status === "blocked") await syncOverviewFile(deps.store, next, "no");
+  const present = state.status === "blocked" ? await syncOverviewFile(deps.store, next, "no") : await deps.store.read(name, FILES.overview) !== null;
+  if (!present) {
+    const documents = (await deps.store.listFiles(name)).filter(
+      (f) => f.endsWith(".md") && !f.startsWith("_")
+    );
+    await deps.store.write(
+      name,
+      FILES.overview,
+      rebuiltOverview(next, documents.sort(), deps.clock.now().toISOString())
+    );
+  }
   return next;
 }
 async function applyGate(deps, name, action, gate, loaded, by) {
@@ -14420,23 +14555,56 @@ async function record2(store, state, action, message, time4, by) {
 }
 
 // src/adapters/agent-env.ts
+var AGENT_CREDENTIAL_ENV = [
+  "ANTHROPIC_API_KEY",
+  "ANTHROPIC_AUTH_TOKEN",
+  "CLAUDE_CODE_OAUTH_TOKEN",
+  "OPENAI_API_KEY",
+  "CODEX_API_KEY",
+  "GEMINI_API_KEY",
+  "GOOGLE_API_KEY"
+];
 var HIDDEN = [
-  /^GITHUB_TOKEN$/,
-  /^GH_TOKEN$/,
   /^INPUT_/,
-  /^ACTIONS_(RUNTIME|ID_TOKEN_REQUEST|CACHE)/,
+  /^ACTIONS_(RUNTIME|ID_TOKEN_REQUEST|CACHE|RESULTS)/,
   /^TELEGRAM_BOT_TOKEN$/,
   /^SAMOCODE_/,
   /^SLACK_WEBHOOK_URL$/
 ];
-function agentBaseEnv(env, allow = []) {
+var CREDENTIAL_LIKE = [
+  /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|CREDS|PRIVATE_KEY|API_KEY|ACCESS_KEY|AUTH_KEY/i
+];
+function agentEnvironment(env, allow = []) {
   const out = {};
+  const heldBack = [];
   for (const [key, value] of Object.entries(env)) {
     if (value === void 0) continue;
-    if (!allow.includes(key) && HIDDEN.some((pattern) => pattern.test(key))) continue;
+    if (HIDDEN.some((pattern) => pattern.test(key))) continue;
+    const named = allow.includes(key) || AGENT_CREDENTIAL_ENV.includes(key);
+    if (!named && CREDENTIAL_LIKE.some((pattern) => pattern.test(key))) {
+      heldBack.push(key);
+      continue;
+    }
     out[key] = value;
   }
-  return out;
+  return { env: out, heldBack: heldBack.sort() };
+}
+function agentBaseEnv(env, allow = []) {
+  return agentEnvironment(env, allow).env;
+}
+function parseEnvNames(text2, setting) {
+  const names = text2.split(/[\s,]+/).filter(Boolean);
+  const bad = names.find((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name));
+  if (bad)
+    throw new Error(
+      `${setting}: "${bad}" is not a variable name; list names like AWS_REGION,AWS_ACCESS_KEY_ID`
+    );
+  const hidden2 = names.find((name) => HIDDEN.some((pattern) => pattern.test(name)));
+  if (hidden2)
+    throw new Error(
+      `${setting}: ${hidden2} is the job's own credential or setting and never reaches the agent`
+    );
+  return names;
 }
 
 // src/adapters/claude-stream.ts
@@ -14444,7 +14612,8 @@ function readStreamLine(line) {
   const head = line.slice(0, 48);
   const isResult = head.includes('"type":"result"');
   const isAssistant = head.includes('"type":"assistant"');
-  if (!isResult && !isAssistant) return {};
+  const isSystem = head.includes('"type":"system"');
+  if (!isResult && !isAssistant && !isSystem) return {};
   let value;
   try {
     value = JSON.parse(line);
@@ -14453,7 +14622,19 @@ function readStreamLine(line) {
   }
   if (value.type === "result") return { result: toResult(value) };
   if (value.type === "assistant") return { activities: toolCalls(value) };
+  if (value.type === "system" && value.subtype === "api_retry")
+    return { activities: [apiRetry(value)] };
   return {};
+}
+function apiRetry(value) {
+  const num2 = (v) => typeof v === "number" && Number.isFinite(v) ? v : void 0;
+  const status = num2(value.error_status);
+  const error2 = typeof value.error === "string" && value.error !== "unknown" ? value.error : "";
+  const what = status !== void 0 ? `API error ${status}${error2 ? ` (${error2})` : ""}` : `API unreachable${error2 ? ` (${error2})` : ""}`;
+  const attempt = num2(value.attempt);
+  const max = num2(value.max_retries);
+  const delay2 = num2(value.retry_delay_ms);
+  return `${what}, retrying` + (attempt !== void 0 ? ` (attempt ${attempt}${max !== void 0 ? ` of ${max}` : ""})` : "") + (delay2 !== void 0 ? ` in ${Math.max(1, Math.round(delay2 / 1e3))}s` : "");
 }
 function toResult(value) {
   const usage = value.usage ?? {};
@@ -16074,8 +16255,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise2 = new Promise((resolve5, reject) => {
-    Object.assign(methods, { resolve: resolve5, reject });
+  const promise2 = new Promise((resolve7, reject) => {
+    Object.assign(methods, { resolve: resolve7, reject });
   });
   return Object.assign(promise2, methods);
 };
@@ -20718,11 +20899,11 @@ var addConcurrentStream = (concurrentStreams, stream, waitName) => {
   const promises = weakMap.get(stream);
   const promise2 = createDeferred();
   promises.push(promise2);
-  const resolve5 = promise2.resolve.bind(promise2);
-  return { resolve: resolve5, promises };
+  const resolve7 = promise2.resolve.bind(promise2);
+  return { resolve: resolve7, promises };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve5, promises }, subprocess) => {
-  resolve5();
+var waitForConcurrentStreams = async ({ resolve: resolve7, promises }, subprocess) => {
+  resolve7();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises])
@@ -21337,17 +21518,17 @@ function lineSplitter(onLine, maxLine = 4 * 1024 * 1024) {
   let skipping = false;
   return {
     push(chunk) {
-      const text = typeof chunk === "string" ? chunk : chunk.toString("utf8");
+      const text2 = typeof chunk === "string" ? chunk : chunk.toString("utf8");
       let start = 0;
-      for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", start)) {
-        const piece = text.slice(start, at);
+      for (let at = text2.indexOf("\n"); at !== -1; at = text2.indexOf("\n", start)) {
+        const piece = text2.slice(start, at);
         if (!skipping) onLine(pending + piece);
         pending = "";
         skipping = false;
         start = at + 1;
       }
       if (skipping) return;
-      pending += text.slice(start);
+      pending += text2.slice(start);
       if (pending.length > maxLine) {
         pending = "";
         skipping = true;
@@ -21388,6 +21569,7 @@ async function runProcess({ command, args, env }, run, onLine, killGraceMs, star
     detached: true,
     cleanup: false
   });
+  if (child.pid !== void 0) run.onStart?.(child.pid);
   let ended;
   let killTimer;
   const stop = (why) => {
@@ -21493,7 +21675,9 @@ function claudeArgs(settings, run) {
     ...settings.maxTurns ? ["--max-turns", String(settings.maxTurns)] : [],
     "--dangerously-skip-permissions",
     "--append-system-prompt",
-    run.context
+    run.context,
+    // Last: an option that takes several values cannot swallow the prompt.
+    ...settings.extraArgs ?? []
   ];
 }
 function claudeCodeAgent(settings) {
@@ -21661,28 +21845,28 @@ function shellScript(command) {
   if (!/^(?:\S*\/)?(?:ba|z|da)?sh$/.test(program) || !/^-l?c$/.test(flag)) return command;
   return script;
 }
-function shellWords(text) {
+function shellWords(text2) {
   const words = [];
   let word;
-  for (let i2 = 0; i2 < text.length; i2++) {
-    const ch = text[i2];
+  for (let i2 = 0; i2 < text2.length; i2++) {
+    const ch = text2[i2];
     if (ch === " " || ch === "	") {
       if (word !== void 0) words.push(word);
       word = void 0;
     } else if (ch === "'") {
-      const end = text.indexOf("'", i2 + 1);
+      const end = text2.indexOf("'", i2 + 1);
       if (end === -1) return void 0;
-      word = (word ?? "") + text.slice(i2 + 1, end);
+      word = (word ?? "") + text2.slice(i2 + 1, end);
       i2 = end;
     } else if (ch === '"') {
       word ??= "";
-      for (i2++; i2 < text.length && text[i2] !== '"'; i2++) {
-        if (text[i2] === "\\" && '"\\$`\n'.includes(text[i2 + 1] ?? "")) i2++;
-        word += text[i2] ?? "";
+      for (i2++; i2 < text2.length && text2[i2] !== '"'; i2++) {
+        if (text2[i2] === "\\" && '"\\$`\n'.includes(text2[i2 + 1] ?? "")) i2++;
+        word += text2[i2] ?? "";
       }
-      if (i2 >= text.length) return void 0;
+      if (i2 >= text2.length) return void 0;
     } else if (ch === "\\") {
-      word = (word ?? "") + (text[++i2] ?? "");
+      word = (word ?? "") + (text2[++i2] ?? "");
     } else {
       word = (word ?? "") + ch;
     }
@@ -21728,6 +21912,7 @@ function codexArgs(settings, run) {
     // It replaces a developer_instructions set in the user's config.toml (AGENTS.md still applies).
     "-c",
     `developer_instructions=${tomlString(run.context)}`,
+    ...settings.extraArgs ?? [],
     // Everything after `--` is the prompt, even text that starts with a dash or names a subcommand.
     "--",
     run.prompt
@@ -21751,8 +21936,8 @@ function permissionArgs(settings, run) {
   if (writes && sessionDir) args.push("--add-dir", sessionDir);
   return args;
 }
-function tomlString(text) {
-  const wellFormed = text.replace(
+function tomlString(text2) {
+  const wellFormed = text2.replace(
     /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
     "�"
   );
@@ -21810,14 +21995,81 @@ async function runCodex(settings, run) {
   return fail({ kind: "no-result" }, exitDescription(outcome, " without finishing its turn"));
 }
 
+// src/core/agent-args.ts
+function splitWords(text2) {
+  const words = [];
+  for (const m of text2.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g))
+    words.push(m[1] ?? m[2] ?? m[3] ?? "");
+  return words;
+}
+var LOOP = "the loop sets it";
+var RESERVED = {
+  claude: {
+    options: {
+      "-p": LOOP,
+      "--print": LOOP,
+      "--output-format": "the loop reads stream-json",
+      "--input-format": LOOP,
+      "--system-prompt": "the session context is the system prompt; use prompt overrides instead",
+      "--system-prompt-file": "the session context is the system prompt; use prompt overrides instead",
+      "--append-system-prompt": "the loop appends the session context",
+      "--append-system-prompt-file": "the loop appends the session context",
+      "-c": "each iteration starts a fresh conversation",
+      "--continue": "each iteration starts a fresh conversation",
+      "-r": "each iteration starts a fresh conversation",
+      "--resume": "each iteration starts a fresh conversation",
+      "--model": "use the model setting",
+      "--max-turns": "use the max-turns setting"
+    }
+  },
+  codex: {
+    options: {
+      "--json": "the loop reads its JSON events",
+      "-m": "use the model setting",
+      "--model": "use the model setting",
+      "--": "the prompt follows it"
+    },
+    words: {
+      resume: "each iteration starts a fresh conversation",
+      developer_instructions: "the loop gives the session context as developer_instructions"
+    }
+  },
+  gemini: {
+    options: {
+      "-p": LOOP,
+      "--prompt": LOOP,
+      "-i": LOOP,
+      "--prompt-interactive": LOOP,
+      "-o": "the loop reads stream-json",
+      "--output-format": "the loop reads stream-json",
+      "-m": "use the model setting",
+      "--model": "use the model setting",
+      "-y": "use the gemini-approval-mode setting",
+      "--yolo": "use the gemini-approval-mode setting",
+      "--approval-mode": "use the gemini-approval-mode setting"
+    }
+  }
+};
+function parseAgentArgs(agent, text2, setting) {
+  const args = splitWords(text2);
+  const reserved = RESERVED[agent];
+  for (const arg of args) {
+    const option = arg.startsWith("-") ? arg.split("=", 1)[0] ?? arg : void 0;
+    const why = (option !== void 0 ? reserved.options[option] : void 0) ?? Object.entries(reserved.words ?? {}).find(
+      ([word]) => arg === word || arg.startsWith(`${word}=`)
+    )?.[1];
+    if (why)
+      return {
+        ok: false,
+        error: `${setting}: "${arg}" cannot be given to ${agent} (${why})`
+      };
+  }
+  return { ok: true, args };
+}
+
 // src/adapters/command-agent.ts
 var ACTIVITY_INTERVAL_MS = 1e3;
-function splitTemplate(template) {
-  const args = [];
-  const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
-  for (const m of template.matchAll(re)) args.push(m[1] ?? m[2] ?? m[3] ?? "");
-  return args;
-}
+var splitTemplate = splitWords;
 function commandArgs(template, run) {
   const parts = splitTemplate(template);
   const command = parts[0];
@@ -21842,11 +22094,11 @@ function commandAgent(settings) {
         { ...settings.baseEnv, ...run.env },
         run,
         (line) => {
-          const text = line.trim();
+          const text2 = line.trim();
           const now = Date.now();
-          if (!text || now - shownAt < ACTIVITY_INTERVAL_MS) return;
+          if (!text2 || now - shownAt < ACTIVITY_INTERVAL_MS) return;
           shownAt = now;
-          run.onActivity?.(text.length > 100 ? `${text.slice(0, 99)}…` : text);
+          run.onActivity?.(text2.length > 100 ? `${text2.slice(0, 99)}…` : text2);
         },
         settings.killGraceMs,
         settings.launcher
@@ -21986,7 +22238,8 @@ ${run.prompt}` : run.prompt;
     // Without trust the CLI silently drops yolo back to asking, or exits in a folder it has not
     // seen; the run is unattended either way.
     "--skip-trust",
-    ...include
+    ...include,
+    ...settings.extraArgs ?? []
   ];
 }
 function geminiAgent(settings) {
@@ -22052,9 +22305,9 @@ function isAgentKind(value) {
   return AGENT_KINDS.includes(value);
 }
 var EXAMPLE = 'e.g. "implementation: claude model=claude-opus-4-5" or "quality: codex max-turns=30"';
-function parsePhaseAgents(text) {
+function parsePhaseAgents(text2) {
   const agents = {};
-  const entries = text.split(/[\n;]/).map((line) => line.replace(/#.*$/, "").trim()).filter(Boolean);
+  const entries = text2.split(/[\n;]/).map((line) => line.replace(/#.*$/, "").trim()).filter(Boolean);
   for (const entry of entries) {
     const match = /^([a-z]+)\s*:\s*(\S+)(.*)$/i.exec(entry);
     if (!match)
@@ -22069,26 +22322,54 @@ function parsePhaseAgents(text) {
         error: `"${kind}" for phase ${phase} is not an agent (agents: ${AGENT_KINDS.join(", ")})`
       };
     if (agents[phase]) return { ok: false, error: `phase ${phase} is given an agent twice` };
-    const spec = { kind };
-    for (const option of (match[3] ?? "").trim().split(/\s+/).filter(Boolean)) {
-      const [key, value] = option.split("=", 2);
-      if (key === "model" && value) spec.model = value;
-      else if (key === "max-turns" && kind !== "claude")
-        return {
-          ok: false,
-          error: `max-turns for phase ${phase}: only claude has a turn limit (${kind} has none)`
-        };
-      else if (key === "max-turns" && value && /^\d+$/.test(value) && Number(value) > 0)
-        spec.maxTurns = Number(value);
-      else if (key === "timeout" && value && /^\d+$/.test(value) && Number(value) > 0)
-        spec.timeoutSeconds = Number(value);
-      else
-        return {
-          ok: false,
-          error: `"${option}" for phase ${phase} is not an option: use model=<name>, max-turns=<whole number> or timeout=<seconds>`
-        };
-    }
+    const spec = parseAgentSpec(kind, match[3] ?? "", `for phase ${phase}`);
+    if ("error" in spec) return { ok: false, error: spec.error };
     agents[phase] = spec;
+  }
+  return { ok: true, agents };
+}
+function parseAgentSpec(kind, text2, where) {
+  const spec = { kind };
+  const [options = "", argsText] = text2.split(/(?:^|\s)args=/, 2);
+  if (argsText !== void 0) {
+    if (kind === "command")
+      return {
+        error: `args ${where}: the command agent takes its arguments in its command template`
+      };
+    const args = parseAgentArgs(kind, argsText, `args ${where}`);
+    if (!args.ok) return { error: args.error };
+    spec.args = args.args;
+  }
+  for (const option of options.trim().split(/\s+/).filter(Boolean)) {
+    const [key, value] = option.split("=", 2);
+    if (key === "model" && value) spec.model = value;
+    else if (key === "max-turns" && kind !== "claude")
+      return { error: `max-turns ${where}: only claude has a turn limit (${kind} has none)` };
+    else if (key === "max-turns" && value && /^\d+$/.test(value) && Number(value) > 0)
+      spec.maxTurns = Number(value);
+    else if (key === "timeout" && value && /^\d+$/.test(value) && Number(value) > 0)
+      spec.timeoutSeconds = Number(value);
+    else
+      return {
+        error: `"${option}" ${where} is not an option: use model=<name>, max-turns=<whole number>, timeout=<seconds> or args=<the CLI's arguments> (last)`
+      };
+  }
+  return spec;
+}
+function parseFallbackAgents(text2) {
+  const agents = [];
+  const entries = text2.split(/[\n;]/).map((line) => line.replace(/#.*$/, "").trim()).flatMap((line) => /(?:^|\s)args=/.test(line) ? [line] : line.split(",")).map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [name = "", ...rest] = entry.split(/\s+/);
+    const kind = name.toLowerCase();
+    if (!isAgentKind(kind))
+      return {
+        ok: false,
+        error: `"${name}" is not an agent (agents: ${AGENT_KINDS.join(", ")}), e.g. "codex model=gpt-5-codex, gemini"`
+      };
+    const spec = parseAgentSpec(kind, rest.join(" "), `for fallback ${kind}`);
+    if ("error" in spec) return { ok: false, error: spec.error };
+    agents.push(spec);
   }
   return { ok: true, agents };
 }
@@ -22110,10 +22391,15 @@ function makeAgent(settings) {
     timeoutFor: (phase) => pick2(phase).timeoutFor?.(phase)
   };
 }
+function makeFallbackAgents(settings) {
+  return (settings.fallbacks ?? []).map((spec) => oneAgent(settings, spec));
+}
 function oneAgent(settings, spec) {
   const model = spec.model ?? (spec.kind === "command" ? void 0 : settings.models[spec.kind]);
   const maxTurns = spec.maxTurns ?? settings.maxTurns;
+  const extraArgs = spec.args ?? (spec.kind === "command" ? void 0 : settings.args?.[spec.kind]);
   const common2 = {
+    ...extraArgs?.length ? { extraArgs } : {},
     baseEnv: settings.baseEnv,
     ...settings.killGraceMs !== void 0 ? { killGraceMs: settings.killGraceMs } : {},
     ...settings.launcher ? { launcher: settings.launcher } : {},
@@ -22150,7 +22436,8 @@ function oneAgent(settings, spec) {
 }
 function agentPrograms(settings) {
   const kinds = /* @__PURE__ */ new Set([settings.kind]);
-  for (const spec of Object.values(settings.phases ?? {})) kinds.add(spec.kind);
+  for (const spec of [...Object.values(settings.phases ?? {}), ...settings.fallbacks ?? []])
+    kinds.add(spec.kind);
   return [...kinds].map((kind) => ({
     kind,
     program: kind === "command" ? splitTemplate(settings.command ?? "")[0] ?? "" : settings.paths[kind]
@@ -22172,9 +22459,9 @@ import { parseEnv } from "node:util";
 
 // src/core/dotenv.ts
 var LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/;
-function parseDotenv(text) {
+function parseDotenv(text2) {
   const values = {};
-  const lines = text.split(/\r?\n/);
+  const lines = text2.split(/\r?\n/);
   for (const [index, line] of lines.entries()) {
     if (/^\s*(#.*)?$/.test(line)) continue;
     const match = LINE.exec(line);
@@ -22237,8 +22524,8 @@ var DEFAULT_SHARED_HOSTS = [
 ];
 var ENTRY = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
 var IPV6_ENTRY = /^\[[0-9a-f:.]+\](:\d{1,5})?$/;
-function parseAllowedDomains(text, setting) {
-  const entries = text.split(/[\s,]+/).map((e) => e.trim().toLowerCase()).filter(Boolean);
+function parseAllowedDomains(text2, setting) {
+  const entries = text2.split(/[\s,]+/).map((e) => e.trim().toLowerCase()).filter(Boolean);
   if (entries.includes("*")) {
     if (entries.length > 1)
       return { ok: false, error: `${setting}: "*" allows every host and stands alone` };
@@ -22322,7 +22609,13 @@ var ENV_KEYS = [
   "SAMOCODE_SANDBOX",
   "SAMOCODE_ALLOWED_DOMAINS",
   "SAMOCODE_SANDBOX_WRITABLE_PATHS",
-  "SAMOCODE_SANDBOX_READABLE_PATHS"
+  "SAMOCODE_SANDBOX_READABLE_PATHS",
+  "CLAUDE_ARGS",
+  "CODEX_ARGS",
+  "GEMINI_ARGS",
+  "SAMOCODE_AGENT_ENV",
+  "SAMOCODE_FALLBACK_AGENTS",
+  "GIT_BRANCH_PREFIX"
 ];
 var wholeNumber = (what, min) => external_exports.string().trim().regex(/^\d+$/, `${what} must be a whole number`).transform(Number).refine((n2) => n2 >= min, `${what} must be at least ${min}`);
 var money = external_exports.string().trim().regex(/^\d+(\.\d+)?$/, "must be an amount in US dollars, like 5 or 12.50").transform(Number);
@@ -22356,7 +22649,11 @@ var envSchema = external_exports.object({
   SAMOCODE_SANDBOX: external_exports.enum(["true", "false"], { message: "must be true or false" }).default("true").transform((v) => v === "true"),
   SAMOCODE_ALLOWED_DOMAINS: external_exports.string().optional(),
   SAMOCODE_SANDBOX_WRITABLE_PATHS: external_exports.string().optional(),
-  SAMOCODE_SANDBOX_READABLE_PATHS: external_exports.string().optional()
+  SAMOCODE_SANDBOX_READABLE_PATHS: external_exports.string().optional(),
+  GIT_BRANCH_PREFIX: external_exports.string().trim().regex(
+    /^(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]+$/,
+    'must be a branch name prefix like "feature" or "team/samocode"'
+  ).default("samocode")
 });
 function loadCliSettings(input2) {
   const { cwd, flags } = input2;
@@ -22365,13 +22662,23 @@ function loadCliSettings(input2) {
   const layout = configFile ? readConfig(configFile) : {};
   const configDir = configFile ? dirname2(configFile) : cwd;
   const env = {};
+  const base = {};
   for (const file2 of /* @__PURE__ */ new Set([join3(cwd, ".env"), join3(configDir, ".env")])) {
-    if (existsSync2(file2)) Object.assign(env, { ...readEnvFile(file2), ...env });
+    if (!existsSync2(file2)) continue;
+    const read = readEnvFile(file2);
+    for (const key of Object.keys(read)) if (env[key] === void 0) base[key] = dirname2(file2);
+    Object.assign(env, { ...read, ...env });
   }
   for (const key of ENV_KEYS) {
     const fromConfig = layout[key];
-    if (fromConfig !== void 0 && env[key] === void 0) env[key] = fromConfig;
-    if (input2.env[key] !== void 0 && input2.env[key] !== "") env[key] = input2.env[key];
+    if (fromConfig !== void 0 && env[key] === void 0) {
+      env[key] = fromConfig;
+      base[key] = configDir;
+    }
+    if (input2.env[key] !== void 0 && input2.env[key] !== "") {
+      env[key] = input2.env[key];
+      base[key] = cwd;
+    }
   }
   if (flags.timeout !== void 0) env.CLAUDE_TIMEOUT = flags.timeout;
   if (flags.agent !== void 0) env.SAMOCODE_AGENT = flags.agent;
@@ -22392,9 +22699,27 @@ function loadCliSettings(input2) {
     );
   }
   const e = parsed.data;
+  const agentArgs = {};
+  for (const kind of ["claude", "codex", "gemini"]) {
+    const name = `${kind.toUpperCase()}_ARGS`;
+    const parsed2 = parseAgentArgs(kind, env[name] ?? "", name);
+    if (!parsed2.ok) throw new ConfigError(parsed2.error);
+    if (parsed2.args.length) agentArgs[kind] = parsed2.args;
+  }
+  let agentEnv;
+  try {
+    agentEnv = parseEnvNames(env.SAMOCODE_AGENT_ENV ?? "", "SAMOCODE_AGENT_ENV");
+  } catch (error2) {
+    throw new ConfigError(error2.message);
+  }
   const phaseAgents = parsePhaseAgents(e.SAMOCODE_AGENTS ?? "");
   if (!phaseAgents.ok) throw new ConfigError(`SAMOCODE_AGENTS: ${phaseAgents.error}`);
-  const usesCommand = e.SAMOCODE_AGENT === "command" || Object.values(phaseAgents.agents).some((a2) => a2.kind === "command");
+  const fallbackAgents = parseFallbackAgents(env.SAMOCODE_FALLBACK_AGENTS ?? "");
+  if (!fallbackAgents.ok)
+    throw new ConfigError(`SAMOCODE_FALLBACK_AGENTS: ${fallbackAgents.error}`);
+  const usesCommand = e.SAMOCODE_AGENT === "command" || [...Object.values(phaseAgents.agents), ...fallbackAgents.agents].some(
+    (a2) => a2.kind === "command"
+  );
   if (usesCommand && !e.SAMOCODE_AGENT_COMMAND) {
     throw new ConfigError(
       'the command agent needs SAMOCODE_AGENT_COMMAND, e.g. "mytool run --system {context} {prompt}"'
@@ -22407,7 +22732,7 @@ function loadCliSettings(input2) {
   }
   const egress = e.SAMOCODE_ALLOWED_DOMAINS?.trim() ? parseAllowedDomains(e.SAMOCODE_ALLOWED_DOMAINS, "SAMOCODE_ALLOWED_DOMAINS") : void 0;
   if (egress && !egress.ok) throw new ConfigError(egress.error);
-  const pathList = (text) => (text ?? "").split(/[\n,:]+/).map((p) => p.trim()).filter(Boolean).map((p) => expandPath(p, configDir));
+  const pathList = (text2) => (text2 ?? "").split(/[\n,:]+/).map((p) => p.trim()).filter(Boolean).map((p) => expandPath(p, configDir));
   const repoSetting = flags.repo ?? layout.MAIN_REPO;
   const repo = repoSetting ? expandPath(repoSetting, flags.repo ? cwd : configDir) : gitTop;
   if (!repo) {
@@ -22428,6 +22753,9 @@ function loadCliSettings(input2) {
     prompts: e.SAMOCODE_PROMPTS ? expandPath(e.SAMOCODE_PROMPTS, configDir) : join3(repo, PROMPT_DIR),
     agent: e.SAMOCODE_AGENT,
     ...e.SAMOCODE_AGENT_COMMAND ? { agentCommand: e.SAMOCODE_AGENT_COMMAND } : {},
+    agentArgs,
+    agentEnv,
+    fallbackAgents: fallbackAgents.agents,
     phaseAgents: phaseAgents.agents,
     codex: {
       ...e.CODEX_APPROVAL_MODE ? { approvalMode: e.CODEX_APPROVAL_MODE } : {},
@@ -22438,7 +22766,11 @@ function loadCliSettings(input2) {
       ...e.CODEX_TIMEOUT !== void 0 ? { codex: e.CODEX_TIMEOUT } : {},
       ...e.GEMINI_TIMEOUT !== void 0 ? { gemini: e.GEMINI_TIMEOUT } : {}
     },
-    paths: { claude: e.CLAUDE_PATH, codex: e.CODEX_PATH, gemini: e.GEMINI_PATH },
+    paths: {
+      claude: programPath(e.CLAUDE_PATH, base.CLAUDE_PATH ?? cwd),
+      codex: programPath(e.CODEX_PATH, base.CODEX_PATH ?? cwd),
+      gemini: programPath(e.GEMINI_PATH, base.GEMINI_PATH ?? cwd)
+    },
     models: modelsOf(e, flags.model),
     timeoutSeconds: e.CLAUDE_TIMEOUT,
     ...e.CLAUDE_MAX_TURNS !== void 0 ? { maxTurns: e.CLAUDE_MAX_TURNS } : {},
@@ -22452,6 +22784,7 @@ function loadCliSettings(input2) {
     ...egress?.ok ? { egress: egress.egress } : {},
     sandboxWritable: pathList(e.SAMOCODE_SANDBOX_WRITABLE_PATHS),
     sandboxReadable: pathList(e.SAMOCODE_SANDBOX_READABLE_PATHS),
+    branchPrefix: e.GIT_BRANCH_PREFIX,
     ...e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_CHAT_ID ? {
       telegram: {
         token: e.TELEGRAM_BOT_TOKEN,
@@ -22503,6 +22836,9 @@ function readEnvFile(file2) {
     )
   );
 }
+function programPath(program, relativeTo) {
+  return program.includes("/") || program.startsWith("~") ? expandPath(program, relativeTo) : program;
+}
 function expandPath(path6, relativeTo) {
   const expanded = path6 === "~" ? homedir() : path6.startsWith("~/") ? join3(homedir(), path6.slice(2)) : path6;
   return isAbsolute(expanded) ? resolve(expanded) : resolve(relativeTo, expanded);
@@ -22542,8 +22878,103 @@ function findProgram(command, env, cwd) {
   return void 0;
 }
 
+// src/adapters/agent-pid-file.ts
+import { execFileSync as execFileSync2 } from "node:child_process";
+import { readFileSync as readFileSync5, readdirSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join5 } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+var AGENT_PID_FILE = ".samocode-agent.pid";
+function processStart(pid) {
+  try {
+    const stat = readFileSync5(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[0] === "Z" ? void 0 : fields[19];
+  } catch {
+  }
+  try {
+    const start = execFileSync2("ps", ["-o", "lstart=", "-p", String(pid)], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"]
+    }).trim();
+    return start || void 0;
+  } catch {
+    return void 0;
+  }
+}
+function groupRunning(pgid) {
+  let entries;
+  try {
+    entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return entries.some((entry) => {
+    try {
+      const stat = readFileSync5(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return fields[0] !== "Z" && Number(fields[2]) === pgid;
+    } catch {
+      return false;
+    }
+  });
+}
+function withAgentPidFile(agent, dir) {
+  const path6 = join5(dir, AGENT_PID_FILE);
+  return {
+    name: agent.name,
+    ...agent.timeoutFor ? { timeoutFor: agent.timeoutFor.bind(agent) } : {},
+    async run(run) {
+      try {
+        return await agent.run({
+          ...run,
+          onStart: (pid) => {
+            const start = processStart(pid);
+            if (start !== void 0) writeFileSync3(path6, `${JSON.stringify({ pid, start })}
+`);
+            run.onStart?.(pid);
+          }
+        });
+      } finally {
+        rmSync2(path6, { force: true });
+      }
+    }
+  };
+}
+async function stopOrphanedAgent(dir, graceMs = 5e3) {
+  const path6 = join5(dir, AGENT_PID_FILE);
+  let recorded;
+  try {
+    recorded = JSON.parse(readFileSync5(path6, "utf8"));
+  } catch {
+    rmSync2(path6, { force: true });
+    return { kind: "none" };
+  }
+  const pid = recorded.pid;
+  if (typeof pid !== "number" || !Number.isInteger(pid) || pid <= 1) {
+    rmSync2(path6, { force: true });
+    return { kind: "none" };
+  }
+  if (pid === process.pid || processStart(pid) !== recorded.start) {
+    rmSync2(path6, { force: true });
+    return { kind: "stale", pid };
+  }
+  signalGroup(pid, "SIGTERM");
+  for (let waited = 0; groupRunning(pid); waited += 50) {
+    if (waited === graceMs) signalGroup(pid, "SIGKILL");
+    if (waited > graceMs + 5e3) break;
+    await sleep(50);
+  }
+  rmSync2(path6, { force: true });
+  return { kind: "stopped", pid };
+}
+
 // src/adapters/sandbox-setup.ts
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 
 // src/adapters/sandbox.ts
 import { randomBytes } from "node:crypto";
@@ -22552,23 +22983,23 @@ import {
   copyFileSync,
   existsSync as existsSync3,
   mkdirSync,
-  readFileSync as readFileSync5,
+  readFileSync as readFileSync6,
   realpathSync,
   statSync as statSync3,
-  writeFileSync as writeFileSync3
+  writeFileSync as writeFileSync4
 } from "node:fs";
 import { homedir as homedir2 } from "node:os";
-import { delimiter as delimiter2, isAbsolute as isAbsolute3, join as join5, resolve as resolve3, sep } from "node:path";
+import { delimiter as delimiter2, isAbsolute as isAbsolute3, join as join6, resolve as resolve3, sep } from "node:path";
 
 // src/core/git-config-text.ts
 var CREDENTIAL_SECTION = /^\s*\[\s*credential\b/i;
 var SECTION = /^\s*\[/;
 var DROPPED_KEY = /^\s*(extraheader|sslcert|sslkey|sslcertpasswordprotected|cookiefile)\s*=/i;
 var URL_KEY = /^(\s*(?:url|pushurl|insteadof|pushinsteadof)\s*=\s*)(.*)$/i;
-function sanitizeGitConfig(text, secrets) {
+function sanitizeGitConfig(text2, secrets) {
   const out = [];
   let inCredential = false;
-  for (const line of text.split("\n")) {
+  for (const line of text2.split("\n")) {
     if (SECTION.test(line)) inCredential = CREDENTIAL_SECTION.test(line);
     if (inCredential) continue;
     if (DROPPED_KEY.test(line)) continue;
@@ -22674,17 +23105,17 @@ samocode sandbox: ${error2.message}
     client.on("close", () => upstream.destroy());
   });
   await rm(options.socketPath, { force: true });
-  await new Promise((resolve5, reject) => {
+  await new Promise((resolve7, reject) => {
     server.once("error", reject);
     server.listen(options.socketPath, () => {
       server.off("error", reject);
-      resolve5();
+      resolve7();
     });
   });
   return {
     async close() {
       for (const socket of sockets) socket.destroy();
-      await new Promise((resolve5) => server.close(() => resolve5()));
+      await new Promise((resolve7) => server.close(() => resolve7()));
       await rm(options.socketPath, { force: true });
     }
   };
@@ -22742,15 +23173,15 @@ function sandboxEnv(env, options) {
   out.HOME = options.homeDir;
   out.TMPDIR = out.TMP = out.TEMP = options.tmpDir;
   for (const [name, { dir }] of Object.entries(CONFIG_DIRS))
-    if (out[name]) out[name] = join5(options.homeDir, dir);
+    if (out[name]) out[name] = join6(options.homeDir, dir);
   return out;
 }
 function gitDirs(cwd) {
-  const dotGit = join5(cwd, ".git");
+  const dotGit = join6(cwd, ".git");
   if (isDir(dotGit)) return [dotGit];
   let gitdir;
   try {
-    const line = /^gitdir:\s*(.+)$/m.exec(readFileSync5(dotGit, "utf8"))?.[1]?.trim();
+    const line = /^gitdir:\s*(.+)$/m.exec(readFileSync6(dotGit, "utf8"))?.[1]?.trim();
     if (!line) return [];
     gitdir = isAbsolute3(line) ? line : resolve3(cwd, line);
   } catch {
@@ -22758,7 +23189,7 @@ function gitDirs(cwd) {
   }
   let common2 = gitdir;
   try {
-    const named = readFileSync5(join5(gitdir, "commondir"), "utf8").trim();
+    const named = readFileSync6(join6(gitdir, "commondir"), "utf8").trim();
     common2 = isAbsolute3(named) ? named : resolve3(gitdir, named);
   } catch {
   }
@@ -22792,7 +23223,7 @@ function createSandbox(options) {
       let release = async () => {
       };
       if (options.egress.kind === "list") {
-        const socketPath = join5(options.stateDir, `egress-${randomBytes(6).toString("hex")}.sock`);
+        const socketPath = join6(options.stateDir, `egress-${randomBytes(6).toString("hex")}.sock`);
         const proxy = await startEgressProxy({
           socketPath,
           egress: options.egress,
@@ -22831,10 +23262,10 @@ function createSandbox(options) {
     const copies = [];
     for (const dir of dirs) {
       for (const name of ["config", "config.worktree"]) {
-        const file2 = join5(dir, name);
+        const file2 = join6(dir, name);
         if (!existsSync3(file2)) continue;
-        const copy = join5(options.stateDir, `git-${copies.length}-${name}`);
-        writeFileSync3(copy, sanitizeGitConfig(readFileSync5(file2, "utf8"), options.secrets), {
+        const copy = join6(options.stateDir, `git-${copies.length}-${name}`);
+        writeFileSync4(copy, sanitizeGitConfig(readFileSync6(file2, "utf8"), options.secrets), {
           mode: 384
         });
         copies.push([copy, file2]);
@@ -22881,21 +23312,21 @@ function loginFiles(realHome, home, env) {
   const pairs = [];
   if (realHome) {
     for (const file2 of LOGIN_FILES)
-      if (existsSync3(join5(realHome, file2))) pairs.push([join5(realHome, file2), join5(home, file2)]);
+      if (existsSync3(join6(realHome, file2))) pairs.push([join6(realHome, file2), join6(home, file2)]);
   }
   for (const [name, { dir, files }] of Object.entries(CONFIG_DIRS)) {
     const from = env[name];
     if (!from) continue;
     for (const file2 of files)
-      if (existsSync3(join5(from, file2))) pairs.push([join5(from, file2), join5(home, dir, file2)]);
+      if (existsSync3(join6(from, file2))) pairs.push([join6(from, file2), join6(home, dir, file2)]);
   }
   return pairs;
 }
 function prepareHome(home, env) {
   const realHome = env.HOME ?? homedir2();
   for (const file2 of COPIED_FILES) {
-    const from = join5(realHome, file2);
-    const to = join5(home, file2);
+    const from = join6(realHome, file2);
+    const to = join6(home, file2);
     if (existsSync3(from) && !existsSync3(to)) copyFileSync(from, to);
   }
 }
@@ -22948,9 +23379,9 @@ function setUp(request2, bwrap) {
   });
   const launcher = createSandbox({
     bwrap,
-    homeDir: join6(request2.privateDir, "home"),
-    tmpDir: request2.tmpDir ?? join6(request2.privateDir, "tmp"),
-    stateDir: join6(request2.privateDir, "sandbox"),
+    homeDir: join7(request2.privateDir, "home"),
+    tmpDir: request2.tmpDir ?? join7(request2.privateDir, "tmp"),
+    stateDir: join7(request2.privateDir, "sandbox"),
     hide: request2.hide,
     writable: request2.writable,
     readable: request2.readable,
@@ -22965,10 +23396,10 @@ function setUp(request2, bwrap) {
 // src/adapters/fs-session-store.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { appendFile, mkdir as mkdir2, readFile as readFile2, readdir as readdir2, rename, rm as rm2, writeFile } from "node:fs/promises";
-import { dirname as dirname3, join as join7, resolve as resolve4 } from "node:path";
+import { dirname as dirname3, join as join8, resolve as resolve4 } from "node:path";
 function fsSessionStore(root) {
   const base = resolve4(root);
-  const dir = (name) => join7(base, name);
+  const dir = (name) => join8(base, name);
   const file2 = (name, relative) => {
     const path6 = resolve4(dir(name), relative);
     if (!path6.startsWith(dir(name)))
@@ -22979,7 +23410,7 @@ function fsSessionStore(root) {
     async list() {
       try {
         const entries = await readdir2(base, { withFileTypes: true });
-        return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+        return entries.filter((e) => e.isDirectory() && !/^[_.]/.test(e.name)).map((e) => e.name).sort();
       } catch (error2) {
         if (isMissing(error2)) return [];
         throw error2;
@@ -23015,10 +23446,10 @@ function fsSessionStore(root) {
         throw error2;
       }
     },
-    async append(name, relative, text) {
+    async append(name, relative, text2) {
       const path6 = file2(name, relative);
       await mkdir2(dirname3(path6), { recursive: true });
-      await appendFile(path6, text, "utf8");
+      await appendFile(path6, text2, "utf8");
     }
   };
 }
@@ -23067,10 +23498,10 @@ function secretNeedles(secrets) {
     if (value.length < MIN_SECRET_LENGTH) continue;
     const bytes = new TextEncoder().encode(value);
     const seen = /* @__PURE__ */ new Set();
-    const add = (form, text) => {
-      if (text.length < MIN_SECRET_LENGTH || seen.has(text)) return;
-      seen.add(text);
-      needles.push({ name, form, text });
+    const add = (form, text2) => {
+      if (text2.length < MIN_SECRET_LENGTH || seen.has(text2)) return;
+      seen.add(text2);
+      needles.push({ name, form, text: text2 });
     };
     add("raw", value);
     for (const offset of [0, 1, 2]) add("base64", alignedBase64(bytes, offset));
@@ -23082,11 +23513,11 @@ function secretNeedles(secrets) {
   }
   return needles;
 }
-function findSecrets(text, needles) {
+function findSecrets(text2, needles) {
   const found = [];
   for (const needle of needles) {
     if (found.some((f) => f.name === needle.name)) continue;
-    if (text.includes(needle.text)) found.push(needle);
+    if (text2.includes(needle.text)) found.push(needle);
   }
   return found;
 }
@@ -23606,6 +24037,22 @@ var systemClock = {
   }
 };
 
+// src/core/clip.ts
+var FULL_TEXT_FILE = "_state.json";
+var TEXT_LIMITS = {
+  /** GitHub rejects comment and pull request bodies over 65,536 characters. */
+  body: 6e4,
+  /** A reason or summary shown inside a status comment or job summary. */
+  inline: 4e3,
+  /** Telegram messages stop at 4,096 characters; Slack and webhooks share the same text. */
+  notification: 3500
+};
+function clip(text2, limit, fullTextIn = FULL_TEXT_FILE) {
+  if (text2.length <= limit) return text2;
+  return `${text2.slice(0, limit)}
+… truncated (${text2.length - limit} more characters); full text in ${fullTextIn}`;
+}
+
 // src/adapters/telegram-notifier.ts
 var ICONS2 = {
   waiting: "⏸",
@@ -23614,9 +24061,10 @@ var ICONS2 = {
   error: "❗"
 };
 function formatNotification(n2) {
+  const message = clip(n2.message, TEXT_LIMITS.notification, `_state.json of ${n2.session}`);
   return `${ICONS2[n2.kind]} samocode · ${n2.session}
 phase: ${n2.phase} · ${n2.status}
-${n2.message}`;
+${message}`;
 }
 function telegramNotifier(settings) {
   const base = (settings.apiUrl ?? "https://api.telegram.org").replace(/\/+$/, "");
@@ -23656,8 +24104,8 @@ async function post(url2, body, what, timeoutMs) {
     signal: AbortSignal.timeout(timeoutMs)
   });
   if (!response.ok) {
-    const text = (await response.text().catch(() => "")).slice(0, 200);
-    throw new Error(`${what} answered ${response.status}${text ? `: ${text}` : ""}`);
+    const text2 = (await response.text().catch(() => "")).slice(0, 200);
+    throw new Error(`${what} answered ${response.status}${text2 ? `: ${text2}` : ""}`);
   }
 }
 function slackNotifier(url2, timeoutMs = 1e4) {
@@ -23667,6 +24115,176 @@ function webhookNotifier(url2, timeoutMs = 1e4) {
   return {
     notify: (n2) => post(url2, { ...n2, text: formatNotification(n2) }, "the webhook", timeoutMs)
   };
+}
+
+// src/entrypoints/cli-place.ts
+import { existsSync as existsSync5 } from "node:fs";
+import { join as join9, resolve as resolve5 } from "node:path";
+function sessionPlace(settings, name, state) {
+  return {
+    branch: state?.branch ?? sessionBranch(name, settings.branchPrefix),
+    workDir: join9(settings.worktrees, name)
+  };
+}
+async function checkPlace(repo, place) {
+  const { branch, workDir } = place;
+  try {
+    await git(repo, ["check-ref-format", "--branch", branch]);
+  } catch {
+    throw new ConfigError(
+      `"${branch}" is not a valid branch name: check GIT_BRANCH_PREFIX (letters, digits, "-", "_", "." and "/")`
+    );
+  }
+  if (existsSync5(workDir)) {
+    const top = await git(workDir, ["rev-parse", "--show-toplevel"]).catch(() => "");
+    if (!top || resolve5(top) !== resolve5(workDir))
+      throw new ConfigError(
+        `${workDir} exists but is not a git worktree: move it away or pick another WORKTREES folder`
+      );
+    const current = await git(workDir, ["symbolic-ref", "--quiet", "--short", "HEAD"]).catch(
+      () => "(detached)"
+    );
+    if (current !== branch)
+      throw new ConfigError(
+        `${workDir} is on branch "${current}", expected "${branch}": check it out there, or move the folder away`
+      );
+    return;
+  }
+  const list = await git(repo, ["worktree", "list", "--porcelain"]);
+  let path6 = "";
+  for (const line of list.split("\n")) {
+    if (line.startsWith("worktree ")) path6 = line.slice("worktree ".length);
+    if (line === `branch refs/heads/${branch}`)
+      throw new ConfigError(
+        `branch "${branch}" is checked out at ${path6}, so the session cannot have it in ${workDir}: check out another branch there first`
+      );
+  }
+}
+
+// src/entrypoints/cli-status.ts
+function plural2(n2, word) {
+  return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
+}
+function sessionPlaces(settings, name, state) {
+  return sessionPlace(settings, name, state);
+}
+function shellWord(text2) {
+  return /^[\w@%+=:,./-]+$/.test(text2) ? text2 : `'${text2.replaceAll("'", `'\\''`)}'`;
+}
+function finishCommands(repo, name, branch) {
+  return [
+    `  Merge it into your checkout:  git -C ${shellWord(repo)} merge ${branch}`,
+    `  Then remove its worktree:     samocode clean ${name}`
+  ];
+}
+function statusWord(state, runner) {
+  if (runner !== void 0) return `running (pid ${runner})`;
+  if (state.status === "running") return "idle";
+  return state.status;
+}
+function nextCommand(state, runner) {
+  if (runner !== void 0) return void 0;
+  const name = state.name;
+  switch (state.status) {
+    case "running":
+      return [`continue it:  samocode run --session ${name}`];
+    case "blocked":
+      return [`fix the cause, then:  samocode resume ${name}`];
+    case "done":
+      return [`merge its branch, then:  samocode clean ${name}`];
+    case "waiting":
+      if (state.waitingFor === "qa_answers")
+        return [`answer the questions in ${FILES.qa}, then:  samocode answer ${name}`];
+      if (state.waitingFor === "plan_approval")
+        return [
+          `read the plan, then:  samocode approve ${name}`,
+          `or send it back:  samocode revise ${name} --feedback "what should change"`
+        ];
+      return [`do what "Next:" in ${FILES.overview} asks, then:  samocode resume ${name}`];
+  }
+}
+function statusLines(state, dir, runner, overview) {
+  const t = state.totals;
+  const inPhase = state.phaseIterations[state.phase] ?? 0;
+  const command = nextCommand(state, runner);
+  const waiting = state.status === "waiting" && state.waitingFor ? ` (for ${state.waitingFor})` : "";
+  return [
+    `Session:     ${state.name}`,
+    `Folder:      ${dir}`,
+    `Status:      ${statusWord(state, runner)}${waiting}${state.blocked ? ` — ${state.blocked.reason}` : ""}`,
+    `Phase:       ${state.phase} (${plural2(inPhase, "iteration")} in phase, ${state.iteration} in all)`,
+    `Last Action: ${overview.lastAction ?? "-"}`,
+    // While an agent works, its own plan; otherwise the person's move, not a stale line of the agent's.
+    ...command ? command.map((line, i2) => `${i2 === 0 ? "Next:       " : "            "} ${line}`) : [`Next:        ${overview.next ?? "-"}`],
+    `Totals:      ${plural2(t.agentRuns, "agent run")}, ${plural2(t.turns, "turn")}, ${plural2(t.inputTokens + t.outputTokens, "token")}, ${formatUsd(t.costUsd)}`
+  ];
+}
+async function statusCommand(settings, json2, wanted, out) {
+  const store = fsSessionStore(settings.sessions);
+  if (!wanted) {
+    const rows = [];
+    for (const name2 of await store.list()) {
+      const runner2 = runLockHolder(store.dir(name2));
+      try {
+        const s = await loadState(store, name2);
+        rows.push({
+          name: name2,
+          status: runner2 === void 0 && s.status === "running" ? "idle" : s.status,
+          phase: s.phase,
+          iterations: s.iteration,
+          costUsd: s.totals.costUsd,
+          ...runner2 !== void 0 ? { pid: runner2 } : {}
+        });
+      } catch (error2) {
+        rows.push({
+          name: name2,
+          status: "unreadable",
+          phase: "-",
+          iterations: 0,
+          costUsd: 0,
+          error: error2.message
+        });
+      }
+    }
+    if (json2) out(JSON.stringify({ sessions: rows }));
+    else if (rows.length === 0)
+      out(`No sessions in ${settings.sessions}. Start one with: samocode run --task "..."`);
+    else
+      for (const r of rows)
+        out(
+          `${r.name.padEnd(40)} ${r.status.padEnd(10)} ${r.phase.padEnd(15)} #${r.iterations}  ${formatUsd(r.costUsd)}`
+        );
+    return;
+  }
+  const name = await requireSession(store, wanted);
+  const state = await loadState(store, name);
+  const runner = runLockHolder(store.dir(name));
+  const overview = await store.read(name, FILES.overview) ?? "";
+  const history = parseHistory(await store.read(name, FILES.history) ?? "");
+  const lastAction = readStatusField(overview, "Last Action");
+  const next = readStatusField(overview, "Next");
+  if (json2) {
+    out(
+      JSON.stringify({
+        state,
+        running: runner !== void 0,
+        lastAction,
+        next,
+        command: nextCommand(state, runner),
+        history
+      })
+    );
+    return;
+  }
+  for (const line of statusLines(state, store.dir(name), runner, {
+    ...lastAction ? { lastAction } : {},
+    ...next ? { next } : {}
+  }))
+    out(line);
+  if (history.length > 0) {
+    out("");
+    for (const line of historyTable(history)) out(line);
+  }
 }
 
 // src/entrypoints/cli-output.ts
@@ -23679,6 +24297,8 @@ function formatProgress(event) {
       return `           · ${event.text}`;
     case "agent-retry":
       return `           ↻ ${event.message}; retrying in ${(event.delayMs / 1e3).toFixed(0)}s`;
+    case "agent-failover":
+      return `           ⇄ ${event.from} failed (${event.reason}); running this iteration with ${event.to}`;
     case "iteration-end": {
       const r = event.record;
       const facts = [
@@ -23727,29 +24347,18 @@ function nextSteps(result, sessionDir, extra) {
       return [
         `Done: ${s.summary || "(no summary)"}`,
         ...extra.branch ? [
-          `  The work is on branch ${extra.branch}${extra.workDir ? ` (worktree ${extra.workDir})` : ""}.`
+          `  The work is on branch ${extra.branch}${extra.workDir ? ` (worktree ${extra.workDir})` : ""}.`,
+          ...extra.repo ? finishCommands(extra.repo, name, extra.branch) : []
         ] : []
       ];
     case "run-limit":
       return [
-        `Paused after ${result.iterations} iterations this run.`,
+        `Paused after ${plural2(result.iterations, "iteration")} this run.`,
         `  Continue with:  samocode resume ${name}`
       ];
     case "aborted":
       return [`Interrupted. Nothing is lost; continue with:  samocode resume ${name}`];
   }
-}
-function statusLines(state, dir, overview) {
-  const t = state.totals;
-  return [
-    `Session:     ${state.name}`,
-    `Folder:      ${dir}`,
-    `Status:      ${state.status}${state.waitingFor ? ` (for ${state.waitingFor})` : ""}${state.blocked ? ` — ${state.blocked.reason}` : ""}`,
-    `Phase:       ${state.phase} (iteration ${state.phaseIterations[state.phase] ?? 0} in phase, ${state.iteration} in all)`,
-    `Last Action: ${overview.lastAction ?? "-"}`,
-    `Next:        ${overview.next ?? "-"}`,
-    `Totals:      ${t.agentRuns} agent runs, ${t.turns} turns, ${t.inputTokens + t.outputTokens} tokens, ${formatUsd(t.costUsd)}`
-  ];
 }
 function historyTable(records) {
   const rows = records.map(
@@ -23836,9 +24445,9 @@ function liveProgress(live, write2, nowMs, width) {
 }
 
 // src/entrypoints/cli-init.ts
-import { existsSync as existsSync5 } from "node:fs";
+import { existsSync as existsSync6 } from "node:fs";
 import { mkdir as mkdir4, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname5, join as join8 } from "node:path";
+import { dirname as dirname5, join as join10 } from "node:path";
 
 // raw-text:examples/samocode.yml
 var samocode_default = "# Samocode on your repository: label an issue `samocode` to start a session; answer its questions\n# in a comment; approve its plan in the pull request review. Copy to .github/workflows/samocode.yml.\n# Another trigger label: set the repository variable SAMOCODE_LABEL (Settings → Secrets and\n# variables → Actions → Variables); this file needs no edit.\nname: Samocode\n\non:\n  issues:\n    types: [labeled, unlabeled, closed]\n  issue_comment:\n    types: [created]\n  pull_request_review:\n    types: [submitted]\n  # Long sessions continue in a new run when one run's budget is used up.\n  repository_dispatch:\n    types: [samocode-continue]\n  workflow_dispatch:\n    inputs:\n      issue:\n        description: Issue number of the session to continue\n        required: true\n  # With wait-for-ci: CI finishing on a session branch resumes a session waiting for it. Name your\n  # CI workflows here (check suites made by GitHub Actions never trigger workflows); check_suite\n  # covers CI from other apps.\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\n  check_suite:\n    types: [completed]\n\n# Least privilege: push the session branch, comment and label, open the pull request.\npermissions:\n  contents: write\n  issues: write\n  pull-requests: write\n  actions: read # tell a live run from a dead one when a session is busy; read CI job logs\n  checks: read # with wait-for-ci: the checks of session commits\n\njobs:\n  # Which session the event is for, decided before the self-hosted runner is taken. The `if:`\n  # drops, on GitHub's side, what cannot concern a session: other labels, comments on issues\n  # without the trigger label or on pull requests (slash commands go on the issue), bots,\n  # reviews and CI results off the session branches or from forks. The step names the session by\n  # its issue number, which reviews and CI results carry in their branch (samocode/<issue>-<slug>).\n  # It takes a few seconds on a GitHub-hosted runner; without hosted runners (some Enterprise\n  # Server installations), use runs-on: self-hosted.\n  route:\n    if: >-\n      ((github.event_name != 'issues' && github.event_name != 'issue_comment') ||\n      contains(format('|{0}|', github.event.label.name || join(github.event.issue.labels.*.name, '|')),\n      format('|{0}|', vars.SAMOCODE_LABEL || 'samocode'))) &&\n      (github.event_name != 'issues' || github.event.action != 'labeled' || github.event.sender.type != 'Bot') &&\n      (github.event_name != 'issue_comment' ||\n      (!github.event.issue.pull_request && github.event.comment.user.type != 'Bot')) &&\n      (github.event_name != 'pull_request_review' ||\n      (startsWith(github.event.pull_request.head.ref, 'samocode/') &&\n      github.event.pull_request.head.repo.full_name == github.repository &&\n      github.event.review.user.type != 'Bot')) &&\n      (github.event_name != 'workflow_run' ||\n      (startsWith(github.event.workflow_run.head_branch, 'samocode/') &&\n      github.event.workflow_run.head_repository.full_name == github.repository)) &&\n      (github.event_name != 'check_suite' || startsWith(github.event.check_suite.head_branch, 'samocode/'))\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    permissions: {}\n    outputs:\n      issue: ${{ steps.session.outputs.issue }}\n      label: ${{ vars.SAMOCODE_LABEL || 'samocode' }}\n    steps:\n      - id: session\n        env:\n          ISSUE: ${{ github.event.issue.number || github.event.client_payload.issue || inputs.issue }}\n          BRANCH: ${{ github.event.pull_request.head.ref || github.event.workflow_run.head_branch || github.event.check_suite.head_branch }}\n          PREFIX: samocode/ # the action's branch-prefix, as in the if: above\n        run: |\n          issue=$ISSUE\n          if [ -n \"$BRANCH\" ]; then\n            rest=${BRANCH#\"$PREFIX\"}\n            issue=${rest%%-*}\n          fi\n          case $issue in\n            '' | *[!0-9]*) echo \"not a session: branch '$BRANCH', issue '$ISSUE'\"; issue='' ;;\n            *) issue=$((10#$issue)) ;;\n          esac\n          echo \"issue=$issue\" >> \"$GITHUB_OUTPUT\"\n\n  samocode:\n    needs: route\n    if: needs.route.outputs.issue != ''\n    # One session, one run at a time, whatever the event (label, comment, review, CI result,\n    # continuation): later events wait instead of replacing each other, and each run applies every\n    # comment the session has not applied yet. The action also holds a lock per session.\n    concurrency:\n      group: samocode-${{ needs.route.outputs.issue }}\n      cancel-in-progress: false\n      queue: max\n    runs-on: self-hosted\n    timeout-minutes: 360\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          # No token in .git/config for the agent to push with: Samocode authenticates its own git.\n          persist-credentials: false\n      # samocode/samocode stands for the repository you take the action from: @v0 is its newest\n      # v0 release; a fork's branch (you/samocode@main) or a commit (owner/samocode@<sha>) work too.\n      - uses: samocode/samocode@v0\n        env:\n          # Or log the runner's user into Claude Code once and leave this out.\n          ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}\n        with:\n          trigger-label: ${{ needs.route.outputs.label }}\n          max-iterations-per-run: '20'\n          # max-cost-usd: '25'\n          # Run your CI on the session's commits and let the testing phase work from its results:\n          # push-token: ${{ secrets.SAMOCODE_PUSH_TOKEN }}\n          # wait-for-ci: 'true'\n          # A different agent for some phases (install its CLI on the runner):\n          # agents: |\n          #   quality: codex model=gpt-5-codex\n";
@@ -23854,19 +24463,515 @@ var SAMOCODE_FILE = `# Samocode settings for this project (all optional; paths a
 `;
 async function init(root, options) {
   const written = [];
-  const files = [[join8(root, ".samocode"), SAMOCODE_FILE]];
+  const files = [[join10(root, ".samocode"), SAMOCODE_FILE]];
   if (options.workflow)
-    files.push([join8(root, ".github", "workflows", "samocode.yml"), samocode_default]);
+    files.push([join10(root, ".github", "workflows", "samocode.yml"), samocode_default]);
   for (const [path6] of files) {
-    if (existsSync5(path6) && !options.force)
+    if (existsSync6(path6) && !options.force)
       throw new Error(`${path6} exists; pass --force to replace it`);
   }
-  for (const [path6, text] of files) {
+  for (const [path6, text2] of files) {
     await mkdir4(dirname5(path6), { recursive: true });
-    await writeFile2(path6, text);
+    await writeFile2(path6, text2);
     written.push(path6);
   }
   return written;
+}
+
+// src/entrypoints/cli-orphan.ts
+async function stopOrphan(dir, io, json2) {
+  const outcome = await stopOrphanedAgent(dir);
+  if (outcome.kind !== "stopped") return;
+  const text2 = `stopped the agent (pid ${outcome.pid}) that an earlier run of this session left running (found through ${AGENT_PID_FILE}); this run starts a fresh one`;
+  if (json2) io.out(JSON.stringify({ warning: text2 }));
+  else io.err(`samocode: ${text2}`);
+}
+
+// src/adapters/worktree-remove.ts
+import { execFileSync as execFileSync3 } from "node:child_process";
+import { existsSync as existsSync7 } from "node:fs";
+function git2(cwd, args) {
+  return execFileSync3("git", args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"]
+  });
+}
+function removeWorktree(repo, path6, force) {
+  if (!existsSync7(path6)) {
+    git2(repo, ["worktree", "prune"]);
+    return { kind: "absent" };
+  }
+  const changes = git2(path6, ["status", "--porcelain"]).split("\n").filter(Boolean);
+  if (changes.length > 0 && !force) return { kind: "changed", changes };
+  git2(repo, ["worktree", "remove", ...force ? ["--force"] : [], path6]);
+  return { kind: "removed" };
+}
+
+// src/entrypoints/cli-clean.ts
+async function cleanCommand(settings, wanted, force, out) {
+  const store = fsSessionStore(settings.sessions);
+  const name = await requireSession(store, wanted);
+  const runner = runLockHolder(store.dir(name));
+  if (runner !== void 0)
+    throw new SessionError(
+      `session ${name} is being run by another samocode (pid ${runner}); stop that run first`
+    );
+  const { branch, workDir } = sessionPlaces(settings, name, await loadState(store, name));
+  const removal = removeWorktree(settings.repo, workDir, force);
+  if (removal.kind === "changed") {
+    throw new SessionError(
+      `${workDir} has ${removal.changes.length} change(s) that were never committed (${removal.changes.slice(0, 5).join("; ")}): commit or copy what you want to keep, or run samocode clean ${name} --force to drop them`
+    );
+  }
+  out(
+    removal.kind === "removed" ? `Removed the worktree ${workDir}.` : `No worktree to remove: ${workDir} does not exist.`
+  );
+  out(
+    `The branch ${branch} and the session folder ${store.dir(name)} stay. Once the branch is merged, delete it with:  git -C ${shellWord(settings.repo)} branch -d ${branch}`
+  );
+}
+
+// src/entrypoints/cli-import.ts
+import { existsSync as existsSync8 } from "node:fs";
+import { rename as rename2 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname6, join as join11, resolve as resolve6 } from "node:path";
+
+// src/core/original-format.ts
+var text = (value) => typeof value === "string" && value.trim() ? value : void 0;
+function parseOriginalHistory(history) {
+  const rows = [];
+  for (const line of history.split("\n")) {
+    if (!line.trim()) continue;
+    let data;
+    try {
+      data = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (typeof data !== "object" || data === null || Array.isArray(data)) continue;
+    const row = data;
+    if ("kind" in row) continue;
+    const phase = text(row.v === void 0 ? row.phase : row.source_phase);
+    const fields = {};
+    for (const [key, value] of [
+      ["timestamp", text(row.timestamp)],
+      ["phase", phase?.toLowerCase()],
+      ["status", text(row.status)?.toLowerCase()],
+      ["summary", text(row.summary)],
+      ["reason", text(row.reason)],
+      ["needs", text(row.needs)],
+      ["for", text(row.for)?.toLowerCase()]
+    ])
+      if (value !== void 0) fields[key] = value;
+    rows.push(fields);
+  }
+  return rows;
+}
+function section(overview, heading) {
+  const match = new RegExp(`^## ${heading}[ \\t]*$`, "mi").exec(overview);
+  if (!match) return void 0;
+  const rest = overview.slice(match.index + match[0].length);
+  const end = /^## /m.exec(rest);
+  const body = (end ? rest.slice(0, end.index) : rest).trim();
+  return body || void 0;
+}
+function isoLike(timestamp) {
+  const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)/.exec(timestamp ?? "");
+  return match ? `${match[1]}T${match[2]}` : void 0;
+}
+function importedState(input2) {
+  const written = overviewPhase(input2.overview);
+  if (written === void 0)
+    return {
+      ok: false,
+      error: '_overview.md has no "Phase:" line: which phase is the session in?'
+    };
+  if (!isPhase(written))
+    return {
+      ok: false,
+      error: `_overview.md says "Phase: ${written}", which is not a phase (one of ${PHASES.join(", ")}): fix the line, then import again`
+    };
+  const phase = written;
+  const rows = parseOriginalHistory(input2.history ?? "");
+  const notes = [];
+  const counted = {};
+  for (const row of rows)
+    if (row.phase && isPhase(row.phase)) counted[row.phase] = (counted[row.phase] ?? 0) + 1;
+  counted[phase] = 0;
+  const number4 = (field) => {
+    const value = readStatusField(input2.overview, field);
+    return value && /^\d+$/.test(value) ? Number(value) : void 0;
+  };
+  const iteration = number4("Total Iterations") ?? (rows.length || void 0) ?? number4("Iteration") ?? 0;
+  const task = section(input2.overview, "Task") ?? section(input2.overview, "Initial Session Data") ?? `(imported from the original tool: see _overview.md of ${input2.name})`;
+  const questions = input2.qa === null ? [] : parseQa(input2.qa);
+  const open2 = unanswered(questions);
+  const at = PHASES.indexOf(phase);
+  const requirements = at > PHASES.indexOf("requirements") ? "passed" : questions.length === 0 ? "closed" : open2.length === 0 ? "passed" : "open";
+  const planning = at > PHASES.indexOf("planning") ? "passed" : "closed";
+  const last = rows.at(-1);
+  const blockedLine = readStatusField(input2.overview, "Blocked");
+  const blockedByOverview = blockedLine !== void 0 && !/^no\b/i.test(blockedLine);
+  const base = {
+    version: 1,
+    name: input2.name,
+    task,
+    createdAt: isoLike(rows[0]?.timestamp) ?? input2.now,
+    updatedAt: input2.now,
+    phase,
+    status: "running",
+    iteration,
+    phaseIterations: counted,
+    gates: { requirements, planning },
+    missingSignals: 0,
+    totals: emptyTotals(),
+    ...input2.branch ? { branch: input2.branch } : {}
+  };
+  let state = base;
+  const wait = last?.status === "waiting" ? last.for : void 0;
+  if (last?.status === "done" && phase === "done") {
+    state = { ...base, status: "done", summary: last.summary ?? "" };
+    notes.push("done: the last signal finished the session");
+  } else if (blockedByOverview || last?.status === "blocked") {
+    const reason = (last?.status === "blocked" ? last.reason : void 0) ?? (blockedByOverview ? blockedLine : void 0) ?? "blocked in the original tool";
+    const needs = last?.status === "blocked" ? last.needs : void 0;
+    state = {
+      ...base,
+      status: "blocked",
+      blocked: { kind: "agent", reason, ...needs ? { needs } : {} }
+    };
+    notes.push(`blocked: ${reason} (resume once it is fixed)`);
+  } else if (wait && SESSION_WAITS.includes(wait)) {
+    const waitingFor = wait;
+    const gates = { ...base.gates };
+    if (waitingFor === "qa_answers") gates.requirements = "open";
+    if (waitingFor === "plan_approval") gates.planning = "open";
+    state = { ...base, status: "waiting", waitingFor, gates };
+    notes.push(`waiting for ${waitingFor}`);
+  }
+  if (questions.length > 0)
+    notes.push(
+      `_qa.md: ${questions.length} questions, ${open2.length === 0 ? "all answered" : `unanswered: ${open2.map((n2) => `Q${n2}`).join(", ")}`}`
+    );
+  notes.push(`${rows.length} signals of the original read from _signal_history.jsonl`);
+  return { ok: true, state, notes };
+}
+function portableName(file2) {
+  return file2.replace(/:/g, "");
+}
+function renameReferences(overview, renamed) {
+  let out = overview;
+  for (const [from, to] of renamed) out = out.split(from).join(to);
+  return out;
+}
+
+// src/app/import-session.ts
+async function importSession(deps, name, branch) {
+  const { store } = deps;
+  const dir = store.dir(name);
+  if (await store.read(name, FILES.state) !== null)
+    throw new SessionError(
+      `${dir}/${FILES.state} exists: ${name} is a session of this engine already`
+    );
+  const overview = await store.read(name, FILES.overview);
+  if (overview === null)
+    throw new SessionError(
+      `${dir}/${FILES.overview} is missing: this folder is no session of the original tool either`
+    );
+  const now = deps.clock.now().toISOString();
+  const plan = importedState({
+    name,
+    overview,
+    qa: await store.read(name, FILES.qa),
+    history: await store.read(name, FILES.history),
+    ...branch ? { branch } : {},
+    now
+  });
+  if (!plan.ok) throw new SessionError(`${dir}/${plan.error}`);
+  const files = await store.listFiles(name);
+  const renamed = [];
+  for (const file2 of files) {
+    const portable = portableName(file2);
+    if (portable === file2) continue;
+    if (files.includes(portable))
+      throw new SessionError(`${dir}: cannot rename ${file2} to ${portable}, which exists`);
+    renamed.push([file2, portable]);
+  }
+  for (const [from, to] of renamed) await deps.rename(name, from, to);
+  const state = plan.state;
+  await store.write(name, FILES.state, serializeSessionState(state));
+  const message = `imported from the original tool: ${plan.notes.join("; ")}`;
+  const synced = syncOverview(renameReferences(overview, new Map(renamed)), {
+    phase: state.phase,
+    iteration: state.iteration
+  });
+  await store.write(
+    name,
+    FILES.overview,
+    appendFlowLog(synced, `${now} samocode import: ${message}`)
+  );
+  await appendHistory(store, name, {
+    kind: "human",
+    time: now,
+    action: "import",
+    phase: state.phase,
+    message
+  });
+  return { state, notes: plan.notes, renamed };
+}
+
+// src/entrypoints/cli-import.ts
+var IMPORT_USAGE = `  samocode import <folder>                 make a session folder of the original tool one samocode runs`;
+async function importCommand(input2) {
+  if (!input2.folder) throw new SessionError("import needs the session folder (a path or its name)");
+  const settings = input2.settings();
+  const given = input2.folder.includes("/") ? resolve6(input2.cwd, input2.folder) : void 0;
+  const name = given ? basename2(given) : input2.folder;
+  if (given && resolve6(dirname6(given)) !== resolve6(settings.sessions))
+    throw new SessionError(
+      `${given} is not in the sessions folder ${settings.sessions}: move it there, or set SESSIONS in .samocode to ${dirname6(given)} (as the original's .samocode does)`
+    );
+  const store = fsSessionStore(settings.sessions);
+  if (!existsSync8(store.dir(name)))
+    throw new SessionError(`no folder ${store.dir(name)} to import`);
+  if (!isSessionName(name))
+    throw new SessionError(
+      `"${name}" is not a session name this engine reads (YY-MM-DD-<lowercase letters, digits, dashes>): rename the folder (and its worktree), then import it`
+    );
+  const branch = await originalBranch(settings, name);
+  const result = await importSession(
+    {
+      store,
+      clock: systemClock,
+      rename: (session, from, to) => rename2(join11(store.dir(session), from), join11(store.dir(session), to))
+    },
+    name,
+    branch === sessionBranch(name, settings.branchPrefix) ? void 0 : branch
+  );
+  input2.out(
+    `Imported ${name}: ${result.state.status} in phase ${result.state.phase}, on branch ${branch}.`
+  );
+  for (const note of result.notes) input2.out(`  ${note}`);
+  for (const [from, to] of result.renamed) input2.out(`  renamed ${from} → ${to}`);
+  input2.out(`Continue with:  ${nextCommand2(name, result.state)}`);
+  return 0;
+}
+async function originalBranch(settings, name) {
+  const workDir = join11(settings.worktrees, name);
+  if (existsSync8(workDir)) {
+    const branch = await git(workDir, ["symbolic-ref", "--quiet", "--short", "HEAD"]).catch(
+      () => ""
+    );
+    if (!branch)
+      throw new SessionError(
+        `${workDir} is not a git worktree on a branch: check out the session's branch there, then import again`
+      );
+    return branch;
+  }
+  for (const candidate of [sessionBranch(name, settings.branchPrefix), slugOf(name)]) {
+    const found = await git(settings.repo, [
+      "rev-parse",
+      "--verify",
+      "--quiet",
+      `refs/heads/${candidate}`
+    ]).catch(() => "");
+    if (found) return candidate;
+  }
+  return sessionBranch(name, settings.branchPrefix);
+}
+function nextCommand2(name, state) {
+  if (state.waitingFor === "qa_answers") return `samocode answer ${name}`;
+  if (state.waitingFor === "plan_approval") return `samocode approve ${name}`;
+  if (state.status === "blocked" || state.status === "waiting") return `samocode resume ${name}`;
+  if (state.status === "done")
+    return `samocode reopen ${name} --task "…" (or samocode archive ${name})`;
+  return `samocode run --session ${name}`;
+}
+
+// src/adapters/session-archive.ts
+import { existsSync as existsSync9 } from "node:fs";
+import { mkdir as mkdir5, rename as rename3 } from "node:fs/promises";
+import { join as join12 } from "node:path";
+var ARCHIVE_DIR = "_archive";
+async function archiveSessionFolder(sessionsRoot, name) {
+  const target = join12(sessionsRoot, ARCHIVE_DIR, name);
+  if (existsSync9(target))
+    throw new Error(`${target} exists already: move it away first, then archive again`);
+  await mkdir5(join12(sessionsRoot, ARCHIVE_DIR), { recursive: true });
+  await rename3(join12(sessionsRoot, name), target);
+  return target;
+}
+
+// src/core/reopen.ts
+function reopenSession(state, note, now) {
+  const task = note.trim();
+  if (!task) return { ok: false, error: "the new task is empty: say what is to be done" };
+  if (state.status !== "done") {
+    return {
+      ok: false,
+      error: `session "${state.name}" is not done (it is ${state.status} in phase ${state.phase}): only a finished session is reopened; resume or steer this one instead`
+    };
+  }
+  const { summary: _s, waitingFor: _w, blocked: _b, ...rest } = state;
+  return {
+    ok: true,
+    state: {
+      ...rest,
+      status: "running",
+      phase: "implementation",
+      task: `${state.task.trim()}
+
+${followUpHeading(now)}
+${task}`,
+      phaseIterations: {
+        ...state.phaseIterations,
+        implementation: 0,
+        testing: 0,
+        quality: 0,
+        done: 0
+      },
+      missingSignals: 0,
+      updatedAt: now
+    },
+    message: `reopened in implementation: ${task.split("\n")[0]?.slice(0, 200) ?? ""}`
+  };
+}
+function followUpHeading(now) {
+  return `## Follow-up task (reopened ${now})`;
+}
+function withFollowUp(overview, note, now) {
+  return `${overview.replace(/\s*$/, "")}
+
+${followUpHeading(now)}
+${note.trim()}
+`;
+}
+
+// src/app/session-lifecycle.ts
+async function syncPhase(deps, name, to, by) {
+  const state = await loadState(deps.store, name, { allowPhaseDisagreement: true });
+  const overview = await deps.store.read(name, FILES.overview);
+  const written = overview === null ? void 0 : overviewPhase(overview);
+  if (written === void 0 || written === state.phase) {
+    if (to !== state.phase)
+      throw new SessionError(
+        `session ${name} is in phase ${state.phase} and ${FILES.overview} agrees: nothing to settle (use rewind or skip to change the phase)`
+      );
+    return { state, message: `phase ${state.phase} already agrees` };
+  }
+  if (to !== state.phase && to !== written)
+    throw new SessionError(
+      `sync-phase settles the disagreement: pick ${state.phase} (${FILES.state}) or ${written} (${FILES.overview}), not ${to}`
+    );
+  const time4 = deps.clock.now().toISOString();
+  const result = orThrow(setPhase(state, to, time4));
+  await saveState(deps.store, result.state);
+  await syncOverviewFile(deps.store, result.state);
+  await record3(deps.store, result.state, "sync-phase", result.message, time4, by);
+  return { state: result.state, message: result.message };
+}
+async function reopen(deps, name, note, by) {
+  const state = await loadState(deps.store, name);
+  const time4 = deps.clock.now().toISOString();
+  const result = orThrow(reopenSession(state, note, time4));
+  const overview = await deps.store.read(name, FILES.overview);
+  if (overview !== null)
+    await deps.store.write(name, FILES.overview, withFollowUp(overview, note, time4));
+  await saveState(deps.store, result.state);
+  await syncOverviewFile(deps.store, result.state, "no");
+  await record3(deps.store, result.state, "reopen", result.message, time4, by);
+  return result.state;
+}
+function orThrow(result) {
+  if (!result.ok) throw new SessionError(result.error);
+  return result;
+}
+async function record3(store, state, action, message, time4, by) {
+  await appendHistory(store, state.name, {
+    kind: "human",
+    time: time4,
+    action,
+    phase: state.phase,
+    message,
+    ...by ? { by } : {}
+  });
+  const overview = await store.read(state.name, FILES.overview);
+  if (overview !== null) {
+    const who = by ? `@${by}` : "a person";
+    await store.write(
+      state.name,
+      FILES.overview,
+      appendFlowLog(overview, `${time4} ${who}: ${message}`)
+    );
+  }
+}
+
+// src/entrypoints/cli-lifecycle.ts
+var LIFECYCLE_COMMANDS = ["sync-phase", "reopen", "archive"];
+var LIFECYCLE_USAGE = `  samocode sync-phase <session> <phase>    settle _overview.md and _state.json naming different phases
+  samocode reopen <session> --task "<more to do>"   take a done session back to implementation
+  samocode archive [<session>] [--force]   move done sessions (or one) into <sessions>/${ARCHIVE_DIR}/`;
+var LifecycleUsageError = class extends Error {
+};
+function isLifecycleCommand(command) {
+  return LIFECYCLE_COMMANDS.includes(command);
+}
+async function lifecycleCommand(input2) {
+  const { command, args, values, out } = input2;
+  const wanted = args[0];
+  if (command !== "archive" && !wanted)
+    throw new LifecycleUsageError(`${command} needs the session name`);
+  const settings = input2.settings();
+  const store = fsSessionStore(settings.sessions);
+  const deps = { store, clock: systemClock };
+  const free = (name) => {
+    if (runLockHolder(store.dir(name)) !== void 0)
+      throw new SessionError(
+        `session ${name} is being run by another samocode (pid ${runLockHolder(store.dir(name)) ?? "?"}); stop that run first`
+      );
+  };
+  if (command === "sync-phase") {
+    const phase = (args[1] ?? "").toLowerCase();
+    if (!isPhase(phase))
+      throw new LifecycleUsageError(
+        `sync-phase needs the phase that is right, one of: ${PHASES.join(", ")}`
+      );
+    const name = await requireSession(store, wanted ?? "");
+    free(name);
+    const { state, message } = await syncPhase(deps, name, phase);
+    out(`Session ${name}: ${message} (now ${state.status} in ${state.phase}).`);
+    return 0;
+  }
+  if (command === "reopen") {
+    if (!values.task?.trim())
+      throw new LifecycleUsageError('reopen needs --task "<what is to be done now>"');
+    const name = await requireSession(store, wanted ?? "");
+    free(name);
+    const state = await reopen(deps, name, values.task);
+    out(`Session ${name} reopened in ${state.phase}.`);
+    out(`Continue with:  samocode run --session ${name}`);
+    return 0;
+  }
+  const names = wanted ? [await requireSession(store, wanted)] : await store.list();
+  let moved = 0;
+  for (const name of names) {
+    const state = await loadState(store, name).catch(() => void 0);
+    const finished7 = state?.status === "done";
+    if (!finished7 && !(wanted && values.force)) {
+      if (wanted)
+        throw new SessionError(
+          `session ${name} is not finished (${state ? `${state.status} in ${state.phase}` : "unreadable"}): archive it anyway with --force`
+        );
+      continue;
+    }
+    free(name);
+    const target = await archiveSessionFolder(settings.sessions, name);
+    out(`Archived ${name} to ${target}`);
+    moved += 1;
+  }
+  if (!wanted && moved === 0) out(`No finished sessions to archive in ${settings.sessions}.`);
+  return 0;
 }
 
 // src/entrypoints/cli.ts
@@ -23885,6 +24990,9 @@ Usage:
   samocode rewind <session> <phase> [--no-run]   go back to an earlier phase
   samocode skip <session> [--no-run]             move on to the next phase
   samocode budget <session> <usd> [--no-run]     set the session's spending limit
+  samocode clean <session> [--force]   remove the session's worktree (its branch stays)
+${LIFECYCLE_USAGE}
+${IMPORT_USAGE}
 
 Options for commands that run the loop:
   --repo <path>          the project's git repository (default: the one you are in)
@@ -23947,9 +25055,14 @@ ${USAGE}`);
       case "run":
         return await runCommand(values, io);
       case "status":
-        return await statusCommand(values, rest[0], io);
+        await statusCommand(settingsFor(values, io), values.json === true, rest[0], io.out);
+        return EXIT.ok;
       case "init":
         return await initCommand(values, io);
+      case "clean":
+        if (!rest[0]) throw new UsageError("clean needs the session name");
+        await cleanCommand(settingsFor(values, io), rest[0], values.force === true, io.out);
+        return EXIT.ok;
       case "answer":
       case "approve":
       case "revise":
@@ -23958,11 +25071,26 @@ ${USAGE}`);
       case "skip":
       case "budget":
         return await gateCommand(command, values, rest, io);
+      case "import":
+        return await importCommand({
+          folder: rest[0],
+          cwd: io.cwd,
+          settings: () => settingsFor(values, io),
+          out: io.out
+        });
       default:
+        if (isLifecycleCommand(command))
+          return await lifecycleCommand({
+            command,
+            args: rest,
+            values,
+            settings: () => settingsFor(values, io),
+            out: io.out
+          });
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error2) {
-    if (error2 instanceof UsageError) {
+    if (error2 instanceof UsageError || error2 instanceof LifecycleUsageError) {
       io.err(`samocode: ${error2.message}
 
 ${USAGE}`);
@@ -24005,20 +25133,23 @@ async function runCommand(values, io) {
       `the repository ${settings.repo} has no commits yet: the session branch starts from one; make a first commit, then run samocode`
     );
   const store = fsSessionStore(settings.sessions);
+  checkAgent(settings, io);
   let name = values.session !== void 0 ? await findSessionName(store, values.session) : void 0;
   if (name && values.task !== void 0) {
     io.err(
       `samocode: session ${name} exists; continuing it (--task is ignored for an existing session)`
     );
   }
-  if (!name) {
+  if (name) {
+    await checkPlace(settings.repo, sessionPlace(settings, name, await loadState(store, name)));
+  } else {
     if (values.task === void 0) {
       throw new SessionError(
         `no session named "${values.session ?? ""}" in ${settings.sessions}; give --task to start one`
       );
     }
-    checkAgent(settings, io);
     warnUncommitted(settings.repo, io, values.json === true);
+    const hadRoot = existsSync10(settings.sessions);
     const state = await startSession(
       { store, clock: systemClock },
       {
@@ -24028,6 +25159,12 @@ async function runCommand(values, io) {
       }
     );
     name = state.name;
+    try {
+      await checkPlace(settings.repo, sessionPlace(settings, name));
+    } catch (error2) {
+      rmSync3(hadRoot ? store.dir(name) : settings.sessions, { recursive: true, force: true });
+      throw error2;
+    }
     io.out(
       values.json ? JSON.stringify({ started: { session: name, dir: store.dir(name) } }) : `Started session ${name} in ${store.dir(name)}`
     );
@@ -24045,7 +25182,7 @@ function maxIterationsOf(values) {
 function warnUncommitted(repo, io, json2) {
   let changed;
   try {
-    changed = execFileSync2("git", ["status", "--porcelain", "--untracked-files=no"], {
+    changed = execFileSync4("git", ["status", "--porcelain", "--untracked-files=no"], {
       cwd: repo,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "ignore"]
@@ -24054,13 +25191,13 @@ function warnUncommitted(repo, io, json2) {
     return;
   }
   if (changed.length === 0) return;
-  const text = `${repo} has ${changed.length} uncommitted change${changed.length === 1 ? "" : "s"}; the session works in a worktree of the last commit and will not see them (commit them first if it should)`;
-  if (json2) io.out(JSON.stringify({ warning: text }));
-  else io.err(`samocode: warning: ${text}`);
+  const text2 = `${repo} has ${changed.length} uncommitted change${changed.length === 1 ? "" : "s"}; the session works in a worktree of the last commit and will not see them (commit them first if it should)`;
+  if (json2) io.out(JSON.stringify({ warning: text2 }));
+  else io.err(`samocode: warning: ${text2}`);
 }
 function gitHasCommits(repo) {
   try {
-    execFileSync2("git", ["rev-parse", "--verify", "--quiet", "HEAD"], {
+    execFileSync4("git", ["rev-parse", "--verify", "--quiet", "HEAD"], {
       cwd: repo,
       stdio: "ignore"
     });
@@ -24079,8 +25216,9 @@ async function gateCommand(command, values, [wanted, argument], io) {
     throw new SessionError(busyMessage(name, store.dir(name)));
   const deps = { store, clock: systemClock };
   if (command === "answer") {
-    const reply = values.reply === "-" ? readFileSync6(0, "utf8") : values.reply;
-    if (reply === void 0 && io.edit) io.edit(`${store.dir(name)}/${FILES.qa}`);
+    const reply = values.reply === "-" ? readFileSync7(0, "utf8") : values.reply;
+    if (reply === void 0 && io.edit && (await unansweredQuestions(deps, name)).length > 0)
+      io.edit(`${store.dir(name)}/${FILES.qa}`);
     const outcome = await answerQuestions(deps, name, reply);
     if (outcome.unknown.length > 0)
       io.err(
@@ -24137,6 +25275,7 @@ async function loop(settings, name, values, io, prompts) {
   const lock = takeRunLock(dir);
   if (!lock) throw new SessionError(busyMessage(name, dir));
   try {
+    await stopOrphan(dir, io, values.json === true);
     return await runLoop(settings, name, values, io, prompts);
   } finally {
     lock.release();
@@ -24147,9 +25286,7 @@ function busyMessage(name, dir) {
 }
 async function runLoop(settings, name, values, io, prompts) {
   const store = fsSessionStore(settings.sessions);
-  const slug = name.replace(/^\d{2}-\d{2}-\d{2}-/, "");
-  const branch = `samocode/${slug}`;
-  const workDir = join9(settings.worktrees, name);
+  const { branch, workDir } = sessionPlace(settings, name, await loadState(store, name));
   await gitCli.prepareWorktree({ repo: settings.repo, path: workDir, branch });
   const maxIterations = maxIterationsOf(values);
   const notifiers = [
@@ -24171,10 +25308,17 @@ async function runLoop(settings, name, values, io, prompts) {
   const sandbox = await cliSandbox(settings, io, name, values.json === true);
   const result = await runSession(
     {
-      agent: makeAgent({
+      agent: withAgentPidFile(
+        makeAgent({
+          ...agentSettings(settings, io),
+          ...sandbox.launcher ? { launcher: sandbox.launcher } : {}
+        }),
+        store.dir(name)
+      ),
+      fallbackAgents: makeFallbackAgents({
         ...agentSettings(settings, io),
         ...sandbox.launcher ? { launcher: sandbox.launcher } : {}
-      }),
+      }).map((agent) => withAgentPidFile(agent, store.dir(name))),
       store,
       git: gitCli,
       clock: systemClock,
@@ -24214,7 +25358,8 @@ async function runLoop(settings, name, values, io, prompts) {
       })
     );
   } else {
-    for (const line of nextSteps(result, store.dir(name), { branch, workDir })) io.out(line);
+    for (const line of nextSteps(result, store.dir(name), { branch, workDir, repo: settings.repo }))
+      io.out(line);
   }
   return result.stop === "blocked" ? EXIT.blocked : EXIT.ok;
 }
@@ -24233,64 +25378,6 @@ async function initCommand(values, io) {
     return EXIT.error;
   }
 }
-async function statusCommand(values, wanted, io) {
-  const settings = settingsFor(values, io);
-  const store = fsSessionStore(settings.sessions);
-  if (!wanted) {
-    const names = await store.list();
-    const rows = [];
-    for (const name2 of names) {
-      try {
-        const s = await loadState(store, name2);
-        rows.push({
-          name: name2,
-          status: s.status,
-          phase: s.phase,
-          iterations: s.iteration,
-          costUsd: s.totals.costUsd
-        });
-      } catch (error2) {
-        rows.push({
-          name: name2,
-          status: "unreadable",
-          phase: "-",
-          iterations: 0,
-          costUsd: 0,
-          error: error2.message
-        });
-      }
-    }
-    if (values.json) io.out(JSON.stringify({ sessions: rows }));
-    else if (rows.length === 0)
-      io.out(`No sessions in ${settings.sessions}. Start one with: samocode run --task "..."`);
-    else
-      for (const r of rows)
-        io.out(
-          `${r.name.padEnd(40)} ${r.status.padEnd(10)} ${r.phase.padEnd(15)} #${r.iterations}`
-        );
-    return EXIT.ok;
-  }
-  const name = await requireSession(store, wanted);
-  const state = await loadState(store, name);
-  const overview = await store.read(name, FILES.overview) ?? "";
-  const history = parseHistory(await store.read(name, FILES.history) ?? "");
-  const lastAction = readStatusField(overview, "Last Action");
-  const next = readStatusField(overview, "Next");
-  if (values.json) {
-    io.out(JSON.stringify({ state, lastAction, next, history }));
-    return EXIT.ok;
-  }
-  for (const line of statusLines(state, store.dir(name), {
-    ...lastAction ? { lastAction } : {},
-    ...next ? { next } : {}
-  }))
-    io.out(line);
-  if (history.length > 0) {
-    io.out("");
-    for (const line of historyTable(history)) io.out(line);
-  }
-  return EXIT.ok;
-}
 async function projectPrompts(settings, values, io) {
   try {
     const found = withOverrides(
@@ -24306,12 +25393,10 @@ async function projectPrompts(settings, values, io) {
   }
 }
 async function cliSandbox(settings, io, session, json2) {
-  const privateDir = mkdtempSync(join9(tmpdir(), `samocode-${session.slice(0, 40)}-`));
-  const dispose = () => rmSync2(privateDir, { recursive: true, force: true });
+  const privateDir = mkdtempSync(join13(tmpdir(), `samocode-${session.slice(0, 40)}-`));
+  const dispose = () => rmSync3(privateDir, { recursive: true, force: true });
   const agent = agentSettings(settings, io);
-  const secrets = ["GITHUB_TOKEN", "GH_TOKEN", "TELEGRAM_BOT_TOKEN"].flatMap(
-    (name) => io.env[name] ?? []
-  );
+  const secrets = ["GITHUB_TOKEN", "GH_TOKEN", "TELEGRAM_BOT_TOKEN"].filter((name) => !settings.agentEnv.includes(name)).flatMap((name) => io.env[name] ?? []);
   for (const value of [settings.telegram?.token, settings.slackWebhookUrl, settings.webhookUrl])
     if (value) secrets.push(value);
   const choice = await chooseSandbox({
@@ -24329,9 +25414,9 @@ async function cliSandbox(settings, io, session, json2) {
     env: io.env
   });
   if (choice.kind === "unavailable") {
-    const text = `no sandbox: ${choice.reason}; the agent runs with all your access (SAMOCODE_SANDBOX=false silences this)`;
-    if (json2) io.out(JSON.stringify({ warning: text }));
-    else io.err(`samocode: warning: ${text}`);
+    const text2 = `no sandbox: ${choice.reason}; the agent runs with all your access (SAMOCODE_SANDBOX=false silences this)`;
+    if (json2) io.out(JSON.stringify({ warning: text2 }));
+    else io.err(`samocode: warning: ${text2}`);
   }
   if (choice.kind !== "on") dispose();
   return choice.kind === "on" ? { launcher: choice.launcher, dispose } : { dispose: () => {
@@ -24342,13 +25427,15 @@ function agentSettings(settings, io) {
     kind: settings.agent,
     ...settings.agentCommand ? { command: settings.agentCommand } : {},
     phases: settings.phaseAgents,
+    fallbacks: settings.fallbackAgents,
     paths: settings.paths,
+    args: settings.agentArgs,
     models: settings.models,
     ...settings.maxTurns ? { maxTurns: settings.maxTurns } : {},
     codex: settings.codex,
     gemini: settings.gemini,
     timeouts: settings.timeouts,
-    baseEnv: agentBaseEnv(io.env)
+    baseEnv: agentBaseEnv(io.env, settings.agentEnv)
   };
 }
 var INSTALL2 = {
@@ -24391,8 +25478,8 @@ for (const stream of [process.stdout, process.stderr]) {
     controller.abort();
   });
 }
-var write = (stream, text) => {
-  if (!outputClosed) stream.write(text);
+var write = (stream, text2) => {
+  if (!outputClosed) stream.write(text2);
 };
 var code = await main(process.argv.slice(2), {
   cwd: process.cwd(),
@@ -24404,7 +25491,7 @@ var code = await main(process.argv.slice(2), {
   // On a terminal, a live line under the event lines; `\r` + erase-line redraws it in place.
   ...process.stdout.isTTY && process.env.TERM !== "dumb" ? {
     live: {
-      show: (text) => write(process.stdout, `\r\x1B[2K${text.slice(0, (process.stdout.columns || 80) - 1)}`),
+      show: (text2) => write(process.stdout, `\r\x1B[2K${text2.slice(0, (process.stdout.columns || 80) - 1)}`),
       clear: () => write(process.stdout, "\r\x1B[2K"),
       width: () => process.stdout.columns || 80
     }

@@ -941,7 +941,7 @@ function remoteAccess(serverUrl, githubToken, pushToken) {
   };
 }
 
-// src/entrypoints/action-secrets.ts
+// src/adapters/agent-env.ts
 var AGENT_CREDENTIAL_ENV = [
   "ANTHROPIC_API_KEY",
   "ANTHROPIC_AUTH_TOKEN",
@@ -951,6 +951,8 @@ var AGENT_CREDENTIAL_ENV = [
   "GEMINI_API_KEY",
   "GOOGLE_API_KEY"
 ];
+
+// src/entrypoints/action-secrets.ts
 var DEFAULT_SECRET_ENV = [
   ...AGENT_CREDENTIAL_ENV,
   "TELEGRAM_BOT_TOKEN",
