@@ -2,7 +2,7 @@
 // Windows. The original's `MM-DD-HH:mm` names are renamed on import.
 import { describe, expect, it } from 'vitest';
 import { logFileName } from '../../src/app/log-names.js';
-import { bundledPrompts } from '../../src/app/prompts.js';
+import { bundledPrompts, iterationPrompt } from '../../src/app/prompts.js';
 import { portableName, renameReferences } from '../../src/core/original-format.js';
 import { PHASES } from '../../src/core/phases.js';
 
@@ -25,9 +25,11 @@ describe('portable file names', () => {
   });
 
   it('tells the agent artifact names without a colon', () => {
-    const texts = [bundledPrompts.workflow, ...Object.values(bundledPrompts.phases)];
+    // The engine fills in the stamp; every name the rendered prompts give must be portable.
+    const now = new Date('2026-12-31T23:59:00Z');
+    const texts = PHASES.map((phase) => iterationPrompt(bundledPrompts, phase, [], now));
     const names = texts.flatMap((text) =>
-      [...text.matchAll(/`((?:MM-DD|\d{2}-\d{2})-[^`\s]*\.md)`/g)].map((m) => m[1] ?? ''),
+      [...text.matchAll(/`(\d{6}-\d{4}-[^`\s]*\.md)`/g)].map((m) => m[1] ?? ''),
     );
     expect(names.length).toBeGreaterThan(4);
     for (const name of names) expect(name.replace(/<[^>]*>/g, 'x'), name).toMatch(PORTABLE);
