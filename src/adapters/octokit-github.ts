@@ -3,6 +3,7 @@
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import { actorOf } from '../core/github-event.js';
 import type {
   Access,
   Checks,
@@ -12,6 +13,7 @@ import type {
   Issues,
   PullRequest,
   PullRequests,
+  PullReview,
   Runs,
 } from '../app/ports.js';
 
@@ -249,6 +251,30 @@ export function githubPullRequests(client: GitHubClient, settings: GitHubSetting
         body: c.body,
       }));
     },
+    async listReviews(number) {
+      const reviews = await client.paginate(client.rest.pulls.listReviews, {
+        ...repo,
+        pull_number: number,
+        per_page: 100,
+      });
+      const states = ['approved', 'changes_requested', 'commented', 'dismissed', 'pending'];
+      return reviews.flatMap((r): PullReview[] => {
+        const state = r.state.toLowerCase();
+        // A review without an author (a deleted account) or in a state GitHub does not document
+        // is nobody's word.
+        if (!r.user || !states.includes(state)) return [];
+        return [
+          {
+            id: r.id,
+            state: state as PullReview['state'],
+            body: r.body,
+            author: actorOf(r.user),
+            ...(r.commit_id ? { commitId: r.commit_id } : {}),
+            ...(r.submitted_at ? { submittedAt: r.submitted_at } : {}),
+          },
+        ];
+      });
+    },
   };
 }
 
@@ -280,16 +306,25 @@ export function githubChecks(client: GitHubClient, settings: GitHubSettings): Ch
       });
       // A check run names only its suite; the suite says which push (branch) it ran for and
       // which pull requests it belongs to — one whose head is another repository is a fork's.
-      const suites = new Map<number, { headBranch: string | null; fork: boolean }>();
-      for (const suite of await client.paginate(client.rest.checks.listSuitesForRef, {
+      // A fork's suite often lists no pull request at all, and may carry the fork's branch name:
+      // a GitHub Actions suite is the session's only when its workflow run names this repository
+      // as its head repository.
+      const listed = await client.paginate(client.rest.checks.listSuitesForRef, {
         owner: settings.owner,
         repo: settings.repo,
         ref: sha,
         per_page: 100,
-      })) {
+      });
+      const ownRuns = listed.some((suite) => suite.app?.slug === 'github-actions')
+        ? await actionsSuitesOfThisRepository(client, settings, sha)
+        : new Set<number>();
+      const suites = new Map<number, { headBranch: string | null; fork: boolean }>();
+      for (const suite of listed) {
         suites.set(suite.id, {
           headBranch: suite.head_branch,
-          fork: (suite.pull_requests ?? []).some((pr) => pr.head.repo.id !== pr.base.repo.id),
+          fork:
+            (suite.pull_requests ?? []).some((pr) => pr.head.repo.id !== pr.base.repo.id) ||
+            (suite.app?.slug === 'github-actions' && !ownRuns.has(suite.id)),
         });
       }
       return runs.map((run) => ({
@@ -324,6 +359,26 @@ export function githubChecks(client: GitHubClient, settings: GitHubSettings): Ch
       }
     },
   };
+}
+
+/** The check suites of the workflow runs on `sha` whose head repository is this one. */
+async function actionsSuitesOfThisRepository(
+  client: GitHubClient,
+  settings: GitHubSettings,
+  sha: string,
+): Promise<Set<number>> {
+  const runs = await client.paginate(client.rest.actions.listWorkflowRunsForRepo, {
+    owner: settings.owner,
+    repo: settings.repo,
+    head_sha: sha,
+    per_page: 100,
+  });
+  const self = `${settings.owner}/${settings.repo}`.toLowerCase();
+  return new Set(
+    runs
+      .filter((run) => run.head_repository?.full_name.toLowerCase() === self)
+      .flatMap((run) => (run.check_suite_id === undefined ? [] : [run.check_suite_id])),
+  );
 }
 
 /**

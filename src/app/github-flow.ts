@@ -27,6 +27,7 @@ import {
   rewind,
   skip,
   startSession,
+  withdraw,
 } from './session-actions.js';
 import {
   ensureLabels,
@@ -67,13 +68,13 @@ export async function handleIntent(
       ? intent.review.author
       : intent.kind === 'comment'
         ? intent.comment.author
-        : intent.kind === 'start' || intent.kind === 'stop'
+        : intent.kind === 'start' || intent.kind === 'stop' || intent.kind === 'dismiss'
           ? intent.actor
           : undefined;
   const issue =
     intent.kind === 'start'
       ? intent.issue.number
-      : intent.kind === 'review' || intent.kind === 'ci'
+      : intent.kind === 'review' || intent.kind === 'ci' || intent.kind === 'dismiss'
         ? issueOfBranch(s.branchPrefix, intent.branch)
         : intent.issue;
   if (issue === undefined) return ignored('the pull request is not on a session branch');
@@ -96,7 +97,7 @@ export async function handleIntent(
   // The session branch is looked up meanwhile (it is only read).
   const [busy, branch] = await Promise.all([
     acquireLock(deps, s, lockName, holder),
-    intent.kind === 'review' || intent.kind === 'ci'
+    intent.kind === 'review' || intent.kind === 'ci' || intent.kind === 'dismiss'
       ? Promise.resolve(intent.branch)
       : findBranch(deps, s, issue),
   ]);
@@ -153,15 +154,20 @@ async function handleUnlocked(
 
   if (intent.kind === 'stop') {
     session = await stop(deps, session, intent.why);
-  } else if (intent.kind === 'review') {
+  } else if (intent.kind === 'review' || intent.kind === 'dismiss') {
     // Only the session's own pull request carries its plan; a review elsewhere approves nothing.
     if (session.record.pr?.number !== intent.pr)
       return ignored(
-        `review ignored: pull request #${intent.pr} is not the session's pull request${session.record.pr ? ` (#${session.record.pr.number})` : ''}`,
+        `${intent.kind === 'review' ? 'review' : 'dismissal'} ignored: pull request #${intent.pr} is not the session's pull request${session.record.pr ? ` (#${session.record.pr.number})` : ''}`,
       );
-    session = await applyReview(deps, s, session, intent.pr, intent.review);
+    // The event's own review is applied in its place among those its run has not applied yet.
+    session =
+      intent.kind === 'review'
+        ? await catchUpReviews(deps, s, session, intent.review)
+        : await dismissReview(deps, s, session, intent.reviewId, intent.actor);
   }
   session = await catchUpComments(deps, s, session);
+  if (intent.kind !== 'review') session = await catchUpReviews(deps, s, session);
   await saveAndPush(deps, s, session, 'apply comments and reviews');
   return runAndPublish(deps, s, loop, session);
 }
@@ -335,6 +341,7 @@ async function runAndPublish(
       if (session.state.waitingFor === 'plan_approval')
         session = { ...session, record: await recordPlanVersion(deps, s, session) };
       session = await catchUpComments(deps, s, session);
+      session = await catchUpReviews(deps, s, session);
       await saveAndPush(deps, s, session, 'apply comments made during the run');
       // Resumed (e.g. after a pause) in testing: CI is asked first, as at the start of a run.
       const resumed = session.state;
@@ -607,7 +614,8 @@ async function applyReview(
         by: review.author.login,
         ...(review.commitId ? { commit: review.commitId } : {}),
       });
-      return { ...session, state, record };
+      const approval = { review: review.id, iteration: state.iteration };
+      return { ...session, state, record: { ...record, approval } };
     } catch (error) {
       if (!(error instanceof SessionError)) throw error;
       await deps.issues.createComment(
@@ -640,6 +648,107 @@ async function applyReview(
     return { ...session, state, record };
   }
   return { ...session, record };
+}
+
+/**
+ * Applies, in order, every review on the session's pull request that it has not applied yet — the
+ * event's own (`own`, in case GitHub does not list it yet) and any whose runs found the session
+ * busy — each once, each author's permission checked as it is applied. Reviews speak to the plan
+ * gate: while planning still works towards it they wait for it to open; once it has passed, a
+ * review is logged and changes nothing. A review dismissed before it was applied is never applied.
+ */
+async function catchUpReviews(
+  deps: GithubDeps,
+  s: GithubSettings,
+  opened: OpenSession,
+  own?: ReviewInfo,
+): Promise<OpenSession> {
+  const pr = opened.record.pr?.number;
+  const state = opened.state;
+  const waiting = state.status === 'waiting' && state.waitingFor === 'plan_approval';
+  if (pr === undefined || (!waiting && state.gates.planning !== 'passed')) {
+    if (own) s.log(`review ${own.id} is applied when the plan gate opens`);
+    return opened;
+  }
+  const listed = await deps.pulls.listReviews(pr);
+  const reviews: ReviewInfo[] = [];
+  for (const review of listed) {
+    if (review.state === 'pending') continue;
+    const since = opened.record.seenReviewsUntil;
+    if (since && review.submittedAt && review.submittedAt < since) continue;
+    reviews.push({ ...review, state: review.state });
+  }
+  if (own && !listed.some((r) => r.id === own.id)) reviews.push(own);
+  let session = opened;
+  for (const review of reviews) {
+    if (wasHandled(session.record, review.id)) {
+      if (review.id === own?.id) s.log(`review ${review.id} was already applied`);
+      continue;
+    }
+    const gate = session.state;
+    if (
+      !(gate.status === 'waiting' && gate.waitingFor === 'plan_approval') &&
+      gate.gates.planning !== 'passed'
+    ) {
+      s.log(`review ${review.id} is applied when the plan gate opens`);
+      continue;
+    }
+    const denied = review.author.isBot
+      ? `@${review.author.login} is a bot`
+      : review.state === 'dismissed'
+        ? 'it was dismissed before it was applied'
+        : await deny(deps, s, review.author);
+    if (denied) {
+      s.log(`review ${review.id} ignored: ${denied}`);
+      session = { ...session, record: markHandled(session.record, review.id) };
+    } else {
+      session = await applyReview(deps, s, session, pr, review);
+    }
+    const at = listed.find((r) => r.id === review.id)?.submittedAt;
+    if (at && (!session.record.seenReviewsUntil || at > session.record.seenReviewsUntil))
+      session = { ...session, record: { ...session.record, seenReviewsUntil: at } };
+  }
+  await writeRecord(deps, session.name, session.record);
+  return session;
+}
+
+/**
+ * A review was dismissed. One not applied yet never will be; the review that opened the plan gate
+ * closes it again while implementation has not run an iteration since (after that, the session
+ * goes on: `/samocode pause` or `rewind planning` stop it).
+ */
+async function dismissReview(
+  deps: GithubDeps,
+  s: GithubSettings,
+  session: OpenSession,
+  reviewId: number,
+  by: Actor,
+): Promise<OpenSession> {
+  const approval = session.record.approval;
+  const who = `@${by.login}`;
+  if (approval?.review !== reviewId) {
+    s.log(`review ${reviewId} was dismissed by ${who}; it did not open the plan gate`);
+    return { ...session, record: markHandled(session.record, reviewId) };
+  }
+  const state = session.state;
+  if (
+    state.status !== 'running' ||
+    state.phase !== 'implementation' ||
+    state.iteration !== approval.iteration
+  ) {
+    s.log(
+      `review ${reviewId} was dismissed by ${who} after implementation began; the session goes on`,
+    );
+    return session;
+  }
+  const withdrawn = await withdraw(
+    { store: deps.store, clock: deps.clock },
+    session.name,
+    by.login,
+  );
+  const { approval: _withdrawn, ...record } = session.record;
+  s.log(`review ${reviewId} was dismissed by ${who}: the plan waits for approval again`);
+  return { ...session, state: withdrawn, record };
 }
 
 /**

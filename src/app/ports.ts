@@ -130,6 +130,17 @@ export interface Issues {
   react(commentId: number, content: 'eyes' | '+1' | 'confused'): Promise<void>;
 }
 
+/** A review on a pull request as GitHub lists it (a pending one is still a draft of its author). */
+export interface PullReview {
+  id: number;
+  state: 'approved' | 'changes_requested' | 'commented' | 'dismissed' | 'pending';
+  body: string;
+  author: { login: string; isBot: boolean };
+  commitId?: string;
+  /** When it was submitted (ISO time); pending reviews have none. */
+  submittedAt?: string;
+}
+
 /** The pull request side of GitHub: the session's PR and its reviews. */
 export interface PullRequests {
   findOpen(branch: string): Promise<PullRequest | undefined>;
@@ -146,6 +157,8 @@ export interface PullRequests {
     number: number,
     reviewId: number,
   ): Promise<Array<{ path: string; line?: number; body: string }>>;
+  /** The reviews of a pull request, oldest first, each in its state now (dismissed, …). */
+  listReviews(number: number): Promise<PullReview[]>;
 }
 
 /** The checks (CI) of commits, and the logs of the GitHub Actions jobs behind them. */

@@ -1,7 +1,13 @@
 // What a person does to a session between runs: start it, answer its questions, approve or send
 // back its plan, resume it. Each validates first and writes nothing when it does not apply.
 import { parseReply } from '../core/answers.js';
-import { acceptAnswers, approvePlan, requestPlanChanges, resumeSession } from '../core/gates.js';
+import {
+  acceptAnswers,
+  approvePlan,
+  requestPlanChanges,
+  resumeSession,
+  withdrawApproval,
+} from '../core/gates.js';
 import { pauseSession, rewindSession, setBudget, skipPhase } from '../core/steering.js';
 import type { Phase } from '../core/phases.js';
 import { appendFlowLog } from '../core/overview.js';
@@ -171,6 +177,11 @@ export async function unansweredQuestions(deps: StoreDeps, name: string): Promis
 
 export async function approve(deps: StoreDeps, name: string, by?: string): Promise<SessionState> {
   return applyGate(deps, name, 'approve', approvePlan, undefined, by);
+}
+
+/** Closes the plan gate again: the approval that opened it was withdrawn before implementation ran. */
+export async function withdraw(deps: StoreDeps, name: string, by?: string): Promise<SessionState> {
+  return applyGate(deps, name, 'withdraw', withdrawApproval, undefined, by);
 }
 
 /** Steering: finish the current iteration, then wait for a person to resume. */

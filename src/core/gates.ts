@@ -50,6 +50,32 @@ export function approvePlan(state: SessionState, now: string): GateResult {
   };
 }
 
+/**
+ * The approval that opened the plan gate was withdrawn (its review dismissed) before implementation
+ * did anything: the session waits for approval of the same plan again.
+ */
+export function withdrawApproval(state: SessionState, now: string): GateResult {
+  if (state.status !== 'running' || state.phase !== 'implementation') {
+    return {
+      ok: false,
+      error: `the plan approval of session "${state.name}" cannot be withdrawn: it is ${state.status} in ${state.phase}`,
+    };
+  }
+  return {
+    ok: true,
+    state: {
+      ...state,
+      status: 'waiting',
+      waitingFor: 'plan_approval',
+      phase: 'planning',
+      gates: { ...state.gates, planning: 'open' },
+      updatedAt: now,
+    },
+    message:
+      'plan approval withdrawn (the approving review was dismissed); waiting for approval again',
+  };
+}
+
 /** The plan was sent back with feedback: planning runs again and must ask for approval anew. */
 export function requestPlanChanges(state: SessionState, now: string): GateResult {
   if (state.status !== 'waiting' || state.waitingFor !== 'plan_approval') {

@@ -14,6 +14,8 @@ export type Intent =
   | { kind: 'start'; issue: IssueInfo; actor: Actor }
   | { kind: 'comment'; issue: number; comment: CommentInfo; onPullRequest: boolean }
   | { kind: 'review'; pr: number; branch: string; review: ReviewInfo }
+  /** A review on a session's pull request was dismissed: an approval it gave may be withdrawn. */
+  | { kind: 'dismiss'; pr: number; branch: string; reviewId: number; actor: Actor }
   | { kind: 'stop'; issue: number; actor: Actor; why: string }
   | { kind: 'continue'; issue: number }
   /** CI finished on a session branch: a session waiting for its checks may go on. */
@@ -83,6 +85,7 @@ const reviewEvent = z.object({
     }),
   }),
   repository,
+  sender: user.optional(),
 });
 const dispatchEvent = z.object({
   inputs: z.record(z.string(), z.unknown()).nullable().optional(),
@@ -90,9 +93,17 @@ const dispatchEvent = z.object({
   action: z.string().optional(),
 });
 
+const repoId = z.object({ repo: z.object({ id: z.number() }) });
 const checkSuiteEvent = z.object({
   action: z.string(),
-  check_suite: z.object({ head_branch: z.string().nullable(), head_sha: z.string() }),
+  check_suite: z.object({
+    head_branch: z.string().nullable(),
+    head_sha: z.string(),
+    pull_requests: z
+      .array(z.object({ head: repoId, base: repoId }))
+      .nullable()
+      .optional(),
+  }),
 });
 const workflowRunEvent = z.object({
   action: z.string(),
@@ -179,10 +190,10 @@ export function routeEvent(name: string, payload: unknown, settings: EventSettin
     case 'pull_request_review': {
       const e = parse(reviewEvent);
       if (isIntent(e)) return e;
-      if (e.action !== 'submitted')
+      if (e.action !== 'submitted' && e.action !== 'dismissed')
         return {
           kind: 'ignore',
-          reason: `pull_request_review.${e.action}: only submitted reviews are read`,
+          reason: `pull_request_review.${e.action}: only submitted and dismissed reviews are read`,
         };
       // GitHub sends a null head repository once a fork is deleted: that is a fork too.
       const headRepo = e.pull_request.head.repo?.full_name;
@@ -196,6 +207,19 @@ export function routeEvent(name: string, payload: unknown, settings: EventSettin
         return {
           kind: 'ignore',
           reason: `pull request #${e.pull_request.number} is not a session branch (${e.pull_request.head.ref})`,
+        };
+      }
+      if (e.action === 'dismissed') {
+        // Who dismissed it decides, not who wrote it (a bot dismissing stale approvals is a bot).
+        const actor = actorOf(e.sender ?? e.review.user);
+        if (actor.isBot)
+          return { kind: 'ignore', reason: `review dismissed by bot ${actor.login}` };
+        return {
+          kind: 'dismiss',
+          pr: e.pull_request.number,
+          branch: e.pull_request.head.ref,
+          reviewId: e.review.id,
+          actor,
         };
       }
       const author = actorOf(e.review.user);
@@ -245,9 +269,20 @@ export function routeEvent(name: string, payload: unknown, settings: EventSettin
       if (e.action !== 'completed')
         return { kind: 'ignore', reason: `${name}.${e.action}: only finished CI is read` };
       const run = 'check_suite' in e ? e.check_suite : e.workflow_run;
-      const headRepo = 'workflow_run' in e ? e.workflow_run.head_repository?.full_name : undefined;
-      if ('workflow_run' in e && headRepo && e.repository && headRepo !== e.repository.full_name)
-        return { kind: 'ignore', reason: `${name} from the fork ${headRepo}` };
+      // Only CI for a push of the session branch in this repository speaks for the session. A
+      // workflow run names its head repository (null once a fork is deleted: a fork too); a check
+      // suite names none, and lists a fork's pull request only sometimes: the checks that count are
+      // chosen again when they are read (see githubChecks).
+      if ('workflow_run' in e) {
+        const headRepo = e.workflow_run.head_repository?.full_name;
+        if (!headRepo) return { kind: 'ignore', reason: `${name} from a deleted fork` };
+        if (e.repository && headRepo !== e.repository.full_name)
+          return { kind: 'ignore', reason: `${name} from the fork ${headRepo}` };
+      } else if (
+        (e.check_suite.pull_requests ?? []).some((pr) => pr.head.repo.id !== pr.base.repo.id)
+      ) {
+        return { kind: 'ignore', reason: `${name} for a pull request from a fork` };
+      }
       if (!run.head_branch?.startsWith(settings.branchPrefix))
         return {
           kind: 'ignore',

@@ -19,6 +19,13 @@ export interface GithubRecord {
   plan?: PlanVersion;
   /** The last steering command applied, shown in the status comment as its acknowledgement. */
   lastCommand?: string;
+  /** The newest review submission time considered; older reviews are never applied again. */
+  seenReviewsUntil?: string;
+  /**
+   * The review that opened the plan gate, and the session's iteration then: dismissing that review
+   * before an iteration ran since closes the gate again.
+   */
+  approval?: { review: number; iteration: number };
 }
 
 export interface PlanVersion {
@@ -56,6 +63,8 @@ const schema = z.object({
     })
     .optional(),
   lastCommand: z.string().optional(),
+  seenReviewsUntil: z.string().optional(),
+  approval: z.object({ review: z.number().int(), iteration: z.number().int() }).optional(),
 });
 
 export function parseGithubRecord(

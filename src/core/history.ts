@@ -32,6 +32,8 @@ export interface HumanRecord {
   action:
     | 'answers'
     | 'approve'
+    /** An approving review was dismissed before implementation began: the gate closed again. */
+    | 'withdraw'
     | 'changes'
     | 'resume'
     | 'blocked'

@@ -4,6 +4,7 @@ import {
   approvePlan,
   requestPlanChanges,
   resumeSession,
+  withdrawApproval,
 } from '../../src/core/gates.js';
 import { newSessionState } from '../../src/core/session-state.js';
 import type { SessionState } from '../../src/core/session-state.js';
@@ -63,6 +64,29 @@ describe('approvePlan', () => {
       expect(result.error).toBe(
         'session "26-11-25-x" is not waiting for plan approval: it is running',
       );
+  });
+});
+
+describe('withdrawApproval', () => {
+  it('puts an approved session back to waiting for approval of its plan', () => {
+    const approved = approvePlan(waiting('plan_approval', 'planning'), NOW);
+    if (!approved.ok) throw new Error(approved.error);
+    const result = withdrawApproval(approved.state, NOW);
+    expect(result.ok && result.state).toMatchObject({
+      status: 'waiting',
+      waitingFor: 'plan_approval',
+      phase: 'planning',
+      gates: { planning: 'open' },
+    });
+  });
+
+  it('refuses a session that is not running in implementation', () => {
+    const result = withdrawApproval(waiting('plan_approval', 'planning'), NOW);
+    expect(result).toEqual({
+      ok: false,
+      error:
+        'the plan approval of session "26-11-25-x" cannot be withdrawn: it is waiting in planning',
+    });
   });
 });
 

@@ -106,6 +106,62 @@ describe('routeEvent, on GitHub webhook examples', () => {
     });
   });
 
+  it('reads a dismissal by who dismissed it; a bot dismissing is ignored', () => {
+    const dismissed = example('pull_request_review', 'dismissed');
+    dismissed.pull_request.head.ref = 'samocode/3-x';
+    dismissed.sender = { ...dismissed.sender, login: 'maintainer' };
+    expect(routeEvent('pull_request_review', dismissed, settings)).toMatchObject({
+      kind: 'dismiss',
+      branch: 'samocode/3-x',
+      reviewId: dismissed.review.id,
+      actor: { login: 'maintainer', isBot: false },
+    });
+    dismissed.sender = { ...dismissed.sender, login: 'github-actions[bot]', type: 'Bot' };
+    expect(routeEvent('pull_request_review', dismissed, settings)).toMatchObject({
+      kind: 'ignore',
+      reason: 'review dismissed by bot github-actions[bot]',
+    });
+    const edited = { ...example('pull_request_review', 'dismissed'), action: 'edited' };
+    expect(routeEvent('pull_request_review', edited, settings).kind).toBe('ignore');
+  });
+
+  it('reads CI only for a push in this repository, never a fork’s', () => {
+    const suite = example('check_suite', 'completed');
+    suite.check_suite.head_branch = 'samocode/3-x';
+    suite.check_suite.pull_requests = [];
+    expect(routeEvent('check_suite', suite, settings)).toMatchObject({
+      kind: 'ci',
+      branch: 'samocode/3-x',
+    });
+    // A suite that lists a pull request from another repository is that fork's.
+    const pr = example('check_suite', 'completed').check_suite.pull_requests[0];
+    suite.check_suite.pull_requests = [
+      { ...pr, head: { ...pr.head, repo: { ...pr.head.repo, id: 666 } } },
+    ];
+    expect(routeEvent('check_suite', suite, settings)).toMatchObject({
+      kind: 'ignore',
+      reason: 'check_suite for a pull request from a fork',
+    });
+    const run = example('workflow_run', 'completed');
+    run.workflow_run.head_branch = 'samocode/3-x';
+    run.workflow_run.head_repository = {
+      ...run.workflow_run.head_repository,
+      full_name: run.repository.full_name,
+    };
+    expect(routeEvent('workflow_run', run, settings).kind).toBe('ci');
+    run.workflow_run.head_repository = {
+      ...run.workflow_run.head_repository,
+      full_name: 'mallory/x',
+    };
+    expect(routeEvent('workflow_run', run, settings)).toMatchObject({
+      reason: 'workflow_run from the fork mallory/x',
+    });
+    run.workflow_run.head_repository = null;
+    expect(routeEvent('workflow_run', run, settings)).toMatchObject({
+      reason: 'workflow_run from a deleted fork',
+    });
+  });
+
   it('continues on dispatches that name an issue', () => {
     expect(
       routeEvent(

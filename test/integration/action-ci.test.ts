@@ -154,12 +154,23 @@ describe('wait-for-ci', () => {
         fork: true,
       },
       { id: 903, name: 'main ci', status: 'completed', conclusion: 'failure', headBranch: 'main' },
+      // A fork's workflow on a branch of the same name: its suite lists no pull request.
+      {
+        id: 904,
+        name: 'same-name fork',
+        status: 'completed',
+        conclusion: 'success',
+        headBranch: branch,
+        headRepository: 'mallory/widgets',
+      },
     ]);
     const done = await rig.run('workflow_run', rig.ciCompleted('workflow_run', branch));
     expect(done.outputs).toMatchObject({ status: 'blocked', phase: 'testing' });
     const report = rig.show(branch, `_sessions/${waiting.outputs.session ?? ''}/_ci.md`);
     expect(report).toContain('| test | failure |');
-    expect(report).not.toMatch(/fork check|main ci|obey|\p{Default_Ignorable_Code_Point}/u);
+    expect(report).not.toMatch(
+      /fork check|main ci|same-name fork|obey|\p{Default_Ignorable_Code_Point}/u,
+    );
     // One heading (the failing check's), and the log whole inside a five-backtick block that
     // runs to the end of the report.
     expect(report.slice(0, report.indexOf('`````')).match(/^## .*/gm)).toEqual([

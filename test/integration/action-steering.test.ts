@@ -344,11 +344,6 @@ describe('approval bound to the plan it approved', () => {
       rig.show(v1.outputs.branch ?? '', `_sessions/${v1.outputs.session ?? ''}/_github.json`),
     ) as { plan: { commit: string } };
     expect(pr.body).toContain(`Plan version under review: \`${v1Commit.plan.commit.slice(0, 7)}\``);
-    // A second reviewer's approval of v1 is in flight while the first asks for changes.
-    const staleReview = rig.review(pr.number, 'approved', 'v1 is fine', { login: 'hubot2' });
-    fake.state.permissions.set('hubot2', 'write');
-    const staleCommit =
-      (staleReview as { review?: { commit_id?: string } }).review?.commit_id ?? '';
     const v2 = await rig.run(
       'pull_request_review',
       rig.review(pr.number, 'changes_requested', 'smaller steps', person),
@@ -362,6 +357,17 @@ describe('approval bound to the plan it approved', () => {
     expect(v2Commit).not.toBe(v1Commit.plan.commit);
     expect(status(65)).toContain(`| Plan under review | version \`${v2Commit.slice(0, 7)}\``);
 
+    // A second reviewer, who still had v1 open, approves it after the first asked for changes.
+    const staleCommit = v1Commit.plan.commit;
+    const staleReview = rig.review(
+      pr.number,
+      'approved',
+      'v1 is fine',
+      { login: 'hubot2' },
+      [],
+      staleCommit,
+    );
+    fake.state.permissions.set('hubot2', 'write');
     const stale = await rig.run('pull_request_review', staleReview);
     expect(stale.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
     expect(replies(65).at(-1)).toContain(

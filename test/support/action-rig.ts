@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import type { FakeGitHub, FakeUser } from './fake-github.js';
+import type { FakeGitHub, FakeReview, FakeUser } from './fake-github.js';
 import { gitEnv, sh, tempDir } from './temp.js';
 
 const require = createRequire(import.meta.url);
@@ -86,7 +86,6 @@ export function actionRig(
   mkdirSync(agentDir);
   const scenario = join(agentDir, 'scenario.json');
   let runs = 0;
-  let reviews = 0;
   let http: HttpOrigin | undefined;
   // The people in these tests: octo maintains the repository; others are added per test.
   fake.state.permissions.set('octo', 'admin');
@@ -172,15 +171,31 @@ export function actionRig(
       const pull = fake.state.pulls.find((p) => p.number === pr);
       if (!pull) throw new Error(`no pull request ${pr}`);
       const payload = example('pull_request_review', 'submitted');
-      const id = 9_000_000 + ++reviews;
+      // Ids are the fake's, unique across the rigs that share it.
+      const id = 9_000_000 + fake.state.reviews.length + 1;
       fake.state.reviewComments.set(id, inline);
+      const commitId =
+        commit ?? sh(root, 'git', ['--git-dir', origin, 'rev-parse', `refs/heads/${pull.head}`]);
+      // The review exists on GitHub from now on, as its pull request's reviews list it.
+      const submittedAt = new Date(
+        Date.parse('2026-11-25T12:00:00Z') + fake.state.reviews.length * 1000,
+      ).toISOString();
+      fake.state.reviews.push({
+        id,
+        pr,
+        state: state.toUpperCase() as FakeReview['state'],
+        body,
+        user: by,
+        commitId,
+        submittedAt,
+      });
       Object.assign(payload.review as Json, {
         id,
         state,
         body,
         user: sender(by),
-        commit_id:
-          commit ?? sh(root, 'git', ['--git-dir', origin, 'rev-parse', `refs/heads/${pull.head}`]),
+        commit_id: commitId,
+        submitted_at: submittedAt,
       });
       Object.assign(payload.pull_request as Json, {
         number: pr,
@@ -194,6 +209,19 @@ export function actionRig(
         },
       });
       return { ...payload, repository, sender: sender(by) };
+    },
+    /** A person dismisses a review (as GitHub does, its state becomes DISMISSED). */
+    dismiss(reviewPayload: Json, by: FakeUser): Json {
+      const review = reviewPayload.review as Json;
+      const listed = fake.state.reviews.find((r) => r.id === review.id);
+      if (!listed) throw new Error(`no review ${String(review.id)}`);
+      listed.state = 'DISMISSED';
+      return {
+        ...structuredClone(reviewPayload),
+        action: 'dismissed',
+        review: { ...review, state: 'dismissed' },
+        sender: sender(by),
+      };
     },
     /** A workflow_run (or check_suite) `completed` event for a branch's head commit on origin. */
     ciCompleted(kind: 'workflow_run' | 'check_suite', branch: string): Json {

@@ -94,8 +94,23 @@ export interface FakeCheckRun {
    * `origin` that holds the commit, as for CI that runs on every push.
    */
   headBranch?: string | null;
-  /** It ran for a pull request from a fork whose head is this commit. */
+  /** It ran for a pull request from a fork whose head is this commit (its suite lists it). */
   fork?: boolean;
+  /**
+   * The repository whose push or pull request its workflow ran for (GitHub Actions runs only);
+   * this repository unless named. A fork's suite often lists no pull request at all.
+   */
+  headRepository?: string;
+}
+
+export interface FakeReview {
+  id: number;
+  pr: number;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
+  body: string;
+  user: FakeUser;
+  commitId: string;
+  submittedAt: string;
 }
 
 export interface FakeState {
@@ -114,6 +129,8 @@ export interface FakeState {
   labels: Map<string, { name: string; color: string; description: string | null }>;
   pulls: Pull[];
   reviewComments: Map<number, Array<{ path: string; position: number; body: string }>>;
+  /** Reviews on pull requests, oldest first, each in its state now. */
+  reviews: FakeReview[];
   dispatches: Array<{ event_type: string; client_payload?: unknown }>;
   permissions: Map<string, string>;
   /** Workflow runs the fake reports as in progress; any other run id is completed. */
@@ -150,6 +167,7 @@ export async function startFakeGitHub(
     labels: new Map(),
     pulls: [],
     reviewComments: new Map(),
+    reviews: [],
     dispatches: [],
     permissions: new Map(),
     activeRuns: new Set(),
@@ -378,6 +396,31 @@ export async function startFakeGitHub(
         })),
       };
     },
+    'pulls/list-reviews': (c) => {
+      const number = Number(c.request.params.pull_number);
+      if (!state.pulls.some((p) => p.number === number)) throw new HttpError(404, 'Not Found');
+      return {
+        status: 200,
+        json: state.reviews
+          .filter((r) => r.pr === number)
+          .map((r) => ({
+            id: r.id,
+            node_id: `PRR_${r.id}`,
+            user: user(r.user),
+            body: r.body,
+            state: r.state,
+            html_url: `https://github.com/${owner}/${repo}/pull/${number}#pullrequestreview-${r.id}`,
+            pull_request_url: `${base}/repos/${owner}/${repo}/pulls/${number}`,
+            _links: {
+              html: { href: `https://github.com/${owner}/${repo}/pull/${number}` },
+              pull_request: { href: `${base}/repos/${owner}/${repo}/pulls/${number}` },
+            },
+            ...(r.state === 'PENDING' ? {} : { submitted_at: r.submittedAt }),
+            commit_id: r.commitId,
+            author_association: 'OWNER',
+          })),
+      };
+    },
     'repos/create-dispatch-event': (_c, body) => {
       state.dispatches.push({
         event_type: String(body.event_type),
@@ -443,6 +486,31 @@ export async function startFakeGitHub(
           }),
         },
       };
+    },
+    'actions/list-workflow-runs-for-repo': (_c, _b, query) => {
+      const sha = typeof query.head_sha === 'string' ? query.head_sha : undefined;
+      const listed = sha
+        ? (state.checkRuns.get(sha) ?? state.otherCommitsCheckRuns).map((r) => ({ r, sha }))
+        : [];
+      const runs = listed
+        .filter(({ r }) => (r.app ?? 'github-actions') === 'github-actions')
+        .map(({ r, sha: head }) => {
+          const headRepo = r.headRepository ?? (r.fork ? `mallory/${repo}` : `${owner}/${repo}`);
+          return {
+            id: 500_000 + r.id,
+            name: r.name,
+            node_id: `WFR_${r.id}`,
+            check_suite_id: suiteId(r),
+            head_branch: r.headBranch === undefined ? branchOf(head) : r.headBranch,
+            head_sha: head,
+            event: headRepo === `${owner}/${repo}` ? 'push' : 'pull_request',
+            status: r.status,
+            conclusion: r.status === 'completed' ? (r.conclusion ?? 'success') : null,
+            head_repository: { full_name: headRepo, name: repo },
+            repository: { full_name: `${owner}/${repo}`, name: repo },
+          };
+        });
+      return { status: 200, json: { total_count: runs.length, workflow_runs: runs } };
     },
     'actions/download-job-logs-for-workflow-run': (c) => {
       const id = Number(c.request.params.job_id);
