@@ -2,7 +2,7 @@
 // answered through files and commands instead of GitHub.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PHASES, PHASE_ITERATION_CAPS, isPhase } from '../core/phases.js';
@@ -48,6 +48,7 @@ import { gitCli } from '../adapters/git-cli.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { fanOut, telegramNotifier } from '../adapters/telegram-notifier.js';
 import { slackNotifier, webhookNotifier } from '../adapters/webhook-notifier.js';
+import { missingLogin, unreachableApi } from '../adapters/agent-readiness.js';
 import { formatProgress, liveProgress, nextSteps } from './cli-output.js';
 import { statusCommand } from './cli-status.js';
 import { init } from './cli-init.js';
@@ -240,7 +241,7 @@ async function runCommand(values: Values, io: CliIo): Promise<number> {
       `the repository ${settings.repo} has no commits yet: the session branch starts from one; make a first commit, then run samocode`,
     );
   const store = fsSessionStore(settings.sessions);
-  checkAgent(settings, io);
+  await checkAgent(settings, io, values.json === true);
   let name =
     values.session !== undefined ? await findSessionName(store, values.session) : undefined;
   if (name && values.task !== undefined) {
@@ -403,7 +404,7 @@ async function gateCommand(
     io.out(`Continue later with:  samocode run --session ${name}`);
     return EXIT.ok;
   }
-  checkAgent(settings, io);
+  await checkAgent(settings, io, values.json === true);
   return loop(settings, name, values, io, prompts);
 }
 
@@ -621,12 +622,25 @@ const INSTALL: Readonly<Record<AgentKind, string>> = {
   command: 'install it or fix SAMOCODE_AGENT_COMMAND',
 };
 
-function checkAgent(settings: CliSettings, io: CliIo): void {
-  for (const { kind, program } of agentPrograms(agentSettings(settings, io))) {
+/** Every agent program exists; a missing login or an API that does not answer is warned about. */
+async function checkAgent(settings: CliSettings, io: CliIo, json: boolean): Promise<void> {
+  const programs = agentPrograms(agentSettings(settings, io));
+  for (const { kind, program } of programs) {
     if (findProgram(program, io.env, io.cwd)) continue;
     const where = program.includes('/') ? '' : ' on PATH';
     throw new ConfigError(
       `the ${kind} agent program "${program}" (${PROGRAM_SETTING[kind]}) was not found${where}: ${INSTALL[kind]}`,
     );
+  }
+  const home = io.env.HOME ?? homedir();
+  const warnings = await Promise.all(
+    programs.flatMap(({ kind, program }) => [
+      Promise.resolve(missingLogin(kind, program, io.env, home)),
+      unreachableApi(kind, program, io.env),
+    ]),
+  );
+  for (const text of warnings.filter((w): w is string => w !== undefined)) {
+    if (json) io.out(JSON.stringify({ warning: text }));
+    else io.err(`samocode: warning: ${text}`);
   }
 }
