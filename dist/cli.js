@@ -549,9 +549,9 @@ import { spawnSync as spawnSync2 } from "node:child_process";
 
 // src/entrypoints/cli.ts
 import { execFileSync as execFileSync4 } from "node:child_process";
-import { existsSync as existsSync10, mkdtempSync, readFileSync as readFileSync7, rmSync as rmSync3 } from "node:fs";
-import { tmpdir } from "node:os";
-import { join as join13 } from "node:path";
+import { existsSync as existsSync11, mkdtempSync, readFileSync as readFileSync8, rmSync as rmSync3 } from "node:fs";
+import { homedir as homedir3, tmpdir } from "node:os";
+import { join as join14 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/core/phases.ts
@@ -24117,13 +24117,88 @@ function webhookNotifier(url2, timeoutMs = 1e4) {
   };
 }
 
+// src/adapters/agent-readiness.ts
+import { existsSync as existsSync5, readFileSync as readFileSync7 } from "node:fs";
+import { basename as basename2, join as join9 } from "node:path";
+var FACTS = {
+  claude: {
+    envLogins: [
+      "ANTHROPIC_API_KEY",
+      "ANTHROPIC_AUTH_TOKEN",
+      "CLAUDE_CODE_OAUTH_TOKEN",
+      "CLAUDE_CODE_USE_BEDROCK",
+      "CLAUDE_CODE_USE_VERTEX",
+      "CLAUDE_CODE_USE_FOUNDRY"
+    ],
+    files: (env, home) => {
+      const dir = env.CLAUDE_CONFIG_DIR || join9(home, ".claude");
+      return [join9(dir, ".credentials.json")];
+    },
+    baseUrl: (env) => env.CLAUDE_CODE_USE_BEDROCK || env.CLAUDE_CODE_USE_VERTEX || env.CLAUDE_CODE_USE_FOUNDRY ? void 0 : env.ANTHROPIC_BASE_URL || "https://api.anthropic.com",
+    login: "set ANTHROPIC_API_KEY (or CLAUDE_CODE_OAUTH_TOKEN), or run `claude` once and log in"
+  },
+  codex: {
+    envLogins: ["OPENAI_API_KEY", "CODEX_API_KEY"],
+    files: (env, home) => [join9(env.CODEX_HOME || join9(home, ".codex"), "auth.json")],
+    baseUrl: (env) => env.OPENAI_BASE_URL || "https://api.openai.com",
+    login: "set OPENAI_API_KEY, or run `codex login`"
+  },
+  gemini: {
+    envLogins: [
+      "GEMINI_API_KEY",
+      "GOOGLE_API_KEY",
+      "GOOGLE_GENAI_USE_VERTEXAI",
+      "GOOGLE_APPLICATION_CREDENTIALS"
+    ],
+    files: (_env, home) => [join9(home, ".gemini", "oauth_creds.json")],
+    baseUrl: (env) => env.GOOGLE_GENAI_USE_VERTEXAI ? void 0 : env.GOOGLE_GEMINI_BASE_URL || "https://generativelanguage.googleapis.com",
+    login: "set GEMINI_API_KEY, or run `gemini` once and log in"
+  }
+};
+function isRealCli(kind, program) {
+  const name = basename2(program);
+  return name === kind || name === `${kind}.exe` || name === `${kind}.js`;
+}
+function missingLogin(kind, program, env, home, platform2 = process.platform) {
+  const facts = FACTS[kind];
+  if (!facts || !isRealCli(kind, program)) return void 0;
+  if (facts.envLogins.some((name) => env[name])) return void 0;
+  if (facts.files(env, home).some((file2) => existsSync5(file2))) return void 0;
+  if (kind === "claude" && platform2 === "darwin") return void 0;
+  if (kind === "claude" && settingsHaveHelper(join9(home, ".claude", "settings.json")))
+    return void 0;
+  return `the ${kind} agent shows no login here (none of ${facts.envLogins.join(", ")}, no ${facts.files(env, home).join(" or ")}): ${facts.login}`;
+}
+function settingsHaveHelper(file2) {
+  try {
+    return /"apiKeyHelper"\s*:/.test(readFileSync7(file2, "utf8"));
+  } catch {
+    return false;
+  }
+}
+async function unreachableApi(kind, program, env, timeoutMs = 4e3) {
+  const facts = FACTS[kind];
+  if (!facts || !isRealCli(kind, program)) return void 0;
+  if (env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy) return void 0;
+  const url2 = facts.baseUrl(env);
+  if (!url2) return void 0;
+  try {
+    await fetch(url2, { method: "HEAD", signal: AbortSignal.timeout(timeoutMs) });
+    return void 0;
+  } catch (error2) {
+    const cause = error2.cause;
+    const why = error2.name === "TimeoutError" ? `no answer in ${timeoutMs / 1e3} s` : cause?.code ?? cause?.message ?? error2.message;
+    return `the ${kind} agent's API at ${url2} cannot be reached (${why}): the agent would retry until its time limit; check the network or the base URL`;
+  }
+}
+
 // src/entrypoints/cli-place.ts
-import { existsSync as existsSync5 } from "node:fs";
-import { join as join9, resolve as resolve5 } from "node:path";
+import { existsSync as existsSync6 } from "node:fs";
+import { join as join10, resolve as resolve5 } from "node:path";
 function sessionPlace(settings, name, state) {
   return {
     branch: state?.branch ?? sessionBranch(name, settings.branchPrefix),
-    workDir: join9(settings.worktrees, name)
+    workDir: join10(settings.worktrees, name)
   };
 }
 async function checkPlace(repo, place) {
@@ -24135,7 +24210,7 @@ async function checkPlace(repo, place) {
       `"${branch}" is not a valid branch name: check GIT_BRANCH_PREFIX (letters, digits, "-", "_", "." and "/")`
     );
   }
-  if (existsSync5(workDir)) {
+  if (existsSync6(workDir)) {
     const top = await git(workDir, ["rev-parse", "--show-toplevel"]).catch(() => "");
     if (!top || resolve5(top) !== resolve5(workDir))
       throw new ConfigError(
@@ -24445,12 +24520,12 @@ function liveProgress(live, write2, nowMs, width) {
 }
 
 // src/entrypoints/cli-init.ts
-import { existsSync as existsSync6 } from "node:fs";
+import { existsSync as existsSync7 } from "node:fs";
 import { mkdir as mkdir4, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname5, join as join10 } from "node:path";
+import { dirname as dirname5, join as join11 } from "node:path";
 
 // raw-text:examples/samocode.yml
-var samocode_default = "# Samocode on your repository: label an issue `samocode` to start a session; answer its questions\n# in a comment; approve its plan in the pull request review. Copy to .github/workflows/samocode.yml.\n# Another trigger label: set the repository variable SAMOCODE_LABEL (Settings → Secrets and\n# variables → Actions → Variables); this file needs no edit.\nname: Samocode\n\non:\n  issues:\n    types: [labeled, unlabeled, closed]\n  issue_comment:\n    types: [created]\n  pull_request_review:\n    types: [submitted]\n  # Long sessions continue in a new run when one run's budget is used up.\n  repository_dispatch:\n    types: [samocode-continue]\n  workflow_dispatch:\n    inputs:\n      issue:\n        description: Issue number of the session to continue\n        required: true\n  # With wait-for-ci: CI finishing on a session branch resumes a session waiting for it. Name your\n  # CI workflows here (check suites made by GitHub Actions never trigger workflows); check_suite\n  # covers CI from other apps.\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\n  check_suite:\n    types: [completed]\n\n# Least privilege: push the session branch, comment and label, open the pull request.\npermissions:\n  contents: write\n  issues: write\n  pull-requests: write\n  actions: read # tell a live run from a dead one when a session is busy; read CI job logs\n  checks: read # with wait-for-ci: the checks of session commits\n\njobs:\n  # Which session the event is for, decided before the self-hosted runner is taken. The `if:`\n  # drops, on GitHub's side, what cannot concern a session: other labels, comments on issues\n  # without the trigger label or on pull requests (slash commands go on the issue), bots,\n  # reviews and CI results off the session branches or from forks. The step names the session by\n  # its issue number, which reviews and CI results carry in their branch (samocode/<issue>-<slug>).\n  # It takes a few seconds on a GitHub-hosted runner; without hosted runners (some Enterprise\n  # Server installations), use runs-on: self-hosted.\n  route:\n    if: >-\n      ((github.event_name != 'issues' && github.event_name != 'issue_comment') ||\n      contains(format('|{0}|', github.event.label.name || join(github.event.issue.labels.*.name, '|')),\n      format('|{0}|', vars.SAMOCODE_LABEL || 'samocode'))) &&\n      (github.event_name != 'issues' || github.event.action != 'labeled' || github.event.sender.type != 'Bot') &&\n      (github.event_name != 'issue_comment' ||\n      (!github.event.issue.pull_request && github.event.comment.user.type != 'Bot')) &&\n      (github.event_name != 'pull_request_review' ||\n      (startsWith(github.event.pull_request.head.ref, 'samocode/') &&\n      github.event.pull_request.head.repo.full_name == github.repository &&\n      github.event.review.user.type != 'Bot')) &&\n      (github.event_name != 'workflow_run' ||\n      (startsWith(github.event.workflow_run.head_branch, 'samocode/') &&\n      github.event.workflow_run.head_repository.full_name == github.repository)) &&\n      (github.event_name != 'check_suite' || startsWith(github.event.check_suite.head_branch, 'samocode/'))\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    permissions: {}\n    outputs:\n      issue: ${{ steps.session.outputs.issue }}\n      label: ${{ vars.SAMOCODE_LABEL || 'samocode' }}\n    steps:\n      - id: session\n        env:\n          ISSUE: ${{ github.event.issue.number || github.event.client_payload.issue || inputs.issue }}\n          BRANCH: ${{ github.event.pull_request.head.ref || github.event.workflow_run.head_branch || github.event.check_suite.head_branch }}\n          PREFIX: samocode/ # the action's branch-prefix, as in the if: above\n        run: |\n          issue=$ISSUE\n          if [ -n \"$BRANCH\" ]; then\n            rest=${BRANCH#\"$PREFIX\"}\n            issue=${rest%%-*}\n          fi\n          case $issue in\n            '' | *[!0-9]*) echo \"not a session: branch '$BRANCH', issue '$ISSUE'\"; issue='' ;;\n            *) issue=$((10#$issue)) ;;\n          esac\n          echo \"issue=$issue\" >> \"$GITHUB_OUTPUT\"\n\n  samocode:\n    needs: route\n    if: needs.route.outputs.issue != ''\n    # One session, one run at a time, whatever the event (label, comment, review, CI result,\n    # continuation): later events wait instead of replacing each other, and each run applies every\n    # comment the session has not applied yet. The action also holds a lock per session.\n    concurrency:\n      group: samocode-${{ needs.route.outputs.issue }}\n      cancel-in-progress: false\n      queue: max\n    runs-on: self-hosted\n    timeout-minutes: 360\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          # No token in .git/config for the agent to push with: Samocode authenticates its own git.\n          persist-credentials: false\n      # samocode/samocode stands for the repository you take the action from: @v0 is its newest\n      # v0 release; a fork's branch (you/samocode@main) or a commit (owner/samocode@<sha>) work too.\n      - uses: samocode/samocode@v0\n        env:\n          # Or log the runner's user into Claude Code once and leave this out.\n          ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}\n        with:\n          trigger-label: ${{ needs.route.outputs.label }}\n          max-iterations-per-run: '20'\n          # max-cost-usd: '25'\n          # Run your CI on the session's commits and let the testing phase work from its results:\n          # push-token: ${{ secrets.SAMOCODE_PUSH_TOKEN }}\n          # wait-for-ci: 'true'\n          # A different agent for some phases (install its CLI on the runner):\n          # agents: |\n          #   quality: codex model=gpt-5-codex\n";
+var samocode_default = "# Samocode on your repository: label an issue `samocode` to start a session; answer its questions\n# in a comment; approve its plan in the pull request review. Copy to .github/workflows/samocode.yml.\n# Another trigger label: set the repository variable SAMOCODE_LABEL (Settings → Secrets and\n# variables → Actions → Variables); this file needs no edit.\nname: Samocode\n\non:\n  issues:\n    types: [labeled, unlabeled, closed]\n  issue_comment:\n    types: [created]\n  pull_request_review:\n    types: [submitted, dismissed]\n  # Long sessions continue in a new run when one run's budget is used up.\n  repository_dispatch:\n    types: [samocode-continue]\n  workflow_dispatch:\n    inputs:\n      issue:\n        description: Issue number of the session to continue\n        required: true\n  # With wait-for-ci: CI finishing on a session branch resumes a session waiting for it. Name your\n  # CI workflows here (check suites made by GitHub Actions never trigger workflows); check_suite\n  # covers CI from other apps.\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\n  check_suite:\n    types: [completed]\n\n# Least privilege: push the session branch, comment and label, open the pull request.\npermissions:\n  contents: write\n  issues: write\n  pull-requests: write\n  actions: read # tell a live run from a dead one when a session is busy; read CI job logs\n  checks: read # with wait-for-ci: the checks of session commits\n\njobs:\n  # Which session the event is for, decided before the self-hosted runner is taken. The `if:`\n  # drops, on GitHub's side, what cannot concern a session: other labels, comments on issues\n  # without the trigger label or on pull requests (slash commands go on the issue), bots,\n  # reviews and CI results off the session branches or from forks. The step names the session by\n  # its issue number, which reviews and CI results carry in their branch (samocode/<issue>-<slug>).\n  # It takes a few seconds on a GitHub-hosted runner; without hosted runners (some Enterprise\n  # Server installations), use runs-on: self-hosted.\n  route:\n    if: >-\n      ((github.event_name != 'issues' && github.event_name != 'issue_comment') ||\n      contains(format('|{0}|', github.event.label.name || join(github.event.issue.labels.*.name, '|')),\n      format('|{0}|', vars.SAMOCODE_LABEL || 'samocode'))) &&\n      (github.event_name != 'issues' || github.event.action != 'labeled' || github.event.sender.type != 'Bot') &&\n      (github.event_name != 'issue_comment' ||\n      (!github.event.issue.pull_request && github.event.comment.user.type != 'Bot')) &&\n      (github.event_name != 'pull_request_review' ||\n      (startsWith(github.event.pull_request.head.ref, 'samocode/') &&\n      github.event.pull_request.head.repo.full_name == github.repository &&\n      github.event.sender.type != 'Bot')) &&\n      (github.event_name != 'workflow_run' ||\n      (startsWith(github.event.workflow_run.head_branch, 'samocode/') &&\n      github.event.workflow_run.head_repository.full_name == github.repository)) &&\n      (github.event_name != 'check_suite' || startsWith(github.event.check_suite.head_branch, 'samocode/'))\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    permissions: {}\n    outputs:\n      issue: ${{ steps.session.outputs.issue }}\n      label: ${{ vars.SAMOCODE_LABEL || 'samocode' }}\n    steps:\n      - id: session\n        env:\n          ISSUE: ${{ github.event.issue.number || github.event.client_payload.issue || inputs.issue }}\n          BRANCH: ${{ github.event.pull_request.head.ref || github.event.workflow_run.head_branch || github.event.check_suite.head_branch }}\n          PREFIX: samocode/ # the action's branch-prefix, as in the if: above\n        run: |\n          issue=$ISSUE\n          if [ -n \"$BRANCH\" ]; then\n            rest=${BRANCH#\"$PREFIX\"}\n            issue=${rest%%-*}\n          fi\n          case $issue in\n            '' | *[!0-9]*) echo \"not a session: branch '$BRANCH', issue '$ISSUE'\"; issue='' ;;\n            *) issue=$((10#$issue)) ;;\n          esac\n          echo \"issue=$issue\" >> \"$GITHUB_OUTPUT\"\n\n  samocode:\n    needs: route\n    if: needs.route.outputs.issue != ''\n    # One session, one run at a time, whatever the event (label, comment, review, CI result,\n    # continuation): later events wait instead of replacing each other, and each run applies every\n    # comment the session has not applied yet. The action also holds a lock per session.\n    concurrency:\n      group: samocode-${{ needs.route.outputs.issue }}\n      cancel-in-progress: false\n      queue: max\n    runs-on: self-hosted\n    timeout-minutes: 360\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          # No token in .git/config for the agent to push with: Samocode authenticates its own git.\n          persist-credentials: false\n      # samocode/samocode stands for the repository you take the action from: @v0 is its newest\n      # v0 release; a fork's branch (you/samocode@main) or a commit (owner/samocode@<sha>) work too.\n      - uses: samocode/samocode@v0\n        env:\n          # Or log the runner's user into Claude Code once and leave this out.\n          ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}\n        with:\n          trigger-label: ${{ needs.route.outputs.label }}\n          max-iterations-per-run: '20'\n          # max-cost-usd: '25'\n          # Run your CI on the session's commits and let the testing phase work from its results:\n          # push-token: ${{ secrets.SAMOCODE_PUSH_TOKEN }}\n          # wait-for-ci: 'true'\n          # A different agent for some phases (install its CLI on the runner):\n          # agents: |\n          #   quality: codex model=gpt-5-codex\n";
 
 // src/entrypoints/cli-init.ts
 var SAMOCODE_FILE = `# Samocode settings for this project (all optional; paths are relative to this file).
@@ -24463,11 +24538,11 @@ var SAMOCODE_FILE = `# Samocode settings for this project (all optional; paths a
 `;
 async function init(root, options) {
   const written = [];
-  const files = [[join10(root, ".samocode"), SAMOCODE_FILE]];
+  const files = [[join11(root, ".samocode"), SAMOCODE_FILE]];
   if (options.workflow)
-    files.push([join10(root, ".github", "workflows", "samocode.yml"), samocode_default]);
+    files.push([join11(root, ".github", "workflows", "samocode.yml"), samocode_default]);
   for (const [path6] of files) {
-    if (existsSync6(path6) && !options.force)
+    if (existsSync7(path6) && !options.force)
       throw new Error(`${path6} exists; pass --force to replace it`);
   }
   for (const [path6, text2] of files) {
@@ -24489,7 +24564,7 @@ async function stopOrphan(dir, io, json2) {
 
 // src/adapters/worktree-remove.ts
 import { execFileSync as execFileSync3 } from "node:child_process";
-import { existsSync as existsSync7 } from "node:fs";
+import { existsSync as existsSync8 } from "node:fs";
 function git2(cwd, args) {
   return execFileSync3("git", args, {
     cwd,
@@ -24498,7 +24573,7 @@ function git2(cwd, args) {
   });
 }
 function removeWorktree(repo, path6, force) {
-  if (!existsSync7(path6)) {
+  if (!existsSync8(path6)) {
     git2(repo, ["worktree", "prune"]);
     return { kind: "absent" };
   }
@@ -24533,9 +24608,9 @@ async function cleanCommand(settings, wanted, force, out) {
 }
 
 // src/entrypoints/cli-import.ts
-import { existsSync as existsSync8 } from "node:fs";
+import { existsSync as existsSync9 } from "node:fs";
 import { rename as rename2 } from "node:fs/promises";
-import { basename as basename2, dirname as dirname6, join as join11, resolve as resolve6 } from "node:path";
+import { basename as basename3, dirname as dirname6, join as join12, resolve as resolve6 } from "node:path";
 
 // src/core/original-format.ts
 var text = (value) => typeof value === "string" && value.trim() ? value : void 0;
@@ -24727,13 +24802,13 @@ async function importCommand(input2) {
   if (!input2.folder) throw new SessionError("import needs the session folder (a path or its name)");
   const settings = input2.settings();
   const given = input2.folder.includes("/") ? resolve6(input2.cwd, input2.folder) : void 0;
-  const name = given ? basename2(given) : input2.folder;
+  const name = given ? basename3(given) : input2.folder;
   if (given && resolve6(dirname6(given)) !== resolve6(settings.sessions))
     throw new SessionError(
       `${given} is not in the sessions folder ${settings.sessions}: move it there, or set SESSIONS in .samocode to ${dirname6(given)} (as the original's .samocode does)`
     );
   const store = fsSessionStore(settings.sessions);
-  if (!existsSync8(store.dir(name)))
+  if (!existsSync9(store.dir(name)))
     throw new SessionError(`no folder ${store.dir(name)} to import`);
   if (!isSessionName(name))
     throw new SessionError(
@@ -24744,7 +24819,7 @@ async function importCommand(input2) {
     {
       store,
       clock: systemClock,
-      rename: (session, from, to) => rename2(join11(store.dir(session), from), join11(store.dir(session), to))
+      rename: (session, from, to) => rename2(join12(store.dir(session), from), join12(store.dir(session), to))
     },
     name,
     branch === sessionBranch(name, settings.branchPrefix) ? void 0 : branch
@@ -24758,8 +24833,8 @@ async function importCommand(input2) {
   return 0;
 }
 async function originalBranch(settings, name) {
-  const workDir = join11(settings.worktrees, name);
-  if (existsSync8(workDir)) {
+  const workDir = join12(settings.worktrees, name);
+  if (existsSync9(workDir)) {
     const branch = await git(workDir, ["symbolic-ref", "--quiet", "--short", "HEAD"]).catch(
       () => ""
     );
@@ -24790,16 +24865,16 @@ function nextCommand2(name, state) {
 }
 
 // src/adapters/session-archive.ts
-import { existsSync as existsSync9 } from "node:fs";
+import { existsSync as existsSync10 } from "node:fs";
 import { mkdir as mkdir5, rename as rename3 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 var ARCHIVE_DIR = "_archive";
 async function archiveSessionFolder(sessionsRoot, name) {
-  const target = join12(sessionsRoot, ARCHIVE_DIR, name);
-  if (existsSync9(target))
+  const target = join13(sessionsRoot, ARCHIVE_DIR, name);
+  if (existsSync10(target))
     throw new Error(`${target} exists already: move it away first, then archive again`);
-  await mkdir5(join12(sessionsRoot, ARCHIVE_DIR), { recursive: true });
-  await rename3(join12(sessionsRoot, name), target);
+  await mkdir5(join13(sessionsRoot, ARCHIVE_DIR), { recursive: true });
+  await rename3(join13(sessionsRoot, name), target);
   return target;
 }
 
@@ -25133,7 +25208,7 @@ async function runCommand(values, io) {
       `the repository ${settings.repo} has no commits yet: the session branch starts from one; make a first commit, then run samocode`
     );
   const store = fsSessionStore(settings.sessions);
-  checkAgent(settings, io);
+  await checkAgent(settings, io, values.json === true);
   let name = values.session !== void 0 ? await findSessionName(store, values.session) : void 0;
   if (name && values.task !== void 0) {
     io.err(
@@ -25149,7 +25224,7 @@ async function runCommand(values, io) {
       );
     }
     warnUncommitted(settings.repo, io, values.json === true);
-    const hadRoot = existsSync10(settings.sessions);
+    const hadRoot = existsSync11(settings.sessions);
     const state = await startSession(
       { store, clock: systemClock },
       {
@@ -25216,7 +25291,7 @@ async function gateCommand(command, values, [wanted, argument], io) {
     throw new SessionError(busyMessage(name, store.dir(name)));
   const deps = { store, clock: systemClock };
   if (command === "answer") {
-    const reply = values.reply === "-" ? readFileSync7(0, "utf8") : values.reply;
+    const reply = values.reply === "-" ? readFileSync8(0, "utf8") : values.reply;
     if (reply === void 0 && io.edit && (await unansweredQuestions(deps, name)).length > 0)
       io.edit(`${store.dir(name)}/${FILES.qa}`);
     const outcome = await answerQuestions(deps, name, reply);
@@ -25267,7 +25342,7 @@ async function gateCommand(command, values, [wanted, argument], io) {
     io.out(`Continue later with:  samocode run --session ${name}`);
     return EXIT.ok;
   }
-  checkAgent(settings, io);
+  await checkAgent(settings, io, values.json === true);
   return loop(settings, name, values, io, prompts);
 }
 async function loop(settings, name, values, io, prompts) {
@@ -25393,7 +25468,7 @@ async function projectPrompts(settings, values, io) {
   }
 }
 async function cliSandbox(settings, io, session, json2) {
-  const privateDir = mkdtempSync(join13(tmpdir(), `samocode-${session.slice(0, 40)}-`));
+  const privateDir = mkdtempSync(join14(tmpdir(), `samocode-${session.slice(0, 40)}-`));
   const dispose = () => rmSync3(privateDir, { recursive: true, force: true });
   const agent = agentSettings(settings, io);
   const secrets = ["GITHUB_TOKEN", "GH_TOKEN", "TELEGRAM_BOT_TOKEN"].filter((name) => !settings.agentEnv.includes(name)).flatMap((name) => io.env[name] ?? []);
@@ -25444,13 +25519,25 @@ var INSTALL2 = {
   gemini: "install the Gemini CLI (npm install -g @google/gemini-cli) or set GEMINI_PATH to its path",
   command: "install it or fix SAMOCODE_AGENT_COMMAND"
 };
-function checkAgent(settings, io) {
-  for (const { kind, program } of agentPrograms(agentSettings(settings, io))) {
+async function checkAgent(settings, io, json2) {
+  const programs = agentPrograms(agentSettings(settings, io));
+  for (const { kind, program } of programs) {
     if (findProgram(program, io.env, io.cwd)) continue;
     const where = program.includes("/") ? "" : " on PATH";
     throw new ConfigError(
       `the ${kind} agent program "${program}" (${PROGRAM_SETTING[kind]}) was not found${where}: ${INSTALL2[kind]}`
     );
+  }
+  const home = io.env.HOME ?? homedir3();
+  const warnings = await Promise.all(
+    programs.flatMap(({ kind, program }) => [
+      Promise.resolve(missingLogin(kind, program, io.env, home)),
+      unreachableApi(kind, program, io.env)
+    ])
+  );
+  for (const text2 of warnings.filter((w) => w !== void 0)) {
+    if (json2) io.out(JSON.stringify({ warning: text2 }));
+    else io.err(`samocode: warning: ${text2}`);
   }
 }
 

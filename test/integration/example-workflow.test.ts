@@ -78,12 +78,20 @@ function comment(on = labels('samocode', 'samocode:waiting-answers'), by = human
   payload.comment.user = by;
   return { name: 'issue_comment', payload };
 }
-function review(head = BRANCH, headRepo: string | null = REPO, by = human): Event {
+function review(
+  head = BRANCH,
+  headRepo: string | null = REPO,
+  by = human,
+  action: 'submitted' | 'dismissed' = 'submitted',
+): Event {
   const payload = example('pull_request_review', 'submitted');
+  payload.action = action;
   payload.pull_request.number = 12;
   payload.pull_request.head.ref = head;
   payload.pull_request.head.repo = headRepo === null ? null : { full_name: headRepo };
-  payload.review.user = by;
+  // A submitted review's sender is its author; a dismissal's is the person who dismissed it.
+  if (action === 'submitted') payload.review.user = by;
+  payload.sender = by;
   return { name: 'pull_request_review', payload };
 }
 function workflowRun(head = BRANCH, headRepo = REPO): Event {
@@ -172,6 +180,7 @@ describe('the example workflow', () => {
     ['the trigger label added', issues('labeled', 'samocode')],
     ['a comment on the issue', comment()],
     ['a review of the session pull request', review()],
+    ['a review dismissed on the session pull request', review(BRANCH, REPO, human, 'dismissed')],
     ['CI finished (workflow_run)', workflowRun()],
     ['CI finished (check_suite)', checkSuite()],
     ['a continuation (repository_dispatch)', repositoryDispatch()],
@@ -237,6 +246,7 @@ describe('the example workflow', () => {
     ['a review of a fork with a session-like branch', review(BRANCH, 'stranger/Hello-World')],
     ['a review of a deleted fork', review(BRANCH, null)],
     ['a review by a bot', review(BRANCH, REPO, bot)],
+    ['a review dismissed by a bot', review(BRANCH, REPO, bot, 'dismissed')],
     ['CI on another branch (workflow_run)', workflowRun('main')],
     ['CI of a fork (workflow_run)', workflowRun(BRANCH, 'stranger/Hello-World')],
     ['CI on another branch (check_suite)', checkSuite('main')],
