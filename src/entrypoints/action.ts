@@ -238,7 +238,10 @@ export async function run(): Promise<void> {
     core.setOutput('cost-usd', s.totals.costUsd.toFixed(4));
     core.setOutput('agent-session-ids', agentSessionIds(thisRun.at(-1)).join(','));
     const history = parseHistory((await deps.store.read(s.name, FILES.history)) ?? '');
-    const summaryFile = join(process.env.RUNNER_TEMP || tmpdir(), `samocode-${s.name}.json`);
+    const summaryFile = join(
+      process.env.RUNNER_TEMP || tmpdir(),
+      `samocode-summary-${s.name}.json`,
+    );
     const pr = session.record.pr;
     writeFileSync(
       summaryFile,

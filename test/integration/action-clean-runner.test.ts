@@ -14,7 +14,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionRig, parseOutputs } from '../support/action-rig.js';
@@ -199,7 +199,12 @@ describe('the runner workspace after a run', () => {
 
     const was = before(1);
     expect(workspaceState(run.workspace)).toEqual(was.state);
-    expect(tempEntries(runDir(1))).toEqual(was.temp.filter((n) => n !== 'workspace'));
+    // The runner's temp gained only the session summary the summary-file output names.
+    const summary = run.outputs['summary-file'] ?? '';
+    expect(dirname(summary)).toBe(runDir(1));
+    expect(tempEntries(runDir(1))).toEqual(
+      [...was.temp.filter((n) => n !== 'workspace'), basename(summary)].sort(),
+    );
     // The agent's temp folder was the action's private one, and it is gone.
     expect(tmpdirs().length).toBeGreaterThan(0);
     for (const dir of tmpdirs()) {
@@ -281,7 +286,12 @@ describe('the runner workspace after a run', () => {
     expect(rig.show(branch, `_sessions/${again.outputs.session ?? ''}/_qa.md`)).toBe(QA.trimEnd());
     expect(rig.log(branch)).toContain('agent: wip');
     expect(workspaceState(again.workspace)).toEqual(before(2).state);
-    expect(tempEntries(runDir(2))).toEqual(before(2).temp.filter((n) => n !== 'workspace'));
+    expect(tempEntries(runDir(2))).toEqual(
+      [
+        ...before(2).temp.filter((n) => n !== 'workspace'),
+        basename(again.outputs['summary-file'] ?? ''),
+      ].sort(),
+    );
     // A second post step (as if the runner ran it twice) changes nothing.
     expect((await post(1)).stdout).toBe('');
     expect(statSync(workspace).isDirectory()).toBe(true);

@@ -163,6 +163,8 @@ describe('loadCliSettings', () => {
       agent: 'claude',
       agentArgs: {},
       agentEnv: [],
+      branchPrefix: 'samocode',
+      fallbackAgents: [],
       phaseAgents: {},
       codex: {},
       gemini: {},
