@@ -45,7 +45,16 @@ export default tseslint.config(
   ),
   layer(
     ['src/app/**'],
-    ['../adapters/*', '../entrypoints/*', 'execa', '@actions/*', '@octokit/*', 'node:*'],
+    [
+      '../adapters/*',
+      '../entrypoints/*',
+      '../../adapters/*',
+      '../../entrypoints/*',
+      'execa',
+      '@actions/*',
+      '@octokit/*',
+      'node:*',
+    ],
     'app talks to the world only through ports',
   ),
   layer(['src/adapters/**'], ['../entrypoints/*'], 'adapters do not know the entrypoints'),

@@ -1,0 +1,68 @@
+// The start path: a permitted person added the trigger label to an issue that has no session
+// yet; a new session branch is made from the issue and the loop starts at once. Permission rule:
+// the person who asked is checked with `deny` at admission (github-flow.ts), before the lock is
+// taken; the issue's title and body are cleaned before the agent reads them. Catch-up: none here —
+// an issue that already has a session branch is continued instead (github-flow.ts), and its
+// comments are caught up by the run.
+import type { Intent } from '../../core/github-event.js';
+import { sessionBranch, taskFromIssue } from '../../core/issue-task.js';
+import { startSession } from '../session-actions.js';
+import { ensureLabels, updateStatus, writeRecord } from '../github-session.js';
+import type { GithubDeps, GithubSettings, OpenSession } from '../github-session.js';
+import { runAndPublish } from './run.js';
+import { clean } from './shared.js';
+import type { FlowResult, LoopOptions } from './shared.js';
+
+export async function start(
+  deps: GithubDeps,
+  s: GithubSettings,
+  loop: LoopOptions,
+  intent: Extract<Intent, { kind: 'start' }>,
+): Promise<FlowResult> {
+  const number = intent.issue.number;
+  const branch = sessionBranch(s.branchPrefix, number, intent.issue.title);
+  await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch, false);
+  const { task, dive } = taskFromIssue(
+    clean(s, 'the issue title', intent.issue.title, 300),
+    clean(s, 'the issue body', intent.issue.body, 20_000),
+  );
+  const state = await startSession(
+    { store: deps.store, clock: deps.clock },
+    { task, ...(dive ? { dive } : {}), slug: `${number}-${intent.issue.title}` },
+  );
+  const session: OpenSession = {
+    name: state.name,
+    branch,
+    state,
+    record: {
+      version: 1,
+      issue: number,
+      branch,
+      base: s.baseBranch,
+      handled: [],
+    },
+  };
+  await writeRecord(deps, session.name, session.record);
+  await deps.git.commitAll(
+    s.workspace,
+    `samocode: ${session.name} start session for #${number} (@${intent.actor.login})`,
+  );
+  s.log(`started session ${session.name} on ${branch} for issue #${number}`);
+  // The agent starts at once. Meanwhile the new session is pushed and the status comment posted;
+  // both are awaited before the first iteration is saved, and the comment's id is recorded then.
+  // A run killed in between leaves the session on origin, and the status comment is found again
+  // rather than posted twice.
+  // (A failure is kept, not thrown, until the first save raises it: nothing may reject unobserved.)
+  const pushed = deps.branches.push(s.workspace, branch).then(
+    () => undefined,
+    (error: Error) => error,
+  );
+  const announced = updateStatus(deps, s, session).catch((error: Error) => {
+    s.warn(`could not post the status comment: ${error.message}`);
+    return session.record;
+  });
+  const labelsReady = ensureLabels(deps).catch((error: Error) =>
+    s.warn(`could not create the labels: ${error.message}`),
+  );
+  return runAndPublish(deps, s, loop, session, announced, pushed, labelsReady);
+}
