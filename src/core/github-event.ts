@@ -11,7 +11,7 @@ export interface Actor {
 }
 
 export type Intent =
-  | { kind: 'start'; issue: IssueInfo; actor: Actor }
+  | { kind: 'start'; issue: IssueInfo; actor: Actor; via: StartVia }
   | { kind: 'comment'; issue: number; comment: CommentInfo; onPullRequest: boolean }
   | { kind: 'review'; pr: number; branch: string; review: ReviewInfo }
   /** A review on a session's pull request was dismissed: an approval it gave may be withdrawn. */
@@ -21,6 +21,13 @@ export type Intent =
   /** CI finished on a session branch: a session waiting for its checks may go on. */
   | { kind: 'ci'; branch: string; sha: string }
   | { kind: 'ignore'; reason: string };
+
+/** What asked for the session: the trigger label, assigning the trigger user, or a comment. */
+export type StartVia =
+  | { kind: 'label' }
+  | { kind: 'assignee'; login: string }
+  /** `/samocode start`: what follows it in the comment is a note for the task (may be empty). */
+  | { kind: 'comment'; commentId: number; note: string };
 
 export interface IssueInfo {
   number: number;
@@ -45,6 +52,8 @@ export interface ReviewInfo {
 
 export interface EventSettings {
   triggerLabel: string;
+  /** Assigning an issue to this login starts a session; empty or absent: assigning does nothing. */
+  triggerAssignee?: string;
   branchPrefix: string;
 }
 
@@ -61,6 +70,7 @@ const issuesEvent = z.object({
   action: z.string(),
   issue,
   label: z.object({ name: z.string() }).optional(),
+  assignee: user.nullable().optional(),
   sender: user,
 });
 const commentEvent = z.object({
@@ -119,6 +129,10 @@ export function actorOf(u: { login: string; type?: string | undefined }): Actor 
   return { login: u.login, isBot: u.type === 'Bot' || u.login.endsWith('[bot]') };
 }
 
+function issueInfo(i: z.infer<typeof issue>): IssueInfo {
+  return { number: i.number, title: i.title, body: i.body ?? '' };
+}
+
 export function routeEvent(name: string, payload: unknown, settings: EventSettings): Intent {
   const parse = <T>(schema: z.ZodType<T>): T | Intent => {
     const parsed = schema.safeParse(payload);
@@ -145,10 +159,25 @@ export function routeEvent(name: string, payload: unknown, settings: EventSettin
             reason: `label "${e.label?.name ?? ''}" is not the trigger label "${settings.triggerLabel}"`,
           };
         if (actor.isBot) return { kind: 'ignore', reason: `label added by bot ${actor.login}` };
+        return { kind: 'start', issue: issueInfo(e.issue), actor, via: { kind: 'label' } };
+      }
+      if (e.action === 'assigned') {
+        const wanted = settings.triggerAssignee?.replace(/^@/, '').trim() ?? '';
+        const assignee = e.assignee?.login ?? '';
+        // Logins are case-insensitive on GitHub.
+        if (!wanted || assignee.toLowerCase() !== wanted.toLowerCase())
+          return {
+            kind: 'ignore',
+            reason: wanted
+              ? `assigned to ${assignee || 'nobody'}, not the trigger assignee ${wanted}`
+              : 'issues.assigned: no trigger-assignee is set',
+          };
+        if (actor.isBot) return { kind: 'ignore', reason: `assigned by bot ${actor.login}` };
         return {
           kind: 'start',
-          issue: { number: e.issue.number, title: e.issue.title, body: e.issue.body ?? '' },
+          issue: issueInfo(e.issue),
           actor,
+          via: { kind: 'assignee', login: assignee },
         };
       }
       if (e.action === 'unlabeled' && e.label?.name === settings.triggerLabel) {
@@ -175,6 +204,16 @@ export function routeEvent(name: string, payload: unknown, settings: EventSettin
         return { kind: 'ignore', reason: `issue_comment.${e.action}: only new comments are read` };
       const author = actorOf(e.comment.user);
       if (author.isBot) return { kind: 'ignore', reason: `comment by bot ${author.login}` };
+      const command = slashCommand(e.comment.body ?? '');
+      // `/samocode start` on an issue asks for a session; on a pull request it is only a comment.
+      // An issue that has a session already reads it as a comment (see the app's start path).
+      if (command?.kind === 'start' && e.issue.pull_request === undefined)
+        return {
+          kind: 'start',
+          issue: issueInfo(e.issue),
+          actor: author,
+          via: { kind: 'comment', commentId: e.comment.id, note: command.note },
+        };
       return {
         kind: 'comment',
         issue: e.issue.number,
@@ -309,11 +348,13 @@ export type SlashCommand =
   | { kind: 'budget'; usd: number }
   /** A done session back to implementation: the rest of the comment is the new task. */
   | { kind: 'reopen'; task: string }
+  /** A new session for the issue: the rest of the comment is a note for the task (may be empty). */
+  | { kind: 'start'; note: string }
   /** A command that cannot be applied as written; `error` says how to write it. */
   | { kind: 'invalid'; error: string };
 
 export const COMMAND_HELP =
-  'approve, resume, stop, status, pause, skip, rewind <phase>, budget <usd>, reopen <task>';
+  'start, approve, resume, stop, status, pause, skip, rewind <phase>, budget <usd>, reopen <task>';
 
 export function slashCommand(body: string): SlashCommand | undefined {
   const first = body.trimStart().split('\n')[0]?.trim() ?? '';
@@ -349,6 +390,14 @@ export function slashCommand(body: string): SlashCommand | undefined {
         error: '`/samocode budget` needs an amount in USD, e.g. `/samocode budget 25`',
       };
     }
+    case 'start':
+      return {
+        kind: 'start',
+        note: body
+          .trimStart()
+          .replace(/^\/samocode\s+start\b/i, '')
+          .trim(),
+      };
     case 'reopen': {
       const task = body
         .trimStart()

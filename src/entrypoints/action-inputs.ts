@@ -55,6 +55,11 @@ export function readActionInputs(getInput: (name: string) => string) {
     throw new Error(
       'input "github-token" is empty: pass ${{ github.token }} or a token with contents, issues and pull-requests write access',
     );
+  const triggerAssignee = raw('trigger-assignee').replace(/^@/, '');
+  if (triggerAssignee && !/^[A-Za-z0-9][A-Za-z0-9-]*(?:\[bot\])?$/.test(triggerAssignee))
+    throw new Error(
+      `input "trigger-assignee" must be one GitHub login, e.g. samocode-bot, or empty (got "${triggerAssignee}")`,
+    );
   const branchPrefix = raw('branch-prefix', 'samocode/');
   if (!/^[\w./-]+$/.test(branchPrefix))
     throw new Error(
@@ -173,6 +178,7 @@ export function readActionInputs(getInput: (name: string) => string) {
     // The secrets themselves (secret-env …) are read in action-secrets.ts, shared with the post step.
     allowWorkflowChanges: bool('allow-workflow-changes'),
     triggerLabel: raw('trigger-label', 'samocode'),
+    triggerAssignee,
     branchPrefix,
     sessionsDir,
     baseBranch: raw('base-branch'),

@@ -72,6 +72,7 @@ export async function run(): Promise<void> {
     }
     const intent = routeEvent(env.eventName, payload, {
       triggerLabel: inputs.triggerLabel,
+      triggerAssignee: inputs.triggerAssignee,
       branchPrefix: inputs.branchPrefix,
     });
     const publicRepo = (payload.repository as { private?: boolean } | undefined)?.private === false;

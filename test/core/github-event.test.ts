@@ -36,7 +36,89 @@ describe('routeEvent, on GitHub webhook examples', () => {
       kind: 'start',
       issue: { number: payload.issue.number, title: payload.issue.title },
       actor: { login: 'Codertocat', isBot: false },
+      via: { kind: 'label' },
     });
+  });
+
+  it('starts when the issue is assigned to the trigger assignee, by who assigned it', () => {
+    const payload = example('issues', 'assigned');
+    payload.assignee = { ...payload.assignee, login: 'Samocode-Bot' };
+    payload.sender = { ...payload.sender, login: 'octocat' };
+    const withAssignee = { ...settings, triggerAssignee: 'samocode-bot' };
+    expect(routeEvent('issues', payload, withAssignee)).toMatchObject({
+      kind: 'start',
+      issue: { number: payload.issue.number, title: payload.issue.title },
+      actor: { login: 'octocat', isBot: false },
+      via: { kind: 'assignee', login: 'Samocode-Bot' },
+    });
+    // A leading @ in the setting is the same login.
+    expect(
+      routeEvent('issues', payload, { ...settings, triggerAssignee: '@samocode-bot' }).kind,
+    ).toBe('start');
+  });
+
+  it('ignores assignments to others, with no trigger assignee, by bots and on pull requests', () => {
+    const withAssignee = { ...settings, triggerAssignee: 'samocode-bot' };
+    const other = example('issues', 'assigned');
+    expect(routeEvent('issues', other, withAssignee)).toEqual({
+      kind: 'ignore',
+      reason: 'assigned to Codertocat, not the trigger assignee samocode-bot',
+    });
+    const toBot = example('issues', 'assigned');
+    toBot.assignee.login = 'samocode-bot';
+    expect(routeEvent('issues', toBot, settings)).toEqual({
+      kind: 'ignore',
+      reason: 'issues.assigned: no trigger-assignee is set',
+    });
+    expect(routeEvent('issues', toBot, { ...settings, triggerAssignee: '' }).kind).toBe('ignore');
+    const nobody = example('issues', 'assigned');
+    nobody.assignee = null;
+    expect(routeEvent('issues', nobody, withAssignee)).toMatchObject({ kind: 'ignore' });
+    const byBot = example('issues', 'assigned');
+    byBot.assignee.login = 'samocode-bot';
+    byBot.sender = { ...byBot.sender, login: 'renovate[bot]', type: 'Bot' };
+    expect(routeEvent('issues', byBot, withAssignee)).toEqual({
+      kind: 'ignore',
+      reason: 'assigned by bot renovate[bot]',
+    });
+    const onPull = example('issues', 'assigned');
+    onPull.assignee.login = 'samocode-bot';
+    onPull.issue.pull_request = { url: 'x' };
+    expect(routeEvent('issues', onPull, withAssignee).kind).toBe('ignore');
+    // Unassigning does not stop a session: removing the trigger label does.
+    const unassigned = example('issues', 'unassigned');
+    unassigned.assignee = { ...unassigned.assignee, login: 'samocode-bot' };
+    expect(routeEvent('issues', unassigned, withAssignee).kind).toBe('ignore');
+  });
+
+  it('starts on a /samocode start comment on an issue, with the rest of the comment as a note', () => {
+    const created = example('issue_comment', 'created');
+    created.comment.body = '  /samocode START\nUse the new API.';
+    expect(routeEvent('issue_comment', created, settings)).toEqual({
+      kind: 'start',
+      issue: {
+        number: created.issue.number,
+        title: created.issue.title,
+        body: created.issue.body ?? '',
+      },
+      actor: { login: 'Codertocat', isBot: false },
+      via: { kind: 'comment', commentId: created.comment.id, note: 'Use the new API.' },
+    });
+    // On a pull request it is a comment like any other; a bot's is ignored.
+    const onPull = structuredClone(created);
+    onPull.issue.pull_request = { url: 'x' };
+    expect(routeEvent('issue_comment', onPull, settings)).toMatchObject({
+      kind: 'comment',
+      onPullRequest: true,
+    });
+    const bot = structuredClone(created);
+    bot.comment.user = { login: 'github-actions[bot]', type: 'Bot' };
+    expect(routeEvent('issue_comment', bot, settings).kind).toBe('ignore');
+    // Only on the first line, and only the command itself.
+    created.comment.body = 'Could you /samocode start?';
+    expect(routeEvent('issue_comment', created, settings).kind).toBe('comment');
+    created.comment.body = '/samocode started';
+    expect(routeEvent('issue_comment', created, settings).kind).toBe('comment');
   });
 
   it('ignores other labels, bots and pull request labels', () => {
@@ -205,13 +287,15 @@ describe('slash commands', () => {
       '/samocode reopen Also greet in French\nand in German',
       { kind: 'reopen', task: 'Also greet in French\nand in German' },
     ],
+    ['/samocode start', { kind: 'start', note: '' }],
+    ['/samocode start with tests\nand docs', { kind: 'start', note: 'with tests\nand docs' }],
     ['please /samocode approve', undefined],
   ])('%j', (body, command) => {
     expect(slashCommand(body)).toEqual(command);
   });
 
   it.each([
-    ['/samocode', /unknown command `\/samocode `: use approve, resume/],
+    ['/samocode', /unknown command `\/samocode `: use start, approve, resume/],
     ['/samocode dance', /unknown command `\/samocode dance`/],
     ['/samocode rewind', /needs the phase to go back to, one of: init, investigation/],
     ['/samocode rewind yesterday', /e\.g\. `\/samocode rewind planning`/],

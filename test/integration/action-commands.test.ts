@@ -72,7 +72,7 @@ describe('steering from the issue', () => {
     const unknown = await rig.run('issue_comment', rig.comment(41, '/samocode dance', person));
     expect(unknown.exitCode).toBe(0);
     expect(replies(41).at(-1)).toContain(
-      'unknown command `/samocode dance`: use approve, resume, stop, status, pause, skip, rewind <phase>, budget <usd>, reopen <task>.',
+      'unknown command `/samocode dance`: use start, approve, resume, stop, status, pause, skip, rewind <phase>, budget <usd>, reopen <task>.',
     );
   });
 

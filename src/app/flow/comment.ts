@@ -134,6 +134,12 @@ async function applyComment(
           record: { ...stopped.record, lastCommand: `\`/samocode stop\` by ${who}` },
         };
       }
+      case 'start':
+        // A start on an issue that has a session: there is one session per issue.
+        await reply(
+          `${who} this issue already has a session (${session.name}, ${session.state.status} in ${session.state.phase}); ${whatToDo(session.state)}`,
+        );
+        return session;
       case 'status':
         await reply(
           `${whatToDo(session.state)} (phase ${session.state.phase}, iteration ${session.state.iteration})`,

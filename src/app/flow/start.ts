@@ -1,9 +1,11 @@
 // The start path: a permitted person added the trigger label to an issue that has no session
-// yet; a new session branch is made from the issue and the loop starts at once. Permission rule:
-// the person who asked is checked with `deny` at admission (github-flow.ts), before the lock is
-// taken; the issue's title and body are cleaned before the agent reads them. Catch-up: none here —
-// an issue that already has a session branch is continued instead (github-flow.ts), and its
-// comments are caught up by the run.
+// yet, assigned it to the trigger assignee, or commented `/samocode start` on it; a new session
+// branch is made from the issue and the loop starts at once. Permission rule: the person who asked
+// (who labelled, who assigned, who commented) is checked with `deny` at admission (github-flow.ts),
+// before the lock is taken; the issue's title and body, and a start comment's note, are cleaned
+// before the agent reads them. Catch-up: none here — an issue that already has a session branch is
+// continued instead (github-flow.ts), and its comments are caught up by the run (a second
+// `/samocode start` among them is answered there).
 import type { Intent } from '../../core/github-event.js';
 import { sessionBranch, taskFromIssue } from '../../core/issue-task.js';
 import { startSession } from '../session-actions.js';
@@ -22,10 +24,16 @@ export async function start(
   const number = intent.issue.number;
   const branch = sessionBranch(s.branchPrefix, number, intent.issue.title);
   await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch, false);
-  const { task, dive } = taskFromIssue(
+  const fromIssue = taskFromIssue(
     clean(s, 'the issue title', intent.issue.title, 300),
     clean(s, 'the issue body', intent.issue.body, 20_000),
   );
+  const { dive } = fromIssue;
+  const via = intent.via;
+  const note = via.kind === 'comment' ? clean(s, 'the start comment', via.note, 10_000) : '';
+  const task = note
+    ? `${fromIssue.task}\n\nNote from @${intent.actor.login} when starting the session:\n${note}`
+    : fromIssue.task;
   const state = await startSession(
     { store: deps.store, clock: deps.clock },
     { task, ...(dive ? { dive } : {}), slug: `${number}-${intent.issue.title}` },
@@ -39,7 +47,8 @@ export async function start(
       issue: number,
       branch,
       base: s.baseBranch,
-      handled: [],
+      // The start comment asked for the session; it is no answer nor command for it.
+      handled: via.kind === 'comment' ? [via.commentId] : [],
     },
   };
   await writeRecord(deps, session.name, session.record);
@@ -61,8 +70,26 @@ export async function start(
     s.warn(`could not post the status comment: ${error.message}`);
     return session.record;
   });
-  const labelsReady = ensureLabels(deps).catch((error: Error) =>
-    s.warn(`could not create the labels: ${error.message}`),
-  );
+  const labelsReady = Promise.all([
+    ensureLabels(deps).catch((error: Error) =>
+      s.warn(`could not create the labels: ${error.message}`),
+    ),
+    markIssue(deps, s, intent).catch((error: Error) =>
+      s.warn(`could not add the "${s.triggerLabel ?? ''}" label: ${error.message}`),
+    ),
+  ]).then(() => undefined);
   return runAndPublish(deps, s, loop, session, announced, pushed, labelsReady);
+}
+
+/**
+ * A session started by assignment or by comment gets the trigger label too: the label is what
+ * the example workflow lets the issue's comments through by, and what a person removes to stop it.
+ */
+async function markIssue(
+  deps: GithubDeps,
+  s: GithubSettings,
+  intent: Extract<Intent, { kind: 'start' }>,
+): Promise<void> {
+  if (intent.via.kind === 'label' || !s.triggerLabel) return;
+  await deps.issues.addLabel(intent.issue.number, s.triggerLabel);
 }
