@@ -71,13 +71,32 @@ function issues(action: string, label?: string, on = labels('samocode')): Event 
   payload.sender = human;
   return { name: 'issues', payload };
 }
-function comment(on = labels('samocode', 'samocode:waiting-answers'), by = human): Event {
+function assigned(to: string | null, by = human, on = labels('bug')): Event {
+  const payload = example('issues', 'assigned');
+  payload.issue.number = ISSUE;
+  payload.issue.labels = on;
+  payload.assignee = to === null ? null : { ...payload.assignee, login: to };
+  payload.sender = by;
+  return { name: 'issues', payload };
+}
+function comment(
+  on = labels('samocode', 'samocode:waiting-answers'),
+  by = human,
+  body?: string,
+): Event {
   const payload = example('issue_comment', 'created');
   payload.issue.number = ISSUE;
   payload.issue.labels = on;
   payload.comment.user = by;
+  if (body !== undefined) payload.comment.body = body;
   return { name: 'issue_comment', payload };
 }
+const ASSIGNEE = { SAMOCODE_ASSIGNEE: 'samocode-bot' };
+const settings = {
+  triggerLabel: 'samocode',
+  triggerAssignee: 'samocode-bot',
+  branchPrefix: 'samocode/',
+};
 function review(
   head = BRANCH,
   headRepo: string | null = REPO,
@@ -172,12 +191,25 @@ function run(event: Event, vars: Record<string, string> = {}) {
   });
   const action = main.steps.find((s) => s.uses?.startsWith('samocode/samocode@'));
   const label = interpolate(action?.with?.['trigger-label'] ?? '', { github, needs, vars, inputs });
-  return { routed: true as const, runs, group, label, output: bash.stdout };
+  const assignee = interpolate(action?.with?.['trigger-assignee'] ?? '', {
+    github,
+    needs,
+    vars,
+    inputs,
+  });
+  return { routed: true as const, runs, group, label, assignee, output: bash.stdout };
 }
 
 describe('the example workflow', () => {
   const session: Array<[string, Event]> = [
     ['the trigger label added', issues('labeled', 'samocode')],
+    ['the issue assigned to the trigger assignee', assigned('samocode-bot')],
+    ['the issue assigned to the trigger assignee, written otherwise', assigned('Samocode-Bot')],
+    [
+      '/samocode start on an issue without the label',
+      comment(labels('bug'), human, '/samocode start'),
+    ],
+    ['/samocode start with a note', comment([], human, '/samocode start\nUse the v2 endpoint.')],
     ['a comment on the issue', comment()],
     ['a review of the session pull request', review()],
     ['a review dismissed on the session pull request', review(BRANCH, REPO, human, 'dismissed')],
@@ -190,14 +222,12 @@ describe('the example workflow', () => {
   ];
 
   it.each(session)('puts %s in the session group and runs the action on it', (_, event) => {
-    const result = run(event);
+    const result = run(event, ASSIGNEE);
     expect(result).toMatchObject({ routed: true, runs: true, group: `samocode-${ISSUE}` });
     expect(result.routed && result.label).toBe('samocode');
+    expect(result.routed && result.assignee).toBe('samocode-bot');
     // The action acts on it: the filter did not let through only what it would ignore anyway.
-    expect(
-      routeEvent(event.name, event.payload, { triggerLabel: 'samocode', branchPrefix: 'samocode/' })
-        .kind,
-    ).not.toBe('ignore');
+    expect(routeEvent(event.name, event.payload, settings).kind).not.toBe('ignore');
   });
 
   it('keys a comment run and a review run of the same session alike, and other sessions apart', () => {
@@ -254,6 +284,56 @@ describe('the example workflow', () => {
 
   it.each(dropped)('takes no runner for %s', (_, event) => {
     expect(run(event)).toEqual({ routed: false });
+    expect(run(event, ASSIGNEE)).toEqual({ routed: false });
+  });
+
+  const notAssignee: Array<[string, Event, Record<string, string>]> = [
+    ['the issue assigned to someone else', assigned('octocat'), ASSIGNEE],
+    [
+      'someone else assigned to a session issue',
+      assigned('octocat', human, labels('samocode')),
+      ASSIGNEE,
+    ],
+    ['the trigger assignee assigned by a bot', assigned('samocode-bot', bot), ASSIGNEE],
+    ['an assignment without SAMOCODE_ASSIGNEE', assigned('samocode-bot'), {}],
+    ['an assignment of nobody without SAMOCODE_ASSIGNEE', assigned(null), {}],
+    ['an assignment of nobody', assigned(null), ASSIGNEE],
+    ['/samocode start by a bot', comment(labels('bug'), bot, '/samocode start'), ASSIGNEE],
+    [
+      '/samocode start on a pull request',
+      (() => {
+        const e = comment(labels('bug'), human, '/samocode start');
+        e.payload.issue.pull_request = { url: 'https://api.github.com/repos/x/y/pulls/12' };
+        return e;
+      })(),
+      ASSIGNEE,
+    ],
+    [
+      'another command on an issue without the label',
+      comment(labels('bug'), human, '/samocode status'),
+      ASSIGNEE,
+    ],
+    [
+      '/samocode start quoted in a comment',
+      comment(labels('bug'), human, 'See /samocode start'),
+      ASSIGNEE,
+    ],
+  ];
+
+  it.each(notAssignee)('takes no runner for %s', (_, event, vars) => {
+    expect(run(event, vars)).toEqual({ routed: false });
+  });
+
+  it('gives the action the trigger assignee from the SAMOCODE_ASSIGNEE variable, else none', () => {
+    expect(main.steps.find((s) => s.uses?.startsWith('samocode/samocode@'))?.with).toMatchObject({
+      'trigger-assignee': '${{ needs.route.outputs.assignee }}',
+    });
+    expect(run(comment(), {})).toMatchObject({ routed: true, runs: true, assignee: '' });
+    expect(run(assigned('ai-bot'), { SAMOCODE_ASSIGNEE: 'ai-bot' })).toMatchObject({
+      routed: true,
+      runs: true,
+      assignee: 'ai-bot',
+    });
   });
 
   it('names the session of a continuation only by a number', () => {
