@@ -141,13 +141,34 @@ export function actionRig(
         sender: sender(by),
       };
     },
+    /** A person assigns the issue to `assignee`: the `issues.assigned` event payload. */
+    assigned(number: number, assignee: string, by: FakeUser): Json {
+      const issue = fake.state.issues.get(number);
+      if (!issue) throw new Error(`open issue ${number} first`);
+      const payload = example('issues', 'assigned');
+      Object.assign(payload.issue as Json, {
+        number,
+        title: issue.title,
+        body: issue.body,
+        labels: [...issue.labels].map((name) => ({ name })),
+      });
+      delete (payload.issue as Json).pull_request;
+      return {
+        ...payload,
+        assignee: { ...(payload.assignee as Json), login: assignee },
+        repository,
+        sender: sender(by),
+      };
+    },
     /** A person comments: the comment is created on the fake, and its event payload returned. */
     comment(number: number, body: string, by: FakeUser): Json {
       const created = fake.addComment(number, body, by);
       const payload = example('issue_comment', 'created');
+      const issue = fake.state.issues.get(number);
       Object.assign(payload.issue as Json, {
         number,
-        title: fake.state.issues.get(number)?.title ?? 'x',
+        title: issue?.title ?? 'x',
+        ...(issue ? { body: issue.body } : {}),
       });
       delete (payload.issue as Json).pull_request;
       Object.assign(payload.comment as Json, {
