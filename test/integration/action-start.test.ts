@@ -131,7 +131,7 @@ describe('starting a session without the label', () => {
     expect(comments(85).map((c) => c.body)).toEqual(['/samocode start']);
   });
 
-  it('/samocode start on an issue with a session starts no second one and says so', async () => {
+  it('/samocode start or an assignment on an issue with a session starts no second one', async () => {
     const rig = actionRig(fake);
     rig.setScenario(oneIteration);
     rig.openIssue(86, 'Started twice', 'x');
@@ -153,5 +153,11 @@ describe('starting a session without the label', () => {
         `@octo this issue already has a session (${first.outputs.session ?? ''}, blocked in init)`,
       ),
     ]);
+
+    // Assigning it to the trigger assignee continues that session too.
+    const assigned = await rig.run('issues', rig.assigned(86, 'samocode-bot', owner), ASSIGNEE);
+    expect(assigned.outputs).toMatchObject({ status: 'blocked', session: first.outputs.session });
+    expect(assigned.stdout).toContain(`already has session branch ${first.outputs.branch ?? ''}`);
+    expect(rig.branches().filter((b) => b.startsWith('samocode/86'))).toHaveLength(1);
   });
 });
