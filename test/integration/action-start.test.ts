@@ -69,6 +69,19 @@ describe('starting a session without the label', () => {
     expect(rig.branches()).toEqual(['main']);
   });
 
+  it('fails on a trigger-assignee that is no login, saying what it expects', async () => {
+    const rig = actionRig(fake);
+    rig.openIssue(87, 'Bad input', 'x');
+    const run = await rig.run('issues', rig.assigned(87, 'samocode-bot', owner), {
+      'trigger-assignee': 'samocode bot',
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(
+      'input "trigger-assignee" must be one GitHub login, e.g. samocode-bot, or empty (got "samocode bot")',
+    );
+    expect(rig.branches()).toEqual(['main']);
+  });
+
   it('refuses an assignment by someone without permission before any lock or agent', async () => {
     const rig = actionRig(fake);
     rig.setScenario(oneIteration);
