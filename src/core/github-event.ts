@@ -26,6 +26,8 @@ export interface IssueInfo {
   number: number;
   title: string;
   body: string;
+  /** Who wrote the issue (may not be who added the label); absent when the payload lacks it. */
+  author?: Actor;
 }
 
 export interface CommentInfo {
@@ -53,6 +55,7 @@ const issue = z.object({
   number: z.number().int(),
   title: z.string(),
   body: z.string().nullable().optional(),
+  user: user.nullable().optional(),
   pull_request: z.unknown().optional(),
 });
 const repository = z.object({ full_name: z.string(), fork: z.boolean().optional() }).optional();
@@ -147,7 +150,12 @@ export function routeEvent(name: string, payload: unknown, settings: EventSettin
         if (actor.isBot) return { kind: 'ignore', reason: `label added by bot ${actor.login}` };
         return {
           kind: 'start',
-          issue: { number: e.issue.number, title: e.issue.title, body: e.issue.body ?? '' },
+          issue: {
+            number: e.issue.number,
+            title: e.issue.title,
+            body: e.issue.body ?? '',
+            ...(e.issue.user ? { author: actorOf(e.issue.user) } : {}),
+          },
           actor,
         };
       }

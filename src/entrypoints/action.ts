@@ -24,6 +24,7 @@ import { chooseSandbox, describeEgress } from '../adapters/sandbox-setup.js';
 import { probeSandbox } from '../adapters/sandbox.js';
 import type { Launcher, SandboxProbe } from '../adapters/sandbox.js';
 import { fsSessionStore } from '../adapters/fs-session-store.js';
+import { githubImages } from '../adapters/github-images.js';
 import { createGit } from '../adapters/git-cli.js';
 import { hasPersistedCredentials } from '../adapters/git-auth.js';
 import {
@@ -188,6 +189,8 @@ export async function run(): Promise<void> {
       pulls: githubPullRequests(client, gh),
       dispatcher: githubDispatcher(client, gh),
       checks: githubChecks(client, gh),
+      // The job token goes to the server's own attachment addresses only (core/attachments.ts).
+      images: githubImages({ serverUrl: env.serverUrl, token: inputs.githubToken }),
     };
     await credentialsChecked;
     const thisRun: IterationRecord[] = [];

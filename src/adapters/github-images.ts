@@ -1,0 +1,109 @@
+// Downloads images attached on GitHub for the agent, which cannot reach them from its sandbox.
+// Redirects are followed by hand so that each hop is checked against the host rules
+// (core/attachments.ts) before anything is sent: the token goes to the server alone, and a hop
+// to any other host ends the download. The body is read with a byte cap, so a lying or missing
+// Content-Length cannot make the runner hold more than the limit.
+import {
+  IMAGE_LIMITS,
+  hostOf,
+  isImageType,
+  mayRedirectTo,
+  sendsToken,
+} from '../core/attachments.js';
+import type { ImageDownload, Images } from '../app/ports.js';
+
+export interface ImageFetchOptions {
+  serverUrl: string;
+  token: string;
+  maxBytes?: number;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export function githubImages(options: ImageFetchOptions): Images {
+  const maxBytes = options.maxBytes ?? IMAGE_LIMITS.maxBytes;
+  const get = options.fetch ?? fetch;
+  return {
+    async fetch(url) {
+      const signal = AbortSignal.timeout(options.timeoutMs ?? 30_000);
+      try {
+        let at = url;
+        for (let hop = 0; hop <= IMAGE_LIMITS.redirects; hop++) {
+          const response = await get(at, {
+            redirect: 'manual',
+            signal,
+            headers: {
+              accept: 'image/*',
+              ...(sendsToken(at, options.serverUrl)
+                ? { authorization: `token ${options.token}` }
+                : {}),
+            },
+          });
+          if (response.status >= 300 && response.status < 400) {
+            await response.body?.cancel();
+            const location = response.headers.get('location');
+            if (!location) return failed(`a ${response.status} redirect without a Location`);
+            const next = new URL(location, at).toString();
+            if (!mayRedirectTo(next, options.serverUrl))
+              return failed(`redirected to ${hostOf(next)}, which is not GitHub's`);
+            at = next;
+            continue;
+          }
+          return await read(response, maxBytes);
+        }
+        return failed(`more than ${IMAGE_LIMITS.redirects} redirects`);
+      } catch (error) {
+        const why = signal.aborted ? 'timed out' : (error as Error).message;
+        return failed(why);
+      }
+    },
+  };
+}
+
+async function read(response: Response, maxBytes: number): Promise<ImageDownload> {
+  const tooBig = `larger than ${formatBytes(maxBytes)}`;
+  if (!response.ok) {
+    await response.body?.cancel();
+    return failed(`${response.status} ${response.statusText}`.trim());
+  }
+  const contentType = response.headers.get('content-type') ?? '';
+  if (!isImageType(contentType)) {
+    await response.body?.cancel();
+    return failed(`not an image (${contentType || 'no content type'})`);
+  }
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    return failed(tooBig);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
+  for (;;) {
+    const chunk = await reader?.read();
+    if (!chunk || chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size > maxBytes) {
+      // The rest is never downloaded.
+      await reader?.cancel();
+      return failed(tooBig);
+    }
+    chunks.push(chunk.value);
+  }
+  if (size === 0) return failed('empty');
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { ok: true, bytes, contentType };
+}
+
+function failed(why: string): ImageDownload {
+  return { ok: false, why };
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
