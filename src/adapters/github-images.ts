@@ -23,35 +23,52 @@ export interface ImageFetchOptions {
 export function githubImages(options: ImageFetchOptions): Images {
   const maxBytes = options.maxBytes ?? IMAGE_LIMITS.maxBytes;
   const get = options.fetch ?? fetch;
+  /** One download, following redirects; `refused` when a hop that carried the token was. */
+  const download = async (
+    url: string,
+    withToken: boolean,
+    signal: AbortSignal,
+  ): Promise<ImageDownload & { refused?: boolean }> => {
+    let at = url;
+    for (let hop = 0; hop <= IMAGE_LIMITS.redirects; hop++) {
+      const token = withToken && sendsToken(at, options.serverUrl);
+      const response = await get(at, {
+        redirect: 'manual',
+        signal,
+        headers: {
+          accept: 'image/*',
+          ...(token ? { authorization: `token ${options.token}` } : {}),
+        },
+      });
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel();
+        const location = response.headers.get('location');
+        if (!location) return failed(`a ${response.status} redirect without a Location`);
+        const next = new URL(location, at).toString();
+        if (!mayRedirectTo(next, options.serverUrl))
+          return failed(`redirected to ${hostOf(next)}, which is not GitHub's`);
+        at = next;
+        continue;
+      }
+      const result = await read(response, maxBytes);
+      return token && [401, 403, 404].includes(response.status)
+        ? { ...result, refused: true }
+        : result;
+    }
+    return failed(`more than ${IMAGE_LIMITS.redirects} redirects`);
+  };
   return {
     async fetch(url) {
       const signal = AbortSignal.timeout(options.timeoutMs ?? 30_000);
       try {
-        let at = url;
-        for (let hop = 0; hop <= IMAGE_LIMITS.redirects; hop++) {
-          const response = await get(at, {
-            redirect: 'manual',
-            signal,
-            headers: {
-              accept: 'image/*',
-              ...(sendsToken(at, options.serverUrl)
-                ? { authorization: `token ${options.token}` }
-                : {}),
-            },
-          });
-          if (response.status >= 300 && response.status < 400) {
-            await response.body?.cancel();
-            const location = response.headers.get('location');
-            if (!location) return failed(`a ${response.status} redirect without a Location`);
-            const next = new URL(location, at).toString();
-            if (!mayRedirectTo(next, options.serverUrl))
-              return failed(`redirected to ${hostOf(next)}, which is not GitHub's`);
-            at = next;
-            continue;
-          }
-          return await read(response, maxBytes);
-        }
-        return failed(`more than ${IMAGE_LIMITS.redirects} redirects`);
+        const first = await download(url, true, signal);
+        if (!first.refused) return first;
+        // A public repository's attachments are served to anyone, and GitHub has refused them to
+        // a token it did not expect: asked once more without it, the answer is the same or the image.
+        const again = await download(url, false, signal);
+        return again.ok
+          ? again
+          : failed(`${first.ok ? '' : first.why} (with and without the job token)`);
       } catch (error) {
         const why = signal.aborted ? 'timed out' : (error as Error).message;
         return failed(why);

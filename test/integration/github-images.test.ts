@@ -35,6 +35,30 @@ describe('downloading an attached image', () => {
     ]);
   });
 
+  it('asks once more without the token when GitHub refuses it (public attachments)', async () => {
+    const { fetch, asked } = scripted({
+      [ASSET]: () => new Response(null, { status: 302, headers: { location: SIGNED } }),
+    });
+    let first = true;
+    const refusing = (async (input: string | URL | Request, init?: RequestInit) => {
+      const token = new Headers(init?.headers).get('authorization');
+      if (String(input) === ASSET && token && first) {
+        first = false;
+        return new Response('', { status: 404, statusText: 'Not Found' });
+      }
+      if (String(input) === SIGNED)
+        return new Response(PNG, { headers: { 'content-type': 'image/png' } });
+      return fetch(input, init);
+    }) as typeof globalThis.fetch;
+    const images = githubImages({
+      serverUrl: 'https://github.com',
+      token: 'ghs_job',
+      fetch: refusing,
+    });
+    expect(await images.fetch(ASSET)).toMatchObject({ ok: true, bytes: PNG });
+    expect(asked).toEqual([{ url: ASSET, authorization: null }]);
+  });
+
   it('stops at a redirect to any other host, before asking it anything', async () => {
     const { fetch, asked } = scripted({
       [ASSET]: () =>
@@ -58,10 +82,15 @@ describe('downloading an attached image', () => {
       ok: false,
       why: 'more than 5 redirects',
     });
-    expect(await images(scripted({}).fetch).fetch(ASSET)).toEqual({
+    const missing = scripted({});
+    expect(await images(missing.fetch).fetch(ASSET)).toEqual({
       ok: false,
-      why: '404 Not Found',
+      why: '404 Not Found (with and without the job token)',
     });
+    expect(missing.asked).toEqual([
+      { url: ASSET, authorization: 'token t' },
+      { url: ASSET, authorization: null },
+    ]);
     const page = scripted({
       [ASSET]: () => new Response('<html>', { headers: { 'content-type': 'text/html' } }),
     });
