@@ -9,7 +9,9 @@ import {
   isImageType,
   mayRedirectTo,
   sendsToken,
+  signedAddress,
 } from '../core/attachments.js';
+import type { ImageSource } from '../core/attachments.js';
 import type { ImageDownload, Images } from '../app/ports.js';
 
 export interface ImageFetchOptions {
@@ -18,6 +20,8 @@ export interface ImageFetchOptions {
   maxBytes?: number;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** The HTML GitHub renders for an issue or comment (REST `body_html`), or null. */
+  rendered?: (from: ImageSource) => Promise<string | null>;
 }
 
 export function githubImages(options: ImageFetchOptions): Images {
@@ -57,8 +61,21 @@ export function githubImages(options: ImageFetchOptions): Images {
     }
     return failed(`more than ${IMAGE_LIMITS.redirects} redirects`);
   };
+  const html = new Map<string, Promise<string | null>>();
+  const signedFor = async (url: string, from: ImageSource): Promise<string | undefined> => {
+    if (!options.rendered) return undefined;
+    const key = JSON.stringify(from);
+    // One rendering per text: its images are asked for one after another.
+    if (!html.has(key))
+      html.set(
+        key,
+        options.rendered(from).catch(() => null),
+      );
+    const text = await html.get(key);
+    return text ? signedAddress(url, text, options.serverUrl) : undefined;
+  };
   return {
-    async fetch(url) {
+    async fetch(url, from) {
       const signal = AbortSignal.timeout(options.timeoutMs ?? 30_000);
       try {
         const first = await download(url, true, signal);
@@ -66,9 +83,14 @@ export function githubImages(options: ImageFetchOptions): Images {
         // A public repository's attachments are served to anyone, and GitHub has refused them to
         // a token it did not expect: asked once more without it, the answer is the same or the image.
         const again = await download(url, false, signal);
-        return again.ok
-          ? again
-          : failed(`${first.ok ? '' : first.why} (with and without the job token)`);
+        if (again.ok) return again;
+        // A private repository's: GitHub signs the address in the text's rendered HTML.
+        const signed = from && (await signedFor(url, from));
+        if (signed) {
+          const viaSigned = await download(signed, false, signal);
+          if (viaSigned.ok) return viaSigned;
+        }
+        return failed(`${first.ok ? '' : first.why} (with and without the job token)`);
       } catch (error) {
         const why = signal.aborted ? 'timed out' : (error as Error).message;
         return failed(why);

@@ -12,7 +12,7 @@ import {
   isAttachment,
   withoutQuery,
 } from '../core/attachments.js';
-import type { ImageOutcome } from '../core/attachments.js';
+import type { ImageOutcome, ImageSource } from '../core/attachments.js';
 import { cleanUntrusted } from '../core/untrusted-text.js';
 import type { Images, SessionStore } from './ports.js';
 
@@ -37,6 +37,8 @@ export interface TextToClean {
   limit: number;
   /** Names the images: `issue-7`, `comment-1234`. */
   source: string;
+  /** Where the text is on GitHub. */
+  from: ImageSource;
   /** The session folder as the agent finds it from the repository root. */
   folder: string;
 }
@@ -78,7 +80,7 @@ export async function fetchImages(
       outcome = { kind: 'over-limit' };
     } else {
       fetched += 1;
-      const download = await images.fetch(url);
+      const download = await images.fetch(url, input.from);
       if (download.ok) {
         const file = imageFileName(
           input.source,

@@ -4,6 +4,7 @@ import type { AgentFailure } from '../core/agent-retry.js';
 import type { Phase } from '../core/phases.js';
 import type { SessionStatus } from '../core/session-state.js';
 import type { CheckRun } from '../core/ci.js';
+import type { ImageSource } from '../core/attachments.js';
 
 export interface AgentRun {
   /** The phase this iteration works in (a phase map may pick the agent by it). */
@@ -242,5 +243,6 @@ export type ImageDownload =
 
 /** Images attached on GitHub, fetched from GitHub's own hosts (rules in core/attachments.ts). */
 export interface Images {
-  fetch(url: string): Promise<ImageDownload>;
+  /** `from`: the issue or comment the image is in, where GitHub's rendering may sign its address. */
+  fetch(url: string, from?: ImageSource): Promise<ImageDownload>;
 }

@@ -11,6 +11,8 @@
 //   token       sent to the server only: the githubusercontent addresses are signed or public
 //               and need none, and no other host ever sees it
 
+import { imgSources } from './visible-markdown.js';
+
 export const IMAGE_LIMITS = {
   /** Bytes per image. */
   maxBytes: 10 * 1024 * 1024,
@@ -54,6 +56,31 @@ export function isAttachment(url: string, serverUrl: string): boolean {
   if (!parsed) return false;
   if (isServer(parsed, serverUrl)) return ON_SERVER.some((re) => re.test(parsed.pathname));
   return isContentHost(parsed);
+}
+
+/** Where the text an image came from is on GitHub: its rendered HTML holds signed addresses. */
+export type ImageSource = { issue: number } | { comment: number };
+
+/**
+ * The signed `private-user-images` address GitHub rendered for an attachment on the server, found
+ * in the text's HTML by the attachment's uuid (a private repository's attachment addresses refuse
+ * API tokens; the signed ones need none). Matched in the address's file name only, so text that
+ * merely mentions a uuid cannot stand in for another image.
+ */
+export function signedAddress(url: string, html: string, serverUrl: string): string | undefined {
+  const parsed = parse(url);
+  if (!parsed || !isServer(parsed, serverUrl)) return undefined;
+  const uuid = new RegExp(`(${UUID})$`, 'i').exec(parsed.pathname)?.[1]?.toLowerCase();
+  if (!uuid) return undefined;
+  return imgSources(html).find((src) => {
+    const signed = parse(src);
+    if (!signed || !isContentHost(signed)) return false;
+    const file = signed.pathname.split('/').at(-1) ?? '';
+    return file
+      .toLowerCase()
+      .replace(/\.[a-z0-9]+$/, '')
+      .endsWith(`-${uuid}`);
+  });
 }
 
 /** Whether a download may follow a redirect to `url`. */

@@ -35,6 +35,7 @@ import {
   githubPullRequests,
   githubRuns,
   githubChecks,
+  githubRenderedText,
 } from '../adapters/octokit-github.js';
 import { createGitLock } from '../adapters/git-lock.js';
 import { guardWorkspace } from '../adapters/workspace-guard.js';
@@ -190,7 +191,11 @@ export async function run(): Promise<void> {
       dispatcher: githubDispatcher(client, gh),
       checks: githubChecks(client, gh),
       // The job token goes to the server's own attachment addresses only (core/attachments.ts).
-      images: githubImages({ serverUrl: env.serverUrl, token: inputs.githubToken }),
+      images: githubImages({
+        serverUrl: env.serverUrl,
+        token: inputs.githubToken,
+        rendered: githubRenderedText(client, gh),
+      }),
     };
     await credentialsChecked;
     const thisRun: IterationRecord[] = [];

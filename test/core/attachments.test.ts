@@ -9,6 +9,7 @@ import {
   isImageType,
   mayRedirectTo,
   sendsToken,
+  signedAddress,
 } from '../../src/core/attachments.js';
 import { cleanUntrusted } from '../../src/core/untrusted-text.js';
 
@@ -121,6 +122,22 @@ describe('host rules', () => {
     expect(mayRedirectTo('https://github.com/anything', SERVER)).toBe(true);
     expect(mayRedirectTo('https://objects.example.com/x', SERVER)).toBe(false);
     expect(mayRedirectTo('http://127.0.0.1:9/x', SERVER)).toBe(false);
+  });
+
+  it('finds the signed address of an attachment in rendered HTML by its uuid, in the file name', () => {
+    const signed = `https://private-user-images.githubusercontent.com/9/123-${UUID}.png?jwt=a&b=c`;
+    const html = [
+      `<img src="https://private-user-images.githubusercontent.com/9/1-${UUID.replace('0f', 'ff')}.png?jwt=z">`,
+      `<img src="https://evil.example/9/123-${UUID}.png">`,
+      `<img src="https://private-user-images.githubusercontent.com/9/5-other.png?u=${UUID}">`,
+      `<a href="${signed.replaceAll('&', '&amp;')}"><img src="${signed.replaceAll('&', '&amp;')}"></a>`,
+    ].join('\n');
+    expect(signedAddress(ASSET, html, SERVER)).toBe(signed);
+    expect(signedAddress(ASSET, html.split('\n').slice(0, 3).join('\n'), SERVER)).toBeUndefined();
+    // Only attachments on the server are looked up.
+    expect(
+      signedAddress(`https://example.com/user-attachments/assets/${UUID}`, html, SERVER),
+    ).toBeUndefined();
   });
 
   it('accepts image content types only', () => {

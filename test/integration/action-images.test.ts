@@ -84,6 +84,8 @@ describe('images in issues and comments', () => {
         `Redirected away: ![y](${fake.url}/${fake.owner}/${fake.repo}/assets/5/${uuid(4)})`,
         '',
         `Elsewhere: ![z](${foreign.url}${asset(5)})`,
+        '',
+        `Gone: ![g](${fake.url}${asset(9)})`,
       ].join('\n'),
     );
     const branch = `samocode/${issue}-fix-the-layout`;
@@ -129,6 +131,14 @@ describe('images in issues and comments', () => {
     expect(task).toContain(
       `Elsewhere: [image on ${new URL(foreign.url).host}, not fetched: only GitHub's attachments are]`,
     );
+    // A missing one was asked for with the token, without it, and looked up in the rendered issue.
+    expect(task).toContain(
+      `Gone: [image ${fake.url}${asset(9)} could not be fetched: 404 Not Found (with and without the job token)]`,
+    );
+    expect(attachmentRequests(9).map((r) => r.status)).toEqual([404, 404]);
+    expect(
+      fake.requests.filter((r) => r.operation === 'issues/get').map((r) => r.status),
+    ).toContain(200);
     // Alt text still never reaches the agent.
     expect(task).not.toContain('screenshot');
     // The log says what happened to each.

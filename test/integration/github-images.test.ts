@@ -59,6 +59,38 @@ describe('downloading an attached image', () => {
     expect(asked).toEqual([{ url: ASSET, authorization: null }]);
   });
 
+  it('takes a private repository’s image from the signed address in the text’s rendering', async () => {
+    const uuid = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+    const signed = `https://private-user-images.githubusercontent.com/9/123-${uuid}.png?jwt=abc&x=1`;
+    const { fetch, asked } = scripted({
+      [signed]: () => new Response(PNG, { headers: { 'content-type': 'image/png' } }),
+    });
+    const rendered: Array<unknown> = [];
+    const images = githubImages({
+      serverUrl: 'https://github.com',
+      token: 'ghs_job',
+      fetch,
+      rendered: async (from) => {
+        rendered.push(from);
+        return `<p><a href="${signed.replace('&', '&amp;')}"><img src="${signed.replace('&', '&amp;')}" alt="x"></a></p>`;
+      },
+    });
+    expect(await images.fetch(ASSET, { comment: 77 })).toMatchObject({ ok: true, bytes: PNG });
+    expect(asked).toEqual([
+      { url: ASSET, authorization: 'token ghs_job' },
+      { url: ASSET, authorization: null },
+      { url: signed, authorization: null },
+    ]);
+    // Without a signed address for it, the reason is GitHub's answer.
+    const other = ASSET.replace('0f1e', 'aaaa');
+    expect(await images.fetch(other, { comment: 77 })).toEqual({
+      ok: false,
+      why: '404 Not Found (with and without the job token)',
+    });
+    // The text was rendered once for both.
+    expect(rendered).toEqual([{ comment: 77 }]);
+  });
+
   it('stops at a redirect to any other host, before asking it anything', async () => {
     const { fetch, asked } = scripted({
       [ASSET]: () =>

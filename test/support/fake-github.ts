@@ -278,6 +278,20 @@ export async function startFakeGitHub(
           state: issue.state,
           labels: [...issue.labels].map(labelJson),
           user: user(issue.user),
+          // As GitHub renders it for `application/vnd.github.html+json` (no signed addresses:
+          // those are on a host tests cannot serve).
+          body_html: `<p>${issue.body.replace(/[<>&"]/g, (ch) => `&#${ch.charCodeAt(0)};`)}</p>`,
+        },
+      };
+    },
+    'issues/get-comment': (c) => {
+      const comment = state.comments.find((x) => x.id === Number(c.request.params.comment_id));
+      if (!comment) throw new HttpError(404, 'Not Found');
+      return {
+        status: 200,
+        json: {
+          ...commentJson(comment),
+          body_html: `<p>${comment.body.replace(/[<>&"]/g, (ch) => `&#${ch.charCodeAt(0)};`)}</p>`,
         },
       };
     },

@@ -82,6 +82,7 @@ async function commentText(
     text: comment.body,
     limit: 10_000,
     source: `comment-${comment.id}`,
+    from: { comment: comment.id },
     folder: sessionFolder(s.sessionsDir, session.name),
   };
   const found = findImages(s, input);

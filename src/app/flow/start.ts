@@ -31,6 +31,7 @@ export async function start(
     text: intent.issue.body,
     limit: 20_000,
     source: `issue-${number}`,
+    from: { issue: number },
     folder: sessionFolder(s.sessionsDir, name),
   };
   const found = findImages(s, input);
