@@ -467,6 +467,15 @@ export function githubRenderedText(
   const repo = { owner: settings.owner, repo: settings.repo };
   const html = { mediaType: { format: 'html' } };
   return async (from) => {
+    if ('review' in from) {
+      const { data } = await client.rest.pulls.getReview({
+        ...repo,
+        pull_number: from.pr,
+        review_id: from.review,
+        ...html,
+      });
+      return data.body_html ?? null;
+    }
     const { data } =
       'issue' in from
         ? await client.rest.issues.get({ ...repo, issue_number: from.issue, ...html })

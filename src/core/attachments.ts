@@ -59,7 +59,7 @@ export function isAttachment(url: string, serverUrl: string): boolean {
 }
 
 /** Where the text an image came from is on GitHub: its rendered HTML holds signed addresses. */
-export type ImageSource = { issue: number } | { comment: number };
+export type ImageSource = { issue: number } | { comment: number } | { pr: number; review: number };
 
 /**
  * The signed `private-user-images` address GitHub rendered for an attachment on the server, found

@@ -1,4 +1,4 @@
-// Images pasted into issues and comments, through the bundled action: the agent runs behind a
+// Images pasted into issues, comments and reviews, through the bundled action: the agent runs behind a
 // network allow-list, so the action fetches the images permitted people attached on GitHub, saves
 // them into the session folder on the branch, and names their paths in the text the agent reads.
 // Too big, not an image, redirected away, on another host, or written by someone not permitted:
@@ -47,7 +47,7 @@ beforeAll(async () => {
   fake.state.attachments.set(`/${fake.owner}/${fake.repo}/assets/5/${uuid(4)}`, {
     location: `${foreign.url}/stolen.png`,
   });
-  for (const n of [6, 7, 8])
+  for (const n of [6, 7, 8, 10])
     fake.state.attachments.set(asset(n), { bytes: PNG, contentType: 'image/png' });
 });
 afterAll(async () => {
@@ -100,6 +100,16 @@ describe('images in issues and comments', () => {
       {
         phase: 'requirements',
         expect: [{ file: '_qa.md', contains: '/_images/comment-' }],
+        signal: { status: 'continue', phase: 'planning' },
+      },
+      {
+        phase: 'planning',
+        files: { '11-28-plan-layout.md': '# Plan v1\n' },
+        signal: { status: 'waiting', for: 'plan_approval' },
+      },
+      {
+        phase: 'planning',
+        expect: [{ file: '_review.md', contains: '/_images/review-' }],
         signal: { status: 'blocked', reason: 'enough for this test' },
       },
     ]);
@@ -168,8 +178,27 @@ describe('images in issues and comments', () => {
       `Answer: A, as in\n\n[image, saved as ${saved}]`,
     );
     expect(attachmentRequests(7)).toEqual([]);
+    expect(answered.outputs).toMatchObject({ status: 'waiting', phase: 'planning' });
+
+    // A permitted review of the plan: its image reaches the planner through _review.md.
+    const pr = fake.state.pulls.find((p) => p.head === branch)?.number ?? 0;
+    const review = rig.review(
+      pr,
+      'changes_requested',
+      `Not like this: ![r](${fake.url}${asset(10)})`,
+      octo,
+    );
+    const reviewId = ((review as Record<string, unknown>).review as { id: number }).id;
+    const reviewed = await rig.run('pull_request_review', review);
+    expect(reviewed.stderr).toBe('');
+    expect(reviewed.exitCode).toBe(0);
+    const fromReview = `${folder}/_images/review-${reviewId}-1.png`;
+    expect(showBytes(rig.origin, branch, fromReview)).toEqual(PNG);
+    expect(rig.show(branch, `${folder}/_review.md`)).toContain(
+      `Not like this: [image, saved as ${fromReview}]`,
+    );
     expect(foreignHits).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 
   it('does not fetch the images of an issue written by someone not permitted', async () => {
     const issue = 32;
