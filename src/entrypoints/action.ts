@@ -191,11 +191,15 @@ export async function run(): Promise<void> {
       dispatcher: githubDispatcher(client, gh),
       checks: githubChecks(client, gh),
       // The job token goes to the server's own attachment addresses only (core/attachments.ts).
-      images: githubImages({
-        serverUrl: env.serverUrl,
-        token: inputs.githubToken,
-        rendered: githubRenderedText(client, gh),
-      }),
+      ...(inputs.fetchImages
+        ? {
+            images: githubImages({
+              serverUrl: env.serverUrl,
+              token: inputs.githubToken,
+              rendered: githubRenderedText(client, gh),
+            }),
+          }
+        : {}),
     };
     await credentialsChecked;
     const thisRun: IterationRecord[] = [];

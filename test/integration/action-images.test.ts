@@ -211,4 +211,18 @@ describe('images in issues and comments', () => {
     expect(String(rig.calls()[0]?.context)).toContain('Look: [image]');
     expect(attachmentRequests(8)).toEqual([]);
   }, 120_000);
+
+  it('fetches nothing with fetch-images: false', async () => {
+    const issue = 33;
+    const rig = actionRig(fake, {
+      env: { GITHUB_SERVER_URL: fake.url },
+      inputs: { 'fetch-images': 'false' },
+    });
+    rig.openIssue(issue, 'No images', `Look: ![x](${fake.url}${asset(11)})`);
+    rig.setScenario([{ phase: 'init', signal: { status: 'blocked', reason: 'enough' } }]);
+    const started = await rig.run('issues', rig.labeled(issue, 'samocode', octo));
+    expect(started.exitCode).toBe(0);
+    expect(String(rig.calls()[0]?.context)).toContain('Look: [image]');
+    expect(attachmentRequests(11)).toEqual([]);
+  }, 120_000);
 });
