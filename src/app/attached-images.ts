@@ -1,4 +1,5 @@
-// Images in a permitted person's text (an issue body, a comment whose content reaches the agent).
+// Images in a permitted person's text (an issue body, a comment whose content reaches the agent,
+// a review applied to the plan).
 // The agent runs behind a network allow-list and cannot fetch them, so they are fetched here,
 // saved into the session folder's `_images/`, and named in the text where the image was. Only
 // images a reader sees count: the text is cleaned once to find them (hidden HTML, comments and
@@ -35,7 +36,7 @@ export interface TextToClean {
   what: string;
   text: string;
   limit: number;
-  /** Names the images: `issue-7`, `comment-1234`. */
+  /** Names the images: `issue-7`, `comment-1234`, `review-56`. */
   source: string;
   /** Where the text is on GitHub. */
   from: ImageSource;
