@@ -73,7 +73,7 @@ export async function fetchImages(
   const labels = new Map<string, string>();
   const files: CleanedText['files'] = [];
   let fetched = 0;
-  for (const url of found.urls) {
+  for (const [index, url] of found.urls.entries()) {
     let outcome: ImageOutcome;
     if (!isAttachment(url, s.serverUrl)) {
       outcome = { kind: 'foreign', url };
@@ -95,7 +95,7 @@ export async function fetchImages(
       }
     }
     s.log(`image in ${input.what}: ${describe(outcome, url)}`);
-    labels.set(url, imageLabel(outcome));
+    labels.set(url, imageLabel(outcome, index + 1));
   }
   const named = cleanUntrusted(input.text, input.limit, (url) => labels.get(url));
   return { text: named.text, files };

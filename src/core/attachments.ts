@@ -146,22 +146,26 @@ export function imageFileName(source: string, index: number, extension: string):
   return `${source.replace(/[^\w-]/g, '-')}-${index}.${extension}`;
 }
 
-/** What the agent reads in place of an image: where it was saved, or why it could not be. */
+/** What became of an image (`url` is for the log; the agent is not shown other hosts' addresses). */
 export type ImageOutcome =
   | { kind: 'saved'; path: string }
   | { kind: 'failed'; url: string; why: string }
   | { kind: 'foreign'; url: string }
   | { kind: 'over-limit' };
 
-export function imageLabel(outcome: ImageOutcome): string {
+/**
+ * What the agent reads in place of the `number`th image of a text: where it was saved, or why it
+ * was not. No address: a reader of the text on GitHub does not see it either.
+ */
+export function imageLabel(outcome: ImageOutcome, number: number): string {
   switch (outcome.kind) {
     case 'saved':
-      return `[image, saved as ${outcome.path}]`;
+      return `[image ${number}, saved as ${outcome.path}]`;
     case 'failed':
-      return `[image ${withoutQuery(outcome.url)} could not be fetched: ${outcome.why}]`;
+      return `[image ${number} could not be fetched: ${outcome.why}]`;
     case 'foreign':
-      return `[image on ${hostOf(outcome.url)}, not fetched: only GitHub's attachments are]`;
+      return `[image ${number} not fetched: not an attachment on GitHub]`;
     case 'over-limit':
-      return `[image not fetched: only ${IMAGE_LIMITS.perText} images per text are]`;
+      return `[image ${number} not fetched: only ${IMAGE_LIMITS.perText} images per text are]`;
   }
 }

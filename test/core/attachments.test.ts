@@ -161,21 +161,25 @@ describe('names and notes', () => {
     expect(imageFileName('comment-1234', 2, 'jpg')).toBe('comment-1234-2.jpg');
   });
 
-  it('tells the agent where an image is, or why it could not be fetched, without signatures', () => {
-    expect(imageLabel({ kind: 'saved', path: '_sessions/s/_images/issue-7-1.png' })).toBe(
-      '[image, saved as _sessions/s/_images/issue-7-1.png]',
+  it('tells the agent where an image is, or why not, by its number and never its address', () => {
+    expect(imageLabel({ kind: 'saved', path: '_sessions/s/_images/issue-7-1.png' }, 1)).toBe(
+      '[image 1, saved as _sessions/s/_images/issue-7-1.png]',
     );
     expect(
-      imageLabel({
-        kind: 'failed',
-        url: 'https://private-user-images.githubusercontent.com/1/2.png?jwt=secret',
-        why: '404 Not Found',
-      }),
-    ).toBe(
-      '[image https://private-user-images.githubusercontent.com/1/2.png could not be fetched: 404 Not Found]',
+      imageLabel(
+        {
+          kind: 'failed',
+          url: 'https://private-user-images.githubusercontent.com/1/2.png?jwt=secret',
+          why: '404 Not Found',
+        },
+        2,
+      ),
+    ).toBe('[image 2 could not be fetched: 404 Not Found]');
+    expect(imageLabel({ kind: 'foreign', url: 'https://ignore-all-rules.example/x.png' }, 3)).toBe(
+      '[image 3 not fetched: not an attachment on GitHub]',
     );
-    expect(imageLabel({ kind: 'foreign', url: 'https://example.com/x.png?a=b' })).toBe(
-      "[image on example.com, not fetched: only GitHub's attachments are]",
+    expect(imageLabel({ kind: 'over-limit' }, 11)).toBe(
+      '[image 11 not fetched: only 10 images per text are]',
     );
   });
 });
