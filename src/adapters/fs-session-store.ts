@@ -46,6 +46,9 @@ export function fsSessionStore(root: string): SessionStore {
     async write(name, relative, content) {
       await writeAtomic(file(name, relative), content);
     },
+    async writeBytes(name, relative, bytes) {
+      await writeAtomic(file(name, relative), bytes);
+    },
     async remove(name, relative) {
       await rm(file(name, relative), { force: true });
     },
@@ -69,10 +72,10 @@ export function fsSessionStore(root: string): SessionStore {
   };
 }
 
-async function writeAtomic(path: string, content: string): Promise<void> {
+async function writeAtomic(path: string, content: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temp, content, 'utf8');
+  await writeFile(temp, content, typeof content === 'string' ? 'utf8' : null);
   await rename(temp, path);
 }
 

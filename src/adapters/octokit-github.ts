@@ -4,6 +4,7 @@ import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { actorOf } from '../core/github-event.js';
+import type { ImageSource } from '../core/attachments.js';
 import type {
   Access,
   Checks,
@@ -453,4 +454,32 @@ export function explainPullRequestRefusal(message: string): string {
       `or a GitHub Team or Enterprise plan (${message})`
     );
   return message;
+}
+
+/**
+ * The HTML GitHub renders for an issue's body or a comment (`body_html`), where the images of a
+ * private repository carry signed addresses that need no token.
+ */
+export function githubRenderedText(
+  client: GitHubClient,
+  settings: GitHubSettings,
+): (from: ImageSource) => Promise<string | null> {
+  const repo = { owner: settings.owner, repo: settings.repo };
+  const html = { mediaType: { format: 'html' } };
+  return async (from) => {
+    if ('review' in from) {
+      const { data } = await client.rest.pulls.getReview({
+        ...repo,
+        pull_number: from.pr,
+        review_id: from.review,
+        ...html,
+      });
+      return data.body_html ?? null;
+    }
+    const { data } =
+      'issue' in from
+        ? await client.rest.issues.get({ ...repo, issue_number: from.issue, ...html })
+        : await client.rest.issues.getComment({ ...repo, comment_id: from.comment, ...html });
+    return data.body_html ?? null;
+  };
 }

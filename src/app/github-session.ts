@@ -25,6 +25,7 @@ import type {
   BranchGit,
   Checks,
   Dispatcher,
+  Images,
   Issues,
   PullRequest,
   PullRequests,
@@ -51,6 +52,8 @@ export interface GithubDeps extends SessionDeps {
   pulls: PullRequests;
   dispatcher: Dispatcher;
   checks: Checks;
+  /** Fetches images attached to permitted people's texts; without it they are not fetched. */
+  images?: Images;
 }
 
 export interface GithubSettings {

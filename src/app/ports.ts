@@ -4,6 +4,7 @@ import type { AgentFailure } from '../core/agent-retry.js';
 import type { Phase } from '../core/phases.js';
 import type { SessionStatus } from '../core/session-state.js';
 import type { CheckRun } from '../core/ci.js';
+import type { ImageSource } from '../core/attachments.js';
 
 export interface AgentRun {
   /** The phase this iteration works in (a phase map may pick the agent by it). */
@@ -57,6 +58,8 @@ export interface SessionStore {
   read(name: string, file: string): Promise<string | null>;
   /** Replaces a file atomically: readers see the old or the new content, never a torn one. */
   write(name: string, file: string, content: string): Promise<void>;
+  /** Writes a binary file (an image), like `write`. */
+  writeBytes(name: string, file: string, bytes: Uint8Array): Promise<void>;
   remove(name: string, file: string): Promise<void>;
   append(name: string, file: string, text: string): Promise<void>;
   /** Files at the top of the session folder. */
@@ -232,4 +235,14 @@ export interface Runs {
 /** The repository permission of a person, as GitHub reports it now. */
 export interface Access {
   permission(login: string): Promise<'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none'>;
+}
+
+/** An image as downloaded; the expected failures (404, too big, not an image) are values. */
+export type ImageDownload =
+  { ok: true; bytes: Uint8Array; contentType: string } | { ok: false; why: string };
+
+/** Images attached on GitHub, fetched from GitHub's own hosts (rules in core/attachments.ts). */
+export interface Images {
+  /** `from`: the issue or comment the image is in, where GitHub's rendering may sign its address. */
+  fetch(url: string, from?: ImageSource): Promise<ImageDownload>;
 }

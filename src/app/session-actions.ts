@@ -34,16 +34,15 @@ export interface StoreDeps {
   clock: Clock;
 }
 
-export async function startSession(
-  deps: StoreDeps,
-  input: { task: string; dive?: string; slug?: string },
-): Promise<SessionState> {
-  const task = input.task.trim();
-  if (!task) throw new SessionError('the task is empty: describe the work with --task "..."');
-  const slug = slugify(input.slug ?? task);
+/**
+ * The name a new session made now from `slug` gets: dated, with `-2`, `-3`… when taken. Known
+ * before the session is made, so its task may name files inside its folder.
+ */
+export async function newSessionName(deps: StoreDeps, slugText: string): Promise<string> {
+  const slug = slugify(slugText);
   if (!slug) {
     throw new SessionError(
-      `cannot make a session name from ${JSON.stringify(input.slug ?? task)}: use letters or digits`,
+      `cannot make a session name from ${JSON.stringify(slugText)}: use letters or digits`,
     );
   }
   const now = deps.clock.now();
@@ -54,6 +53,17 @@ export async function startSession(
   );
   let name = base;
   for (let n = 2; existing.has(name); n++) name = `${base}-${n}`;
+  return name;
+}
+
+export async function startSession(
+  deps: StoreDeps,
+  input: { task: string; dive?: string; slug?: string; name?: string },
+): Promise<SessionState> {
+  const task = input.task.trim();
+  if (!task) throw new SessionError('the task is empty: describe the work with --task "..."');
+  const name = input.name ?? (await newSessionName(deps, input.slug ?? task));
+  const now = deps.clock.now();
   const state = newSessionState({
     name,
     task,

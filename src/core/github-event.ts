@@ -33,6 +33,8 @@ export interface IssueInfo {
   number: number;
   title: string;
   body: string;
+  /** Who wrote the issue (may not be who added the label); absent when the payload lacks it. */
+  author?: Actor;
 }
 
 export interface CommentInfo {
@@ -62,6 +64,7 @@ const issue = z.object({
   number: z.number().int(),
   title: z.string(),
   body: z.string().nullable().optional(),
+  user: user.nullable().optional(),
   pull_request: z.unknown().optional(),
 });
 const repository = z.object({ full_name: z.string(), fork: z.boolean().optional() }).optional();
@@ -130,7 +133,12 @@ export function actorOf(u: { login: string; type?: string | undefined }): Actor 
 }
 
 function issueInfo(i: z.infer<typeof issue>): IssueInfo {
-  return { number: i.number, title: i.title, body: i.body ?? '' };
+  return {
+    number: i.number,
+    title: i.title,
+    body: i.body ?? '',
+    ...(i.user ? { author: actorOf(i.user) } : {}),
+  };
 }
 
 export function routeEvent(name: string, payload: unknown, settings: EventSettings): Intent {

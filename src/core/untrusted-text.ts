@@ -2,6 +2,7 @@
 // it reaches the session or the agent: hidden content is how instructions get smuggled in. What
 // is kept is what a reader of the rendered text on GitHub sees (visible-markdown.ts).
 import { visibleMarkdown } from './visible-markdown.js';
+import type { ImageHook } from './visible-markdown.js';
 
 /**
  * Every Default_Ignorable_Code_Point (zero-width and formatting characters, bidirectional
@@ -21,7 +22,8 @@ export interface CleanResult {
   removed: string[];
 }
 
-export function cleanUntrusted(input: string, limit = 20_000): CleanResult {
+/** `image` sees the source of every image a reader sees and may say what stands in for it. */
+export function cleanUntrusted(input: string, limit = 20_000, image?: ImageHook): CleanResult {
   const removed = new Set<string>();
   const note = (what: string, before: string, after: string) => {
     if (before !== after) removed.add(what);
@@ -33,7 +35,7 @@ export function cleanUntrusted(input: string, limit = 20_000): CleanResult {
   // Also unterminated ones, which CommonMark would show as text but a later renderer might not.
   text = note('HTML comments', text, text.replace(/<!--[\s\S]*?(?:-->|$)/g, ''));
   text = note('hidden HTML', text, text.replace(HIDDEN_ELEMENT, ''));
-  text = visibleMarkdown(text, (what) => removed.add(what));
+  text = visibleMarkdown(text, (what) => removed.add(what), image);
   // Character references (`&#8203;`) decode to the characters removed above.
   text = note(invisible, text, text.replace(INVISIBLE, ''));
   if (text.length > limit) {

@@ -10,7 +10,8 @@
 // `/samocode approve`, headings, lists, code) stays as it was:
 //   kept      paragraphs, headings, lists (with their numbers), task boxes, quotes, code (without
 //             the info string), tables, emphasis, the TEXT of links, footnotes (GitHub shows them)
-//   dropped   link destinations and titles, images (alt, title, source; `[image]` stands in),
+//   dropped   link destinations and titles, images (alt, title, source; `[image]` stands in, or
+//             what the caller's `image` hook says for the source: attachments.ts),
 //             definitions, every HTML tag (comments, `<img alt>`, attributes), the content of
 //             hidden or script/style inline elements, the `\phantom` family of math commands.
 //             An HTML block is dropped whole, text included: GitHub would show some of that text,
@@ -24,15 +25,30 @@ import { gfmFootnote } from 'micromark-extension-gfm-footnote';
 import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
-import type { ListItem, PhrasingContent, Root, RootContent } from 'mdast';
+import type { Definition, ListItem, Node, Parent, PhrasingContent, Root, RootContent } from 'mdast';
 
 /** Drops `\phantom{…}`, `\hphantom{…}`, `\vphantom{…}`: GitHub math renders them as blank space. */
 const PHANTOM = /\\[hv]?phantom\s*\{[^{}]*\}/g;
 const HIDDEN_TAG =
   /^<([a-z][a-z0-9-]*)\b[^>]*(?:\bhidden\b|display\s*:\s*none|visibility\s*:\s*hidden)/i;
 const CONTENT_TAG = /^<(script|style|template|textarea|title)\b/i;
+/** Each `<img>` tag of a piece of HTML: raw HTML is a string in the tree, not parsed further. */
+const IMG_TAG = /<img\b(?:[^>"']|"[^"]*"|'[^']*')*>/gi;
+const SRC = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/i;
+const HIDDEN_ATTRIBUTE = /\shidden\b|display\s*:\s*none|visibility\s*:\s*hidden/i;
 
-export function visibleMarkdown(source: string, note: (what: string) => void): string {
+/**
+ * Called with the source of every image a reader sees (Markdown images, reference images and
+ * `<img>` tags), in order; what it returns stands in for the image, `undefined` keeps the default
+ * (`[image]`, or nothing for HTML).
+ */
+export type ImageHook = (url: string) => string | undefined;
+
+export function visibleMarkdown(
+  source: string,
+  note: (what: string) => void,
+  image?: ImageHook,
+): string {
   const tree: Root = fromMarkdown(source, {
     extensions: [gfmFootnote(), gfmStrikethrough(), gfmTable(), gfmTaskListItem()],
     mdastExtensions: [
@@ -42,15 +58,50 @@ export function visibleMarkdown(source: string, note: (what: string) => void): s
       gfmTaskListItemFromMarkdown(),
     ],
   });
-  const render = new Renderer(source, note);
+  const render = new Renderer(source, note, definitions(tree), image);
   return render.blocks(tree.children);
+}
+
+/** Reference definitions by their normalized label, for `![alt][ref]`. */
+function definitions(tree: Root): Map<string, string> {
+  const found = new Map<string, string>();
+  const walk = (node: Node) => {
+    if (node.type === 'definition') {
+      const definition = node as Definition;
+      if (!found.has(definition.identifier)) found.set(definition.identifier, definition.url);
+    }
+    if ('children' in node) for (const child of (node as Parent).children) walk(child);
+  };
+  walk(tree);
+  return found;
+}
+
+/**
+ * The sources of the `<img>` tags a reader sees in a piece of HTML (hidden ones are left out),
+ * with `&amp;` decoded as a browser would.
+ */
+export function imgSources(html: string): string[] {
+  return [...html.matchAll(IMG_TAG)].flatMap(([tag]) => {
+    if (HIDDEN_ATTRIBUTE.test(tag)) return [];
+    const src = SRC.exec(tag);
+    const url = (src?.[1] ?? src?.[2] ?? src?.[3] ?? '').trim().replaceAll('&amp;', '&');
+    return url ? [url] : [];
+  });
 }
 
 class Renderer {
   constructor(
     private readonly source: string,
     private readonly note: (what: string) => void,
+    private readonly definitions: ReadonlyMap<string, string>,
+    private readonly image?: ImageHook,
   ) {}
+
+  /** What stands in for the images of a piece of HTML (nothing unless the hook names them). */
+  private htmlImages(html: string): string[] {
+    if (!this.image) return [];
+    return imgSources(html).flatMap((url) => this.image?.(url) ?? []);
+  }
 
   blocks(children: readonly RootContent[], tight = false): string {
     return children
@@ -96,7 +147,7 @@ class Renderer {
         return '';
       case 'html':
         this.note('HTML');
-        return '';
+        return this.htmlImages(node.value).join('\n');
       default:
         return this.inline([node as PhrasingContent]).trim();
     }
@@ -135,6 +186,8 @@ class Renderer {
         if (tag && !node.value.endsWith('/>')) {
           this.note('hidden HTML');
           hiddenUntil = (tag[1] as string).toLowerCase();
+        } else {
+          out += this.htmlImages(node.value).join(' ');
         }
         continue;
       }
@@ -171,9 +224,13 @@ class Renderer {
         this.note('link destinations');
         return this.inline(node.children);
       case 'image':
-      case 'imageReference':
         this.note('images');
-        return '[image]';
+        return this.image?.(node.url) ?? '[image]';
+      case 'imageReference': {
+        this.note('images');
+        const url = this.definitions.get(node.identifier);
+        return (url === undefined ? undefined : this.image?.(url)) ?? '[image]';
+      }
       case 'footnoteReference':
         return `[^${node.label ?? node.identifier}]`;
       default:

@@ -159,6 +159,7 @@ export function readActionInputs(getInput: (name: string) => string) {
     promptsDir,
     waitForCi: bool('wait-for-ci'),
     ciStartSeconds: parse('ci-start-seconds', whole('ci-start-seconds', 0), '60'),
+    fetchImages: bool('fetch-images', 'true'),
     pushToken: raw('push-token'),
     slackWebhookUrl: raw('slack-webhook-url'),
     webhookUrl: raw('webhook-url'),

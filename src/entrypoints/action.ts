@@ -24,6 +24,7 @@ import { chooseSandbox, describeEgress } from '../adapters/sandbox-setup.js';
 import { probeSandbox } from '../adapters/sandbox.js';
 import type { Launcher, SandboxProbe } from '../adapters/sandbox.js';
 import { fsSessionStore } from '../adapters/fs-session-store.js';
+import { githubImages } from '../adapters/github-images.js';
 import { createGit } from '../adapters/git-cli.js';
 import { hasPersistedCredentials } from '../adapters/git-auth.js';
 import {
@@ -34,6 +35,7 @@ import {
   githubPullRequests,
   githubRuns,
   githubChecks,
+  githubRenderedText,
 } from '../adapters/octokit-github.js';
 import { createGitLock } from '../adapters/git-lock.js';
 import { guardWorkspace } from '../adapters/workspace-guard.js';
@@ -189,6 +191,16 @@ export async function run(): Promise<void> {
       pulls: githubPullRequests(client, gh),
       dispatcher: githubDispatcher(client, gh),
       checks: githubChecks(client, gh),
+      // The job token goes to the server's own attachment addresses only (core/attachments.ts).
+      ...(inputs.fetchImages
+        ? {
+            images: githubImages({
+              serverUrl: env.serverUrl,
+              token: inputs.githubToken,
+              rendered: githubRenderedText(client, gh),
+            }),
+          }
+        : {}),
     };
     await credentialsChecked;
     const thisRun: IterationRecord[] = [];

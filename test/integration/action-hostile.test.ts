@@ -241,8 +241,11 @@ describe('hidden instructions', () => {
     const branch = started.outputs.branch ?? '';
     const folder = `_sessions/${started.outputs.session ?? ''}`;
     const state = rig.show(branch, `${folder}/_state.json`);
-    // Only what a reader sees: the image's alt text and address are gone, a marker stands in.
-    expect(state).toContain('"task": "Speed up\\n\\nMake it faster.\\n[image]"');
+    // Only what a reader sees: the image's alt text and address are gone, a marker stands in
+    // (not being a GitHub attachment, the image was not fetched).
+    expect(state).toContain(
+      '"task": "Speed up\\n\\nMake it faster.\\n[image 1 not fetched: not an attachment on GitHub]"',
+    );
     expect(started.stdout).toContain(
       'cleaned the issue body: removed invisible or bidirectional-control characters, HTML comments, images',
     );

@@ -132,7 +132,12 @@ export function actionRig(
       if (!issue) throw new Error(`open issue ${number} first`);
       issue.labels.add(label);
       const payload = example('issues', 'labeled');
-      Object.assign(payload.issue as Json, { number, title: issue.title, body: issue.body });
+      Object.assign(payload.issue as Json, {
+        number,
+        title: issue.title,
+        body: issue.body,
+        user: sender(issue.user),
+      });
       delete (payload.issue as Json).pull_request;
       return {
         ...payload,

@@ -141,6 +141,11 @@ export interface FakeState {
   otherCommitsCheckRuns: FakeCheckRun[];
   /** The bare repository the action pushes to, where check runs find their default branch. */
   origin?: string;
+  /**
+   * Files people attached, by path on the server (`/user-attachments/assets/<uuid>`): served to the
+   * job token only, or a redirect to `location`.
+   */
+  attachments: Map<string, { bytes: Buffer; contentType: string } | { location: string }>;
   /** Issue events (who closed an issue or removed a label), oldest first. */
   issueEvents: Array<{
     issue: number;
@@ -173,6 +178,7 @@ export async function startFakeGitHub(
     activeRuns: new Set(),
     checkRuns: new Map(),
     otherCommitsCheckRuns: [],
+    attachments: new Map(),
     issueEvents: [],
   };
   let base = '';
@@ -272,6 +278,20 @@ export async function startFakeGitHub(
           state: issue.state,
           labels: [...issue.labels].map(labelJson),
           user: user(issue.user),
+          // As GitHub renders it for `application/vnd.github.html+json` (no signed addresses:
+          // those are on a host tests cannot serve).
+          body_html: `<p>${issue.body.replace(/[<>&"]/g, (ch) => `&#${ch.charCodeAt(0)};`)}</p>`,
+        },
+      };
+    },
+    'issues/get-comment': (c) => {
+      const comment = state.comments.find((x) => x.id === Number(c.request.params.comment_id));
+      if (!comment) throw new HttpError(404, 'Not Found');
+      return {
+        status: 200,
+        json: {
+          ...commentJson(comment),
+          body_html: `<p>${comment.body.replace(/[<>&"]/g, (ch) => `&#${ch.charCodeAt(0)};`)}</p>`,
         },
       };
     },
@@ -681,8 +701,23 @@ export async function startFakeGitHub(
       return send(201, {});
     }
     const auth = req.headers.authorization ?? '';
-    if (auth !== `token ${token}` && auth !== `Bearer ${token}`)
-      return send(401, { message: 'Bad credentials' });
+    const authorized = auth === `token ${token}` || auth === `Bearer ${token}`;
+    // Attachments are web addresses, not REST operations, so the OpenAPI check does not apply.
+    // Like a private repository's, they answer 404 to a request without the token.
+    if (
+      req.method === 'GET' &&
+      /^\/(?:user-attachments|[^/]+\/[^/]+)\/assets\//.test(url.pathname)
+    ) {
+      entry.operation = 'attachment';
+      const file = authorized ? state.attachments.get(url.pathname) : undefined;
+      if (!file) return send(404, { message: 'Not Found' });
+      if ('location' in file) return send(302, undefined, { location: file.location });
+      entry.status = 200;
+      res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.bytes.length });
+      res.end(file.bytes);
+      return;
+    }
+    if (!authorized) return send(401, { message: 'Bad credentials' });
 
     if (req.method === 'POST' && url.pathname === '/graphql') {
       entry.operation = 'graphql';

@@ -30,6 +30,9 @@ export function memoryStore(): SessionStore & { files: Map<string, string> } {
     async write(name, file, text) {
       files.set(key(name, file), text);
     },
+    async writeBytes(name, file, bytes) {
+      files.set(key(name, file), Buffer.from(bytes).toString('latin1'));
+    },
     async remove(name, file) {
       files.delete(key(name, file));
     },

@@ -16,8 +16,9 @@ import { answerQuestions, budget, pause, resume, rewind, skip } from '../session
 import { reopen } from '../session-lifecycle.js';
 import { writeRecord } from '../github-session.js';
 import type { GithubDeps, GithubSettings, OpenSession } from '../github-session.js';
+import { fetchImages, findImages, saveImages, sessionFolder } from '../attached-images.js';
 import { approveBound } from './review.js';
-import { clean, deny, stop } from './shared.js';
+import { deny, stop } from './shared.js';
 
 /**
  * Comments older than the session's status comment were written before the session existed and
@@ -54,7 +55,7 @@ export async function catchUpComments(
       // Never written into the session, never shown to the agent; only the log says why.
       s.log(`comment ${comment.id} ignored: ${denied}`);
     } else {
-      const body = clean(s, `comment ${comment.id}`, comment.body, 10_000);
+      const body = await commentText(deps, s, session, comment);
       session = await applyComment(deps, s, session, { ...comment, body });
     }
     session = { ...session, record: markHandled(session.record, comment.id) };
@@ -64,6 +65,34 @@ export async function catchUpComments(
   }
   await writeRecord(deps, session.name, session.record);
   return session;
+}
+
+/**
+ * A permitted comment, cleaned. Its images are fetched only when its text reaches the agent — as
+ * answers to the questions or the task of `/samocode reopen` — and are saved into the session.
+ */
+async function commentText(
+  deps: GithubDeps,
+  s: GithubSettings,
+  session: OpenSession,
+  comment: IssueComment,
+): Promise<string> {
+  const input = {
+    what: `comment ${comment.id}`,
+    text: comment.body,
+    limit: 10_000,
+    source: `comment-${comment.id}`,
+    from: { comment: comment.id },
+    folder: sessionFolder(s.sessionsDir, session.name),
+  };
+  const found = findImages(s, input);
+  const command = slashCommand(found.text);
+  const answers = session.state.status === 'waiting' && session.state.waitingFor === 'qa_answers';
+  const reachesAgent = command ? command.kind === 'reopen' : answers;
+  if (!deps.images || !reachesAgent) return found.text;
+  const cleaned = await fetchImages(deps.images, s, input, found);
+  await saveImages(deps.store, session.name, cleaned.files);
+  return cleaned.text;
 }
 
 async function applyComment(

@@ -1,8 +1,9 @@
 // The review path: reviews on the session's pull request speak to the plan gate. Permission rule:
 // only reviews on the session's own pull request count (`notSessionPr`; the event's fork check is
-// in core/github-event); each review's author is checked with `deny` when it is applied, never a
-// bot, never a review dismissed before it was applied. Catch-up: every review not applied yet, in
-// order, each once (handled ids, `seenReviewsUntil`). An approval counts only for the plan version
+// in core/github-event); each review's author is checked with `deny` when it is applied (only then
+// are the images its body shows fetched), never a bot, never a review dismissed before it was
+// applied. Catch-up: every review not applied yet, in order, each once (handled ids,
+// `seenReviewsUntil`). An approval counts only for the plan version
 // under review (`approveBound`, shared with the `/samocode approve` command). A dismissal of the
 // review that opened the gate closes it again before implementation has run.
 import type { Actor, Intent, ReviewInfo } from '../../core/github-event.js';
@@ -14,6 +15,7 @@ import { SessionError } from '../session-files.js';
 import { approve, requestChanges, withdraw } from '../session-actions.js';
 import { planHash, writeRecord } from '../github-session.js';
 import type { GithubDeps, GithubSettings, OpenSession } from '../github-session.js';
+import { fetchImages, findImages, saveImages, sessionFolder } from '../attached-images.js';
 import { clean, deny } from './shared.js';
 
 /** Why a review event's pull request is not the session's, or undefined when it is. */
@@ -131,7 +133,7 @@ async function applyReview(
       ...c,
       body: clean(s, `an inline comment of review ${review.id}`, c.body, 5_000),
     }));
-    review = { ...review, body: clean(s, `review ${review.id}`, review.body, 10_000) };
+    review = { ...review, body: await reviewText(deps, s, session, pr, review) };
     if (!review.body.trim() && inline.length === 0) return { ...session, record };
     const feedback = [
       `Review by @${review.author.login} (${review.state.replace('_', ' ')}${review.commitId ? ` on ${review.commitId.slice(0, 7)}` : ''}):`,
@@ -149,6 +151,32 @@ async function applyReview(
     return { ...session, state, record };
   }
   return { ...session, record };
+}
+
+/**
+ * A permitted review's body, cleaned, with the images it shows fetched into the session (the
+ * planner reads it in `_review.md`).
+ */
+async function reviewText(
+  deps: GithubDeps,
+  s: GithubSettings,
+  session: OpenSession,
+  pr: number,
+  review: ReviewInfo,
+): Promise<string> {
+  const input = {
+    what: `review ${review.id}`,
+    text: review.body,
+    limit: 10_000,
+    source: `review-${review.id}`,
+    from: { pr, review: review.id },
+    folder: sessionFolder(s.sessionsDir, session.name),
+  };
+  const found = findImages(s, input);
+  if (!deps.images) return found.text;
+  const cleaned = await fetchImages(deps.images, s, input, found);
+  await saveImages(deps.store, session.name, cleaned.files);
+  return cleaned.text;
 }
 
 /**

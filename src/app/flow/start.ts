@@ -3,16 +3,18 @@
 // branch is made from the issue and the loop starts at once. Permission rule: the person who asked
 // (who labelled, who assigned, who commented) is checked with `deny` at admission (github-flow.ts),
 // before the lock is taken; the issue's title and body, and a start comment's note, are cleaned
-// before the agent reads them. Catch-up: none here — an issue that already has a session branch is
-// continued instead (github-flow.ts), and its comments are caught up by the run (a second
+// before the agent reads them, and the images in the body are fetched only when its author passes
+// `deny` too. Catch-up: none here — an issue that already has a session branch is continued
+// instead (github-flow.ts), and its comments are caught up by the run (a second
 // `/samocode start` among them is answered there).
 import type { Intent } from '../../core/github-event.js';
 import { sessionBranch, taskFromIssue } from '../../core/issue-task.js';
-import { startSession } from '../session-actions.js';
+import { fetchImages, findImages, saveImages, sessionFolder } from '../attached-images.js';
+import { newSessionName, startSession } from '../session-actions.js';
 import { ensureLabels, updateStatus, writeRecord } from '../github-session.js';
 import type { GithubDeps, GithubSettings, OpenSession } from '../github-session.js';
 import { runAndPublish } from './run.js';
-import { clean } from './shared.js';
+import { clean, deny } from './shared.js';
 import type { FlowResult, LoopOptions } from './shared.js';
 
 export async function start(
@@ -24,20 +26,30 @@ export async function start(
   const number = intent.issue.number;
   const branch = sessionBranch(s.branchPrefix, number, intent.issue.title);
   await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch, false);
-  const fromIssue = taskFromIssue(
-    clean(s, 'the issue title', intent.issue.title, 300),
-    clean(s, 'the issue body', intent.issue.body, 20_000),
-  );
+  const store = { store: deps.store, clock: deps.clock };
+  const name = await newSessionName(store, `${number}-${intent.issue.title}`);
+  const input = {
+    what: 'the issue body',
+    text: intent.issue.body,
+    limit: 20_000,
+    source: `issue-${number}`,
+    from: { issue: number },
+    folder: sessionFolder(s.sessionsDir, name),
+  };
+  const found = findImages(s, input);
+  const body =
+    deps.images && found.urls.length > 0 && (await authorPermitted(deps, s, intent))
+      ? await fetchImages(deps.images, s, input, found)
+      : { text: found.text, files: [] };
+  const fromIssue = taskFromIssue(clean(s, 'the issue title', intent.issue.title, 300), body.text);
   const { dive } = fromIssue;
   const via = intent.via;
   const note = via.kind === 'comment' ? clean(s, 'the start comment', via.note, 10_000) : '';
   const task = note
     ? `${fromIssue.task}\n\nNote from @${intent.actor.login} when starting the session:\n${note}`
     : fromIssue.task;
-  const state = await startSession(
-    { store: deps.store, clock: deps.clock },
-    { task, ...(dive ? { dive } : {}), slug: `${number}-${intent.issue.title}` },
-  );
+  const state = await startSession(store, { task, ...(dive ? { dive } : {}), name });
+  await saveImages(deps.store, state.name, body.files);
   const session: OpenSession = {
     name: state.name,
     branch,
@@ -92,4 +104,24 @@ async function markIssue(
 ): Promise<void> {
   if (intent.via.kind === 'label' || !s.triggerLabel) return;
   await deps.issues.addLabel(intent.issue.number, s.triggerLabel);
+}
+
+/**
+ * Whether the issue's author may have the images of its body fetched: the person who added the
+ * label passed admission, but the body is the author's, who may be a stranger.
+ */
+async function authorPermitted(
+  deps: GithubDeps,
+  s: GithubSettings,
+  intent: Extract<Intent, { kind: 'start' }>,
+): Promise<boolean> {
+  const author = intent.issue.author;
+  if (!author) {
+    s.log('images in the issue body not fetched: the event does not name its author');
+    return false;
+  }
+  if (author.login === intent.actor.login) return true;
+  const denied = await deny(deps, s, author);
+  if (denied) s.log(`images in the issue body not fetched: ${denied}`);
+  return denied === undefined;
 }
