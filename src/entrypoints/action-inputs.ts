@@ -153,6 +153,7 @@ export function readActionInputs(getInput: (name: string) => string) {
     geminiApprovalMode: geminiApproval,
     promptsDir,
     waitForCi: bool('wait-for-ci'),
+    keepSessionFolder: bool('keep-session-folder'),
     ciStartSeconds: parse('ci-start-seconds', whole('ci-start-seconds', 0), '60'),
     pushToken: raw('push-token'),
     slackWebhookUrl: raw('slack-webhook-url'),

@@ -36,6 +36,7 @@ import {
   githubChecks,
 } from '../adapters/octokit-github.js';
 import { createGitLock } from '../adapters/git-lock.js';
+import { createRecordRefs } from '../adapters/record-refs.js';
 import { guardWorkspace } from '../adapters/workspace-guard.js';
 import type { WorkspaceGuard } from '../adapters/workspace-guard.js';
 import { systemClock } from '../adapters/system-clock.js';
@@ -127,6 +128,7 @@ export async function run(): Promise<void> {
       log: (line) => core.info(line),
       warn: (line) => core.warning(line),
       waitForCi: inputs.waitForCi,
+      keepSessionFolder: inputs.keepSessionFolder,
       ciStartMs: inputs.ciStartSeconds * 1000,
     };
     const agentEnv = agentEnvironment(process.env, inputs.agentEnv);
@@ -188,6 +190,18 @@ export async function run(): Promise<void> {
       pulls: githubPullRequests(client, gh),
       dispatcher: githubDispatcher(client, gh),
       checks: githubChecks(client, gh),
+      // Listing the records only reads origin; reading one fetches it into the workspace's refs.
+      records: guard.gate(
+        createRecordRefs({
+          identity: BOT,
+          remote: safety.remote,
+          policy: {
+            secrets: safety.secrets,
+            allowWorkflowChanges: safety.policy.allowWorkflowChanges,
+          },
+        }),
+        ['list'],
+      ),
     };
     await credentialsChecked;
     const thisRun: IterationRecord[] = [];
