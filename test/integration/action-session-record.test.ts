@@ -118,6 +118,18 @@ describe('the session folder of a done session', () => {
     expect(replay.outputs).toMatchObject({ status: 'done', session });
     expect(replay.stdout).toContain(`restored the session folder of ${session} from ${ref}`);
     expect(refs()).toBe(before);
+    // Nor does the sweep (a done session is never stale) or a continuation dispatched for it.
+    const swept = await rig.run(
+      'schedule',
+      { schedule: '*/30 * * * *' },
+      { mode: 'sweep', 'stale-minutes': '0' },
+    );
+    expect(swept.exitCode).toBe(0);
+    expect(swept.outputs).toMatchObject({ status: 'swept', dispatched: '' });
+    const continued = await rig.run('repository_dispatch', rig.dispatch(issue));
+    expect(continued.stderr).toBe('');
+    expect(continued.outputs).toMatchObject({ status: 'done', session });
+    expect(refs()).toBe(before);
     // A comment on the done session is recorded in the record, never on the branch.
     const chat = await rig.run('issue_comment', rig.comment(issue, 'thanks!', person));
     expect(chat.outputs).toMatchObject({ status: 'done' });
