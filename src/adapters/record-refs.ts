@@ -62,7 +62,8 @@ export function createRecordRefs(options: RecordOptions): SessionRecords {
     async restore(cwd, session, folder) {
       const oid = await fetchRecord(cwd, session);
       if (!oid) throw new Error(`origin has no ${recordRef(session)}`);
-      // Into the working tree only: the next save commits it, like any change of the session.
+      // Into the working tree only, like any change a run makes to the session: whether it is
+      // committed to the branch again is the flow's decision.
       await git(cwd, ['restore', `--source=${oid}`, '--', folder]);
     },
 

@@ -4,8 +4,8 @@
 // the folder under its record ref on origin (`refs/samocode/sessions/<session>`) and then committing
 // its removal: the pull request brings the code to the base branch, not the session's notes.
 // Everything that reads the session from the branch later (a comment or review on the done session,
-// `/samocode reopen`, a replay of the event that finished it) finds the folder through `open`,
-// which restores it from the record; a reopened session carries it on its branch again until it is
+// `/samocode reopen`, a replay of the event that finished it) finds the folder through
+// `openSession`, which restores it from the record; a reopened session carries it on its branch again until it is
 // done once more. Order matters: the removal is committed only once the record is on origin, so a
 // run that dies in between leaves the folder on the branch and the next run finishes the job.
 import { parseGithubRecord } from '../../core/github-record.js';
