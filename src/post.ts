@@ -3,6 +3,9 @@
 // no-op when the run cleaned up itself. A cleanup problem is a warning, never a failed job.
 // A session branch the run left unpushed is pushed only after the same check as any push of the
 // run: the step gets the same inputs and environment, so it knows the same secrets.
+// It reads no session: a done session's folder is removed from its branch only after the folder is
+// on origin under its record ref (app/flow/record.ts), so an unpushed removal is pushed like any
+// other save, and the next run restores the folder from the record.
 import * as core from '@actions/core';
 import { GUARD_STATE, restoreFromState } from './adapters/workspace-guard.js';
 import { actionGit } from './entrypoints/action-secrets.js';

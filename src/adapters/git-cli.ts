@@ -94,7 +94,7 @@ export async function defaultBranch(repo: string): Promise<string> {
 }
 
 /** Commits as `identity` when given, else as the configured user, else as samocode (fresh runners). */
-async function identityArgs(cwd: string, identity?: Identity): Promise<string[]> {
+export async function identityArgs(cwd: string, identity?: Identity): Promise<string[]> {
   if (identity) return ['-c', `user.name=${identity.name}`, '-c', `user.email=${identity.email}`];
   const email = await tryGit(cwd, ['config', 'user.email']);
   const name = await tryGit(cwd, ['config', 'user.name']);

@@ -6,10 +6,10 @@
 import type { Intent } from '../core/github-event.js';
 import { issueOfBranch } from '../core/issue-task.js';
 import type { LockHolder } from './ports.js';
-import { findIssueSession } from './github-session.js';
 import type { GithubDeps, GithubSettings } from './github-session.js';
 import { notSessionCommit } from './flow/ci-result.js';
 import { catchUpReviews, dismissReview, notSessionPr } from './flow/review.js';
+import { openSession } from './flow/record.js';
 import { continueSession } from './flow/run.js';
 import { deny, ignored, stop } from './flow/shared.js';
 import type { FlowResult, LoopOptions } from './flow/shared.js';
@@ -114,7 +114,8 @@ async function handleUnlocked(
     return ignored(`issue #${issue} has no session (no ${s.branchPrefix}${issue}-* branch)`);
   }
   await deps.branches.checkoutBranch(s.workspace, branch, s.baseBranch, true);
-  let session = await findIssueSession(deps, issue, branch);
+  // A done session's folder may have left the branch: it comes back from the session's record.
+  let session = await openSession(deps, s, issue, branch);
   if (!session) return ignored(`branch ${branch} holds no session for issue #${issue}`);
 
   // A close or unlabel by a permitted person (admitted above) stops the session.

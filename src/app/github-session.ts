@@ -9,8 +9,9 @@ import {
   questionsComment,
   statusComment,
 } from '../core/github-render.js';
-import type { Links } from '../core/github-render.js';
+import type { Links, SessionRecordLink } from '../core/github-render.js';
 import { readStatusField } from '../core/overview.js';
+import { recordRef, restoreCommand } from '../core/session-record-ref.js';
 import { parseHistory } from '../core/history.js';
 import { describeFailover } from '../core/run-summary.js';
 import { parseQa } from '../core/qa.js';
@@ -29,6 +30,7 @@ import type {
   Issues,
   PullRequest,
   PullRequests,
+  SessionRecords,
 } from './ports.js';
 import { FILES, SessionError, loadState } from './session-files.js';
 
@@ -54,6 +56,7 @@ export interface GithubDeps extends SessionDeps {
   checks: Checks;
   /** Fetches images attached to permitted people's texts; without it they are not fetched. */
   images?: Images;
+  records: SessionRecords;
 }
 
 export interface GithubSettings {
@@ -82,6 +85,11 @@ export interface GithubSettings {
   ciStartMs: number;
   /** The label that keeps a session going: removing it while a run works stops the session. */
   triggerLabel?: string;
+  /**
+   * Whether a finished session's folder stays on its branch (and so reaches the base branch with
+   * the pull request); otherwise it is kept under its record ref and removed from the branch.
+   */
+  keepSessionFolder: boolean;
 }
 
 /** An open session: its name, state and GitHub record, as checked out from its branch. */
@@ -129,12 +137,31 @@ export async function findIssueSession(
 
 export function linksFor(s: GithubSettings, session: OpenSession, pr?: { number: number }): Links {
   const repo = `${s.serverUrl.replace(/\/+$/, '')}/${s.repository}`;
+  const folder = sessionFolderPath(s, session.name);
   return {
     ...(s.runUrl ? { run: s.runUrl } : {}),
     branch: `${repo}/tree/${session.branch}`,
-    sessionFolder: `${repo}/tree/${session.branch}/${s.sessionsDir.replace(/^\.?\/+|\/+$/g, '')}/${session.name}`,
+    // A finished session's folder leaves the branch: people are sent to its record instead.
+    ...(leavesBranch(s, session.state)
+      ? {
+          sessionRecord: {
+            ref: recordRef(session.name),
+            restore: restoreCommand(session.name, folder),
+          },
+        }
+      : { sessionFolder: `${repo}/tree/${session.branch}/${folder}` }),
     ...(pr ? { pr: { number: pr.number, url: `${repo}/pull/${pr.number}` } } : {}),
   };
+}
+
+/** Whether the session's folder is off its branch now (kept under its record ref instead). */
+export function leavesBranch(s: GithubSettings, state: SessionState): boolean {
+  return !s.keepSessionFolder && state.status === 'done';
+}
+
+/** The session folder's path in the repository. */
+export function sessionFolderPath(s: GithubSettings, session: string): string {
+  return `${s.sessionsDir.replace(/^\.?\/+|\/+$/g, '')}/${session}`;
 }
 
 export function stateLabel(state: SessionState): string {
@@ -265,7 +292,7 @@ async function latestPlan(
 
 /** The repository path of a file in the session folder. */
 export function sessionFilePath(s: GithubSettings, session: string, file: string): string {
-  return `${s.sessionsDir.replace(/^\.?\/+|\/+$/g, '')}/${session}/${file}`;
+  return `${sessionFolderPath(s, session)}/${file}`;
 }
 
 /** Fingerprint of a plan's text; trailing whitespace is not a new version. */
@@ -296,6 +323,12 @@ export async function recordPlanVersion(
   return { ...session.record, plan: { path, hash, commit, afterComment } };
 }
 
+/** Where the pull request body points for the session folder: the branch, or the record. */
+function pick(links: Links): { sessionFolder?: string; sessionRecord?: SessionRecordLink } {
+  if (links.sessionRecord) return { sessionRecord: links.sessionRecord };
+  return links.sessionFolder ? { sessionFolder: links.sessionFolder } : {};
+}
+
 async function ensurePullRequest(
   deps: GithubDeps,
   s: GithubSettings,
@@ -309,7 +342,7 @@ async function ensurePullRequest(
     ...(session.record.plan && session.state.status === 'waiting'
       ? { planVersion: session.record.plan.commit }
       : {}),
-    sessionFolder: linksFor(s, session).sessionFolder ?? '',
+    ...pick(linksFor(s, session)),
   });
   const title = `Samocode: ${session.state.task.split('\n')[0]?.slice(0, 200) ?? session.name}`;
   const existing = await deps.pulls.findOpen(session.branch);

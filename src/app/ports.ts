@@ -205,6 +205,27 @@ export interface BranchGit {
   readFileAt(cwd: string, commit: string, path: string): Promise<string | null>;
 }
 
+/**
+ * Finished session folders kept on origin off the session branch (`refs/samocode/sessions/<name>`),
+ * so that the pull request need not carry them. Paths are relative to the repository root.
+ */
+export interface SessionRecords {
+  /** The record refs on origin (full ref names). */
+  list(cwd: string): Promise<string[]>;
+  /** A file as the record of `session` has it, or null (fetches the record). */
+  read(cwd: string, session: string, path: string): Promise<string | null>;
+  /** Puts `folder` back into the working tree as the record of `session` has it (not committed). */
+  restore(cwd: string, session: string, folder: string): Promise<void>;
+  /**
+   * Makes the record of `session` hold `folder` as the working tree has it: HEAD itself when HEAD
+   * has it so, else a commit on top of HEAD that is on no branch. Nothing is pushed when the record
+   * holds that folder already; `pushed` says whether origin changed.
+   */
+  keep(cwd: string, session: string, folder: string): Promise<{ pushed: boolean }>;
+  /** Commits the removal of `folder` from the branch (its files stay on disk, untracked). */
+  untrack(cwd: string, folder: string, message: string): Promise<{ committed: boolean }>;
+}
+
 /** A lock on origin that one run holds while it works on a session (a ref written atomically). */
 export interface SessionLock {
   /** Takes the lock for `holder`, or returns who holds it. */

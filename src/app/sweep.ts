@@ -1,6 +1,8 @@
 // The scheduled sweep: finds sessions whose runs died (runner lost, job cancelled, machine gone)
 // by their heartbeat on the branch, and dispatches a continuation for each. The original tool's
-// monitor process, built on GitHub Actions itself.
+// monitor process, built on GitHub Actions itself. It reads sessions from the branches only: a done
+// session whose folder left its branch for its record ref (flow/record.ts) is not found here, and
+// needs nothing, since a done session is never stale; a reopened one is back on its branch.
 import { parseGithubRecord } from '../core/github-record.js';
 import { issueOfBranch } from '../core/issue-task.js';
 import { parseSessionState } from '../core/session-state.js';

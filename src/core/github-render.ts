@@ -22,10 +22,18 @@ export function fitBody(text: string, limit: number = TEXT_LIMITS.body): string 
   return clip(text, limit, 'the session folder');
 }
 
+/** Where a finished session's folder is kept when its branch no longer carries it. */
+export interface SessionRecordLink {
+  ref: string;
+  /** The commands that bring the folder back into a checkout. */
+  restore: string;
+}
+
 export interface Links {
   run?: string;
   branch?: string;
   sessionFolder?: string;
+  sessionRecord?: SessionRecordLink;
   pr?: { number: number; url: string };
 }
 
@@ -79,6 +87,7 @@ export function statusComment(
     links.run ? `[this run](${links.run})` : '',
     links.branch ? `[branch](${links.branch})` : '',
     links.sessionFolder ? `[session folder](${links.sessionFolder})` : '',
+    links.sessionRecord ? `session record: \`${links.sessionRecord.ref}\`` : '',
     links.pr ? `[PR #${links.pr.number}](${links.pr.url})` : '',
   ].filter(Boolean);
   return [
@@ -148,6 +157,7 @@ export function pullRequestBody(input: {
   /** The commit the plan gate is bound to: approvals count on this version only. */
   planVersion?: string;
   sessionFolder?: string;
+  sessionRecord?: SessionRecordLink;
 }): string {
   const { state } = input;
   const lines = [MARKERS.pr, `Closes #${input.issue}`, ''];
@@ -173,5 +183,9 @@ export function pullRequestBody(input: {
     lines.push('');
   }
   if (input.sessionFolder) lines.push(`Session folder: ${input.sessionFolder}`);
+  if (input.sessionRecord)
+    lines.push(
+      `Session record: not part of this pull request; kept on origin at \`${input.sessionRecord.ref}\`. To get it back: \`${input.sessionRecord.restore}\``,
+    );
   return fitBody(lines.join('\n'));
 }

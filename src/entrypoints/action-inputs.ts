@@ -158,6 +158,7 @@ export function readActionInputs(getInput: (name: string) => string) {
     geminiApprovalMode: geminiApproval,
     promptsDir,
     waitForCi: bool('wait-for-ci'),
+    keepSessionFolder: bool('keep-session-folder'),
     ciStartSeconds: parse('ci-start-seconds', whole('ci-start-seconds', 0), '60'),
     fetchImages: bool('fetch-images', 'true'),
     pushToken: raw('push-token'),

@@ -38,6 +38,7 @@ import {
   githubRenderedText,
 } from '../adapters/octokit-github.js';
 import { createGitLock } from '../adapters/git-lock.js';
+import { createRecordRefs } from '../adapters/record-refs.js';
 import { guardWorkspace } from '../adapters/workspace-guard.js';
 import type { WorkspaceGuard } from '../adapters/workspace-guard.js';
 import { systemClock } from '../adapters/system-clock.js';
@@ -130,6 +131,7 @@ export async function run(): Promise<void> {
       log: (line) => core.info(line),
       warn: (line) => core.warning(line),
       waitForCi: inputs.waitForCi,
+      keepSessionFolder: inputs.keepSessionFolder,
       ciStartMs: inputs.ciStartSeconds * 1000,
     };
     const agentEnv = agentEnvironment(process.env, inputs.agentEnv);
@@ -201,6 +203,18 @@ export async function run(): Promise<void> {
             }),
           }
         : {}),
+      // Listing the records only reads origin; reading one fetches it into the workspace's refs.
+      records: guard.gate(
+        createRecordRefs({
+          identity: BOT,
+          remote: safety.remote,
+          policy: {
+            secrets: safety.secrets,
+            allowWorkflowChanges: safety.policy.allowWorkflowChanges,
+          },
+        }),
+        ['list'],
+      ),
     };
     await credentialsChecked;
     const thisRun: IterationRecord[] = [];

@@ -199,12 +199,16 @@ describe('the action, one session through GitHub events', () => {
       );
       expect(approved.summary).toContain('  quality --> done');
 
-      // Every iteration is a commit on the session branch; the code change is there.
+      // Every iteration is a commit on the session branch (newest first); the code change is there.
       const log = rig.log(branch);
       for (let i = 1; i <= 10; i++)
         expect(log.some((line) => line.startsWith(`samocode: ${session} #${i} `))).toBe(true);
       expect(rig.show(branch, 'src/greeting.txt')).toBe('hey');
-      expect(rig.show(branch, `${folder}/_state.json`)).toContain('"status": "done"');
+      // Done: the folder left the branch (keep-session-folder is off by default) for its record.
+      expect(log[0]).toContain('remove session folder');
+      const record = `refs/samocode/sessions/${session}`;
+      expect(rig.show(record, `${folder}/_state.json`)).toContain('"status": "done"');
+      expect(pull()?.body).toContain(`kept on origin at \`${record}\``);
 
       // Nothing the action sent was refused by the API description or the fake.
       expect(

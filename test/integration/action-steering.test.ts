@@ -206,7 +206,11 @@ describe('steering a running session', () => {
       rig.comment(64, '/samocode reopen Also say goodbye', person),
     );
     expect(again.outputs).toMatchObject({ status: 'done', phase: 'done' });
-    const s = session(rig, again.outputs);
+    // Done again: the folder is read from its record (it left the branch; see keep-session-folder).
+    const s = session(rig, {
+      ...again.outputs,
+      branch: `refs/samocode/sessions/${again.outputs.session ?? ''}`,
+    });
     expect(s.state()).toMatchObject({ status: 'done', summary: 'second round' });
     expect(s.state().task).toContain('Also say goodbye');
     expect(s.history()).toContainEqual(

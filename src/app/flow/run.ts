@@ -18,7 +18,8 @@ import type { GithubDeps, GithubSettings, OpenSession } from '../github-session.
 import { checkCi } from './ci-result.js';
 import { catchUpComments } from './comment.js';
 import { catchUpReviews } from './review.js';
-import { saveAndPush } from './shared.js';
+import { saveLast } from './record.js';
+import { commitAndPush, saveAndPush } from './shared.js';
 import type { FlowResult, LoopOptions } from './shared.js';
 import { steerBetween } from './steer.js';
 
@@ -154,8 +155,10 @@ export async function runAndPublish(
   // Commits only when something changed (a new PR, a posted questions round, an unsaved start).
   // When saving is what blocked the session (a conflict, a secret in a file), it fails again here:
   // the status comment already says why, and the next run records what this one could not.
-  await saveAndPush(deps, s, session, 'record GitHub state').catch((error: Error) =>
-    s.warn(`could not save the GitHub state of the session: ${error.message}`),
+  // A finished session's folder is kept under its record and leaves the branch here (record.ts).
+  const last = session;
+  await saveLast(deps, s, last, (what) => commitAndPush(deps, s, last, what)).catch(
+    (error: Error) => s.warn(`could not save the GitHub state of the session: ${error.message}`),
   );
   const message = run
     ? `run ended: ${run.stop} after ${run.iterations} iterations`

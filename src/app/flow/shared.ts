@@ -7,6 +7,7 @@ import { block } from '../../core/iteration.js';
 import { cleanUntrusted } from '../../core/untrusted-text.js';
 import type { RunOptions, RunResult } from '../run-session.js';
 import { appendHistory, saveState, syncOverviewFile } from '../session-files.js';
+import { leavesBranch } from '../github-session.js';
 import type { GithubDeps, GithubSettings, OpenSession } from '../github-session.js';
 
 export type LoopOptions = Omit<RunOptions, 'session' | 'workDir' | 'branch' | 'hooks'>;
@@ -22,8 +23,23 @@ export interface FlowResult {
 
 export const ignored = (message: string): FlowResult => ({ handled: false, message });
 
-/** Commits what changed in the session and pushes it; when nothing changed, nothing is pushed. */
+/**
+ * Commits what changed in the session and pushes it; when nothing changed, nothing is pushed. A done
+ * session whose folder leaves its branch is saved once, by the run's last save (record.ts): a
+ * folder restored from its record is not committed back to the branch meanwhile.
+ */
 export async function saveAndPush(
+  deps: GithubDeps,
+  s: GithubSettings,
+  session: OpenSession,
+  what: string,
+): Promise<void> {
+  if (leavesBranch(s, session.state)) return;
+  await commitAndPush(deps, s, session, what);
+}
+
+/** Commits what changed in the workspace and pushes it, whatever the session's state. */
+export async function commitAndPush(
   deps: GithubDeps,
   s: GithubSettings,
   session: OpenSession,
