@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import type { BranchGit, Git } from '../app/ports.js';
 import { secretNeedles } from '../core/secret-forms.js';
 import type { RemoteAccess } from './git-auth.js';
+import { signingArgs } from './signing-key-file.js';
 import { PushRefusedError, SecretLeakError, checkPush } from './push-check.js';
 
 export { PushRefusedError, SecretLeakError };
@@ -115,6 +116,11 @@ export interface GitOptions {
   remote?: RemoteAccess;
   /** Whether pushed commits may add, change or delete CI definitions (default: refused). */
   allowWorkflowChanges?: boolean;
+  /**
+   * An SSH private key file that signs every commit made here (the rebase of a push included), for
+   * branches that accept signed commits only. Given on the command line, never written to a config.
+   */
+  signingKey?: string;
 }
 
 /**
@@ -173,10 +179,11 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
     secrets: options.secrets ?? {},
     allowWorkflowChanges: options.allowWorkflowChanges ?? false,
   };
-  const commitArgs = (cwd: string) => {
+  const signing = options.signingKey ? signingArgs(options.signingKey) : [];
+  const commitArgs = async (cwd: string) => {
     let args = identities.get(cwd);
     if (!args) identities.set(cwd, (args = identityArgs(cwd, options.identity)));
-    return args;
+    return [...(await args), ...signing];
   };
   return {
     async prepareWorktree({ repo, path, branch }) {

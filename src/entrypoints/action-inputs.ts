@@ -12,6 +12,7 @@ import { parseAgentArgs } from '../core/agent-args.js';
 import type { ArgsAgent } from '../core/agent-args.js';
 import { PROMPT_DIR } from '../app/prompts.js';
 import { parseEnvNames } from '../adapters/agent-env.js';
+import { parseCommitter, parseSigningKey } from '../core/signing-key.js';
 
 const number = (name: string, min: number) =>
   z
@@ -133,6 +134,16 @@ export function readActionInputs(getInput: (name: string) => string) {
           throw new Error(`input "${name}" takes absolute paths, one per line (got "${p}")`);
         return p;
       });
+  // Raw, not trimmed line by line: the key's own parser takes it apart.
+  const signingKeyText = getInput('signing-key');
+  const signingKey = signingKeyText.trim()
+    ? parseSigningKey(signingKeyText, 'input "signing-key"')
+    : undefined;
+  if (signingKey && !signingKey.ok) throw new Error(signingKey.error);
+  const committer = raw('committer')
+    ? parseCommitter(raw('committer'), 'input "committer"')
+    : undefined;
+  if (committer && !committer.ok) throw new Error(committer.error);
   return {
     sandbox: bool('sandbox', 'true'),
     egress: egress?.egress,
@@ -155,6 +166,8 @@ export function readActionInputs(getInput: (name: string) => string) {
     waitForCi: bool('wait-for-ci'),
     ciStartSeconds: parse('ci-start-seconds', whole('ci-start-seconds', 0), '60'),
     pushToken: raw('push-token'),
+    signingKey: signingKey?.key,
+    committer: committer?.committer,
     slackWebhookUrl: raw('slack-webhook-url'),
     webhookUrl: raw('webhook-url'),
     mode,
