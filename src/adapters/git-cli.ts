@@ -171,6 +171,17 @@ async function stagedSecrets(
   return found;
 }
 
+/**
+ * What to do when a rule refused the push for unsigned commits (GitHub says so before the last
+ * lines of its answer, which the error keeps).
+ */
+function unsignedHint(stderr: string, signingKey: string | undefined): string {
+  if (!/verified signature/i.test(stderr)) return '';
+  return signingKey
+    ? " — the branch takes verified signed commits only: register the signing key's public half as a signing key of the account whose verified email the commits are by (committer)"
+    : " — the branch takes verified signed commits only: sign them (the action's signing-key and committer inputs; git's commit.gpgsign for the command line)";
+}
+
 export function createGit(options: GitOptions = {}): Git & BranchGit {
   const identities = new Map<string, Promise<string[]>>();
   const fetchEnv = options.remote?.fetchEnv ?? {};
@@ -373,7 +384,7 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
         const rejected = /\[rejected\]|non-fast-forward|fetch first/.test(pushed.stderr);
         if (!rejected || attempt >= 3) {
           throw new Error(
-            `git push to ${branch} failed: ${pushed.stderr.trim().split('\n').slice(-2).join(' ')}`,
+            `git push to ${branch} failed: ${pushed.stderr.trim().split('\n').slice(-2).join(' ')}${unsignedHint(pushed.stderr, options.signingKey)}`,
           );
         }
         // Someone pushed to the session branch: replay our commits on top of theirs, never force.

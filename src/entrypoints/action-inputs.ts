@@ -134,7 +134,7 @@ export function readActionInputs(getInput: (name: string) => string) {
           throw new Error(`input "${name}" takes absolute paths, one per line (got "${p}")`);
         return p;
       });
-  // Raw, not trimmed line by line: the key's own parser takes it apart.
+  // Not through raw(): the key's own parser takes its lines apart and says what is wrong.
   const signingKeyText = getInput('signing-key');
   const signingKey = signingKeyText.trim()
     ? parseSigningKey(signingKeyText, 'input "signing-key"')

@@ -2,7 +2,7 @@
 // private and goes away, every commit the adapter makes is signed — also those it replays on top
 // of someone else's push — and the signing never lands in a git config or in another's commits.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createGit, gitCli } from '../../src/adapters/git-cli.js';
@@ -93,5 +93,30 @@ describe('signed commits through the git adapter', () => {
     expect(
       sh(repo, 'git', ['-c', `gpg.ssh.allowedSignersFile=${signers}`, 'log', '-1', '--format=%G?']),
     ).toBe('G');
+  });
+
+  it('says what to do when a branch rule refuses unsigned commits', async () => {
+    const { repo, origin } = repoWithOrigin();
+    // As GitHub answers a push that a "require signed commits" rule refuses.
+    const hook = join(origin, 'hooks', 'pre-receive');
+    writeFileSync(
+      hook,
+      [
+        '#!/bin/sh',
+        'echo "error: GH013: Repository rule violations found for refs/heads/samocode/2-x." >&2',
+        'echo "- Commits must have verified signatures." >&2',
+        'echo "  Found 1 violation:" >&2',
+        'echo "  abc1234" >&2',
+        'exit 1',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(hook, 0o755);
+    sh(repo, 'git', ['checkout', '-q', '-b', 'samocode/2-x']);
+    writeFileSync(join(repo, 'a.txt'), 'x\n');
+    await gitCli.commitAll(repo, 'unsigned');
+    await expect(gitCli.push(repo, 'samocode/2-x')).rejects.toThrow(
+      /git push to samocode\/2-x failed: .* — the branch takes verified signed commits only: sign them \(the action's signing-key and committer inputs/,
+    );
   });
 });
