@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import type { BranchGit, Git } from '../app/ports.js';
 import { secretNeedles } from '../core/secret-forms.js';
 import type { RemoteAccess } from './git-auth.js';
+import type { CommitPublisher } from './github-commits.js';
 import { signingArgs } from './signing-key-file.js';
 import { PushRefusedError, SecretLeakError, checkPush } from './push-check.js';
 
@@ -121,6 +122,11 @@ export interface GitOptions {
    * branches that accept signed commits only. Given on the command line, never written to a config.
    */
   signingKey?: string;
+  /**
+   * Makes the pushed commits on GitHub instead of pushing them (GitHub signs them); the local
+   * branch then follows the commits GitHub made.
+   */
+  publisher?: CommitPublisher;
 }
 
 /**
@@ -195,6 +201,42 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
     let args = identities.get(cwd);
     if (!args) identities.set(cwd, (args = identityArgs(cwd, options.identity)));
     return [...(await args), ...signing];
+  };
+  /** A git push of `tip`; `rejected`: origin has commits the tip lacks. */
+  const gitPush = async (cwd: string, branch: string, tip: string) => {
+    const pushed = await execa(
+      'git',
+      ['push', '--quiet', 'origin', `${tip}:refs/heads/${branch}`],
+      {
+        cwd,
+        reject: false,
+        stdin: 'ignore',
+        env: pushEnv,
+      },
+    );
+    return {
+      ok: pushed.exitCode === 0,
+      rejected: /\[rejected\]|non-fast-forward|fetch first/.test(pushed.stderr),
+      error: `git push to ${branch} failed: ${pushed.stderr.trim().split('\n').slice(-2).join(' ')}${unsignedHint(pushed.stderr, options.signingKey)}`,
+    };
+  };
+  /** The commits made on GitHub, then the local branch moved onto them (same files, same tree). */
+  const publish = async (publisher: CommitPublisher, cwd: string, branch: string, tip: string) => {
+    const remote = await git(
+      cwd,
+      ['ls-remote', '--heads', 'origin', `refs/heads/${branch}`],
+      fetchEnv,
+    );
+    const outcome = await publisher.publish(cwd, branch, tip, remote.split('\t')[0] || undefined);
+    if (outcome.kind === 'published') {
+      await fetchBranch(cwd, branch, fetchEnv);
+      await git(cwd, ['reset', '--soft', '--quiet', outcome.sha]);
+    }
+    return {
+      ok: outcome.kind === 'published',
+      rejected: outcome.kind === 'rejected',
+      error: `updating ${branch} through the GitHub API failed: the branch moved on three times meanwhile`,
+    };
   };
   return {
     async prepareWorktree({ repo, path, branch }) {
@@ -370,23 +412,11 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
         const tip = await git(cwd, ['rev-parse', '--verify', 'HEAD^{commit}']);
         const findings = await checkPush(cwd, tip, policy);
         if (findings.length > 0) throw new PushRefusedError(branch, findings);
-        const pushed = await execa(
-          'git',
-          ['push', '--quiet', 'origin', `${tip}:refs/heads/${branch}`],
-          {
-            cwd,
-            reject: false,
-            stdin: 'ignore',
-            env: pushEnv,
-          },
-        );
-        if (pushed.exitCode === 0) return;
-        const rejected = /\[rejected\]|non-fast-forward|fetch first/.test(pushed.stderr);
-        if (!rejected || attempt >= 3) {
-          throw new Error(
-            `git push to ${branch} failed: ${pushed.stderr.trim().split('\n').slice(-2).join(' ')}${unsignedHint(pushed.stderr, options.signingKey)}`,
-          );
-        }
+        const sent = options.publisher
+          ? await publish(options.publisher, cwd, branch, tip)
+          : await gitPush(cwd, branch, tip);
+        if (sent.ok) return;
+        if (!sent.rejected || attempt >= 3) throw new Error(sent.error);
         // Someone pushed to the session branch: replay our commits on top of theirs, never force.
         const shallow = existsSync(`${cwd}/.git/shallow`);
         await git(

@@ -144,6 +144,19 @@ export function readActionInputs(getInput: (name: string) => string) {
     ? parseCommitter(raw('committer'), 'input "committer"')
     : undefined;
   if (committer && !committer.ok) throw new Error(committer.error);
+  const commitSigning = raw('commit-signing', signingKey ? 'ssh' : 'none');
+  if (!['ssh', 'github-api', 'none'].includes(commitSigning))
+    throw new Error(
+      `input "commit-signing" must be ssh, github-api or none (got "${commitSigning}")`,
+    );
+  if (commitSigning === 'ssh' && !signingKey)
+    throw new Error(
+      'input "commit-signing" is ssh, but input "signing-key" is empty: pass the key',
+    );
+  if (commitSigning !== 'ssh' && signingKey)
+    throw new Error(
+      `input "signing-key" is set, but input "commit-signing" is ${commitSigning}: leave one of them out`,
+    );
   return {
     sandbox: bool('sandbox', 'true'),
     egress: egress?.egress,
@@ -167,6 +180,8 @@ export function readActionInputs(getInput: (name: string) => string) {
     ciStartSeconds: parse('ci-start-seconds', whole('ci-start-seconds', 0), '60'),
     pushToken: raw('push-token'),
     signingKey: signingKey?.key,
+    /** github-api: GitHub makes (and signs) the session commits; ssh: signing-key signs them. */
+    commitSigning: commitSigning as 'ssh' | 'github-api' | 'none',
     committer: committer?.committer,
     slackWebhookUrl: raw('slack-webhook-url'),
     webhookUrl: raw('webhook-url'),

@@ -35,6 +35,7 @@ import {
   githubRuns,
   githubChecks,
 } from '../adapters/octokit-github.js';
+import { githubCommitPublisher } from '../adapters/github-commits.js';
 import { createGitLock } from '../adapters/git-lock.js';
 import { guardWorkspace } from '../adapters/workspace-guard.js';
 import type { WorkspaceGuard } from '../adapters/workspace-guard.js';
@@ -108,6 +109,15 @@ export async function run(): Promise<void> {
       remote: safety.remote,
       allowWorkflowChanges: safety.policy.allowWorkflowChanges,
       ...(signing ? { signingKey: signing.path } : {}),
+      // Made with the token that pushes: with push-token, the branch's new commits start CI.
+      ...(inputs.commitSigning === 'github-api'
+        ? {
+            publisher: githubCommitPublisher(
+              inputs.pushToken ? githubClient({ ...gh, token: inputs.pushToken }) : client,
+              gh,
+            ),
+          }
+        : {}),
     });
     const defaultBranch = (payload.repository as { default_branch?: string } | undefined)
       ?.default_branch;

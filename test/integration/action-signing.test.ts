@@ -2,6 +2,8 @@
 // every commit the action pushes carries an SSH signature that git verifies against the key, by
 // the `committer`; the key is written nowhere the agent or a later step would find it, never shown
 // unmasked, and refused in a commit. A key git could not sign with stops the run before anything.
+// With `commit-signing: github-api`, GitHub makes every session commit through its Git Database
+// API (the fake does it on the bare origin), and the next run builds on those commits.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -216,5 +218,70 @@ describe('signed session commits', () => {
       )?.body ?? '';
     expect(status).toContain('deploy/id_ed25519 (signing-key)');
     expect(() => rig.show(run.outputs.branch ?? '', 'deploy/id_ed25519')).toThrow();
+  });
+});
+
+describe('commits GitHub makes (commit-signing: github-api)', () => {
+  it('makes every session commit through the Git Database API, and the next run builds on them', async () => {
+    const rig = actionRig(fake);
+    rig.setScenario([
+      { phase: 'init', signal: { status: 'continue', phase: 'investigation' } },
+      {
+        phase: 'investigation',
+        work: { 'src/widget.txt': 'a widget\n', 'bin/run.bin': '\u0000\u0001binary' },
+        files: { '11-28-10:00-dive-widgets.md': '# Dive\n' },
+        signal: { status: 'continue', phase: 'requirements' },
+      },
+      {
+        phase: 'requirements',
+        files: { '_qa.md': '## Q1: Colour?\n- A) red\n- B) blue\n\nAnswer:\n' },
+        signal: { status: 'waiting', for: 'qa_answers', phase: 'requirements' },
+      },
+      {
+        phase: 'requirements',
+        work: { 'src/widget.txt': 'a blue widget\n' },
+        signal: { status: 'waiting', for: 'qa_answers', phase: 'requirements' },
+      },
+    ]);
+    rig.openIssue(85, 'API widgets', 'Widgets, please.');
+    const inputs = { 'commit-signing': 'github-api' };
+    const run = await rig.run('issues', rig.labeled(85, 'samocode', owner), inputs);
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs.status).toBe('waiting');
+    const branch = run.outputs.branch ?? '';
+    const made = () => inOrigin(rig.origin, ['rev-list', `main..${branch}`]).split('\n');
+    expect(made().length).toBeGreaterThanOrEqual(3);
+    for (const sha of made()) expect(fake.state.apiCommits.has(sha)).toBe(true);
+    // One commit on GitHub per save point: none made twice.
+    const subjects = rig.log(branch);
+    expect(new Set(subjects).size).toBe(subjects.length);
+    expect(rig.show(branch, 'src/widget.txt')).toBe('a widget');
+    expect(inOrigin(rig.origin, ['log', '-1', '--format=%cn <%ce>', branch])).toBe(
+      'GitHub <noreply@github.com>',
+    );
+
+    // The next run starts from the commits GitHub made and adds its own on top.
+    const before = made().length;
+    const next = await rig.run('issue_comment', rig.comment(85, 'Answer: B', owner), inputs);
+    expect(next.exitCode, next.stdout).toBe(0);
+    expect(made().length).toBeGreaterThan(before);
+    for (const sha of made()) expect(fake.state.apiCommits.has(sha)).toBe(true);
+    expect(rig.show(branch, 'src/widget.txt')).toBe('a blue widget');
+  });
+
+  it('refuses signing-key with commit-signing: github-api before anything is touched', async () => {
+    const { key } = keyFile('both');
+    const rig = actionRig(fake);
+    rig.setScenario([]);
+    rig.openIssue(86, 'Both', 'x');
+    const run = await rig.run('issues', rig.labeled(86, 'samocode', owner), {
+      'signing-key': key,
+      'commit-signing': 'github-api',
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(
+      '::error::input "signing-key" is set, but input "commit-signing" is github-api',
+    );
+    expect(rig.branches()).toEqual(['main']);
   });
 });

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { OpenAPIBackend } from 'openapi-backend';
 import type { Context } from 'openapi-backend';
+import { gitDatabaseHandlers } from './fake-git-database.js';
 
 const require = createRequire(import.meta.url);
 type Json = Record<string, unknown>;
@@ -141,6 +142,8 @@ export interface FakeState {
   otherCommitsCheckRuns: FakeCheckRun[];
   /** The bare repository the action pushes to, where check runs find their default branch. */
   origin?: string;
+  /** Commits made through the Git Database API, which GitHub signs (fake-git-database.ts). */
+  apiCommits: Set<string>;
   /** Issue events (who closed an issue or removed a label), oldest first. */
   issueEvents: Array<{
     issue: number;
@@ -174,6 +177,7 @@ export async function startFakeGitHub(
     checkRuns: new Map(),
     otherCommitsCheckRuns: [],
     issueEvents: [],
+    apiCommits: new Set(),
   };
   let base = '';
   const user = (u: FakeUser) => ({
@@ -229,6 +233,7 @@ export async function startFakeGitHub(
       query: Json,
     ) => { status: number; json?: unknown; headers?: Record<string, string> }
   > = {
+    ...gitDatabaseHandlers(state, () => `${base}/repos/${owner}/${repo}`),
     'issues/create-comment': (c, body) => {
       issueOf(c.request.params.issue_number);
       const time = now();
