@@ -117,6 +117,8 @@ export function githubCommitPublisher(
         });
         return created.data.sha;
       };
+      // Every commit's parent, before anything is made on GitHub: a merge stops it all.
+      const parentOf = new Map<string, string>();
       for (const commit of commits) {
         const parents = (await gitText(cwd, ['rev-list', '--parents', '-n', '1', commit]))
           .trim()
@@ -127,6 +129,10 @@ export function githubCommitPublisher(
           throw new Error(
             `commit ${commit} has ${parents.length} parents: only commits with one parent can be made through the API (commit-signing: github-api); remove the merge from the session branch and resume`,
           );
+        parentOf.set(commit, parent);
+      }
+      for (const commit of commits) {
+        const parent = parentOf.get(commit) ?? '';
         const raw = await gitText(cwd, ['cat-file', 'commit', commit]);
         const message = raw.slice(raw.indexOf('\n\n') + 2);
         const entries = await changes(cwd, parent, commit, blob);

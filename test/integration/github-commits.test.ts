@@ -102,4 +102,28 @@ describe('commits made through the GitHub API', () => {
     expect(sh(repo, 'git', ['rev-parse', 'HEAD'])).toBe(ours);
     expect(tree(origin, branch)).toBe(tree(repo, 'HEAD'));
   });
+
+  it('refuses a merge commit, naming it, and leaves the branch on GitHub as it was', async () => {
+    const { repo, origin, git } = setup();
+    const branch = 'samocode/5-api';
+    sh(repo, 'git', ['checkout', '-q', '-b', branch]);
+    writeFileSync(join(repo, 'a.txt'), 'one\n');
+    await git.commitAll(repo, 'first');
+    await git.push(repo, branch);
+    const before = sh(origin, 'git', ['rev-parse', branch]);
+    sh(repo, 'git', ['checkout', '-q', '-b', 'side', 'main']);
+    writeFileSync(join(repo, 'side.txt'), 'side\n');
+    sh(repo, 'git', ['add', '.']);
+    sh(repo, 'git', ['commit', '-q', '-m', 'side']);
+    sh(repo, 'git', ['checkout', '-q', branch]);
+    sh(repo, 'git', ['merge', '-q', '--no-ff', '-m', 'merge side', 'side']);
+    const merge = sh(repo, 'git', ['rev-parse', 'HEAD']);
+    const made = fake.requests.filter((r) => r.path.endsWith('/git/commits')).length;
+    await expect(git.push(repo, branch)).rejects.toThrow(
+      `commit ${merge} has 2 parents: only commits with one parent can be made through the API`,
+    );
+    expect(sh(origin, 'git', ['rev-parse', branch])).toBe(before);
+    // Checked before anything was made on GitHub: not even the side commit.
+    expect(fake.requests.filter((r) => r.path.endsWith('/git/commits')).length).toBe(made);
+  });
 });
