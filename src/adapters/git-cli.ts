@@ -230,7 +230,19 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
     const outcome = await publisher.publish(cwd, branch, tip, remote.split('\t')[0] || undefined);
     if (outcome.kind === 'published') {
       await fetchBranch(cwd, branch, fetchEnv);
-      await git(cwd, ['reset', '--soft', '--quiet', outcome.sha]);
+      // Same tree: the index and the files stay as they are. Commits made after `tip` meanwhile
+      // (none, unless something committed during the requests) are replayed on top.
+      const head = await git(cwd, ['rev-parse', 'HEAD']);
+      if (head === tip) await git(cwd, ['reset', '--soft', '--quiet', outcome.sha]);
+      else
+        await git(cwd, [
+          ...(await commitArgs(cwd)),
+          'rebase',
+          '--quiet',
+          '--onto',
+          outcome.sha,
+          tip,
+        ]);
     }
     return {
       ok: outcome.kind === 'published',
