@@ -6,6 +6,8 @@ import { execa } from 'execa';
 import type { BranchGit, Git } from '../app/ports.js';
 import { secretNeedles } from '../core/secret-forms.js';
 import type { RemoteAccess } from './git-auth.js';
+import type { CommitPublisher } from './github-commits.js';
+import { signingArgs } from './signing-key-file.js';
 import { PushRefusedError, SecretLeakError, checkPush } from './push-check.js';
 
 export { PushRefusedError, SecretLeakError };
@@ -115,6 +117,16 @@ export interface GitOptions {
   remote?: RemoteAccess;
   /** Whether pushed commits may add, change or delete CI definitions (default: refused). */
   allowWorkflowChanges?: boolean;
+  /**
+   * An SSH private key file that signs every commit made here (the rebase of a push included), for
+   * branches that accept signed commits only. Given on the command line, never written to a config.
+   */
+  signingKey?: string;
+  /**
+   * Makes the pushed commits on GitHub instead of pushing them (GitHub signs them); the local
+   * branch then follows the commits GitHub made.
+   */
+  publisher?: CommitPublisher;
 }
 
 /**
@@ -165,6 +177,17 @@ async function stagedSecrets(
   return found;
 }
 
+/**
+ * What to do when a rule refused the push for unsigned commits (GitHub says so before the last
+ * lines of its answer, which the error keeps).
+ */
+function unsignedHint(stderr: string, signingKey: string | undefined): string {
+  if (!/verified signature/i.test(stderr)) return '';
+  return signingKey
+    ? " — the branch takes verified signed commits only: register the signing key's public half as a signing key of the account whose verified email the commits are by (committer)"
+    : " — the branch takes verified signed commits only: sign them (the action's signing-key and committer inputs; git's commit.gpgsign for the command line)";
+}
+
 export function createGit(options: GitOptions = {}): Git & BranchGit {
   const identities = new Map<string, Promise<string[]>>();
   const fetchEnv = options.remote?.fetchEnv ?? {};
@@ -173,10 +196,59 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
     secrets: options.secrets ?? {},
     allowWorkflowChanges: options.allowWorkflowChanges ?? false,
   };
-  const commitArgs = (cwd: string) => {
+  const signing = options.signingKey ? signingArgs(options.signingKey) : [];
+  const commitArgs = async (cwd: string) => {
     let args = identities.get(cwd);
     if (!args) identities.set(cwd, (args = identityArgs(cwd, options.identity)));
-    return args;
+    return [...(await args), ...signing];
+  };
+  /** A git push of `tip`; `rejected`: origin has commits the tip lacks. */
+  const gitPush = async (cwd: string, branch: string, tip: string) => {
+    const pushed = await execa(
+      'git',
+      ['push', '--quiet', 'origin', `${tip}:refs/heads/${branch}`],
+      {
+        cwd,
+        reject: false,
+        stdin: 'ignore',
+        env: pushEnv,
+      },
+    );
+    return {
+      ok: pushed.exitCode === 0,
+      rejected: /\[rejected\]|non-fast-forward|fetch first/.test(pushed.stderr),
+      error: `git push to ${branch} failed: ${pushed.stderr.trim().split('\n').slice(-2).join(' ')}${unsignedHint(pushed.stderr, options.signingKey)}`,
+    };
+  };
+  /** The commits made on GitHub, then the local branch moved onto them (same files, same tree). */
+  const publish = async (publisher: CommitPublisher, cwd: string, branch: string, tip: string) => {
+    const remote = await git(
+      cwd,
+      ['ls-remote', '--heads', 'origin', `refs/heads/${branch}`],
+      fetchEnv,
+    );
+    const outcome = await publisher.publish(cwd, branch, tip, remote.split('\t')[0] || undefined);
+    if (outcome.kind === 'published') {
+      await fetchBranch(cwd, branch, fetchEnv);
+      // Same tree: the index and the files stay as they are. Commits made after `tip` meanwhile
+      // (none, unless something committed during the requests) are replayed on top.
+      const head = await git(cwd, ['rev-parse', 'HEAD']);
+      if (head === tip) await git(cwd, ['reset', '--soft', '--quiet', outcome.sha]);
+      else
+        await git(cwd, [
+          ...(await commitArgs(cwd)),
+          'rebase',
+          '--quiet',
+          '--onto',
+          outcome.sha,
+          tip,
+        ]);
+    }
+    return {
+      ok: outcome.kind === 'published',
+      rejected: outcome.kind === 'rejected',
+      error: `updating ${branch} through the GitHub API failed: the branch moved on three times meanwhile`,
+    };
   };
   return {
     async prepareWorktree({ repo, path, branch }) {
@@ -352,23 +424,11 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
         const tip = await git(cwd, ['rev-parse', '--verify', 'HEAD^{commit}']);
         const findings = await checkPush(cwd, tip, policy);
         if (findings.length > 0) throw new PushRefusedError(branch, findings);
-        const pushed = await execa(
-          'git',
-          ['push', '--quiet', 'origin', `${tip}:refs/heads/${branch}`],
-          {
-            cwd,
-            reject: false,
-            stdin: 'ignore',
-            env: pushEnv,
-          },
-        );
-        if (pushed.exitCode === 0) return;
-        const rejected = /\[rejected\]|non-fast-forward|fetch first/.test(pushed.stderr);
-        if (!rejected || attempt >= 3) {
-          throw new Error(
-            `git push to ${branch} failed: ${pushed.stderr.trim().split('\n').slice(-2).join(' ')}`,
-          );
-        }
+        const sent = options.publisher
+          ? await publish(options.publisher, cwd, branch, tip)
+          : await gitPush(cwd, branch, tip);
+        if (sent.ok) return;
+        if (!sent.rejected || attempt >= 3) throw new Error(sent.error);
         // Someone pushed to the session branch: replay our commits on top of theirs, never force.
         const shallow = existsSync(`${cwd}/.git/shallow`);
         await git(

@@ -12,6 +12,7 @@ import { parseAgentArgs } from '../core/agent-args.js';
 import type { ArgsAgent } from '../core/agent-args.js';
 import { PROMPT_DIR } from '../app/prompts.js';
 import { parseEnvNames } from '../adapters/agent-env.js';
+import { parseCommitter, parseSigningKey } from '../core/signing-key.js';
 
 const number = (name: string, min: number) =>
   z
@@ -138,6 +139,29 @@ export function readActionInputs(getInput: (name: string) => string) {
           throw new Error(`input "${name}" takes absolute paths, one per line (got "${p}")`);
         return p;
       });
+  // Not through raw(): the key's own parser takes its lines apart and says what is wrong.
+  const signingKeyText = getInput('signing-key');
+  const signingKey = signingKeyText.trim()
+    ? parseSigningKey(signingKeyText, 'input "signing-key"')
+    : undefined;
+  if (signingKey && !signingKey.ok) throw new Error(signingKey.error);
+  const committer = raw('committer')
+    ? parseCommitter(raw('committer'), 'input "committer"')
+    : undefined;
+  if (committer && !committer.ok) throw new Error(committer.error);
+  const commitSigning = raw('commit-signing', signingKey ? 'ssh' : 'none');
+  if (!['ssh', 'github-api', 'none'].includes(commitSigning))
+    throw new Error(
+      `input "commit-signing" must be ssh, github-api or none (got "${commitSigning}")`,
+    );
+  if (commitSigning === 'ssh' && !signingKey)
+    throw new Error(
+      'input "commit-signing" is ssh, but input "signing-key" is empty: pass the key',
+    );
+  if (commitSigning !== 'ssh' && signingKey)
+    throw new Error(
+      `input "signing-key" is set, but input "commit-signing" is ${commitSigning}: leave one of them out`,
+    );
   return {
     sandbox: bool('sandbox', 'true'),
     egress: egress?.egress,
@@ -162,6 +186,10 @@ export function readActionInputs(getInput: (name: string) => string) {
     ciStartSeconds: parse('ci-start-seconds', whole('ci-start-seconds', 0), '60'),
     fetchImages: bool('fetch-images', 'true'),
     pushToken: raw('push-token'),
+    signingKey: signingKey?.key,
+    /** github-api: GitHub makes (and signs) the session commits; ssh: signing-key signs them. */
+    commitSigning: commitSigning as 'ssh' | 'github-api' | 'none',
+    committer: committer?.committer,
     slackWebhookUrl: raw('slack-webhook-url'),
     webhookUrl: raw('webhook-url'),
     mode,

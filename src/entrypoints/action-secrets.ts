@@ -31,7 +31,8 @@ export function secretEnvNames(input: (name: string) => string): string[] {
 
 /**
  * Every secret value the action knows, by the name a refusal shows: its tokens, the notification
- * URLs, the runner's tokens and the variables `secret-env` lists. Empty values are left out.
+ * URLs, the commit signing key, the runner's tokens and the variables `secret-env` lists. Empty
+ * values are left out.
  */
 export function actionSecrets(
   input: (name: string) => string,
@@ -47,6 +48,7 @@ export function actionSecrets(
     'agent-github-token',
     'slack-webhook-url',
     'webhook-url',
+    'signing-key',
   ])
     add(name, input(name));
   for (const name of [...RUNNER_TOKEN_ENV, ...secretEnvNames(input)]) add(name, env[name]);
@@ -91,4 +93,19 @@ export function actionGit(input: (name: string) => string, env: NodeJS.ProcessEn
       input('push-token').trim(),
     ),
   };
+}
+
+/**
+ * What to mask in the log: each value, and each line of a value of several lines (a key), so that a
+ * line printed alone is masked too; the key's armor lines are no secret.
+ */
+export function maskedValues(secrets: Record<string, string>): string[] {
+  const values = new Set<string>();
+  for (const value of Object.values(secrets)) {
+    values.add(value);
+    if (!value.includes('\n')) continue;
+    for (const line of value.split(/\r?\n/).map((l) => l.trim()))
+      if (line.length >= 8 && !line.startsWith('-----')) values.add(line);
+  }
+  return [...values];
 }

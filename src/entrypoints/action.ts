@@ -37,6 +37,7 @@ import {
   githubChecks,
   githubRenderedText,
 } from '../adapters/octokit-github.js';
+import { githubCommitPublisher } from '../adapters/github-commits.js';
 import { createGitLock } from '../adapters/git-lock.js';
 import { createRecordRefs } from '../adapters/record-refs.js';
 import { guardWorkspace } from '../adapters/workspace-guard.js';
@@ -44,9 +45,11 @@ import type { WorkspaceGuard } from '../adapters/workspace-guard.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { fanOut } from '../adapters/telegram-notifier.js';
 import { slackNotifier, webhookNotifier } from '../adapters/webhook-notifier.js';
+import { writeSigningKey } from '../adapters/signing-key-file.js';
+import type { SigningKeyFile } from '../adapters/signing-key-file.js';
 import { readActionInputs } from './action-inputs.js';
 import type { ActionInputs } from './action-inputs.js';
-import { actionGit, withheldFromAgent } from './action-secrets.js';
+import { actionGit, maskedValues, withheldFromAgent } from './action-secrets.js';
 import type { ActionGit } from './action-secrets.js';
 import { sweep } from '../app/sweep.js';
 import { formatProgress } from './cli-output.js';
@@ -60,11 +63,12 @@ export async function run(): Promise<void> {
   // Self-hosted runners are reused: whatever happens, the workspace is put back as it was found
   // (the post step does it when this process is killed; see workspace-guard.ts).
   let guard: WorkspaceGuard | undefined;
+  let signing: SigningKeyFile | undefined;
   try {
     const inputs = readActionInputs(core.getInput);
     // Masked first: nothing below may print one of them.
     const safety = actionGit(core.getInput, process.env);
-    for (const value of Object.values(safety.secrets)) core.setSecret(value);
+    for (const value of maskedValues(safety.secrets)) core.setSecret(value);
     const env = runnerEnv();
     const payload = JSON.parse(readFileSync(env.eventPath, 'utf8')) as Record<string, unknown>;
     if (inputs.mode === 'sweep') {
@@ -91,6 +95,7 @@ export async function run(): Promise<void> {
       core.setOutput('status', 'ignored');
       return;
     }
+    if (inputs.signingKey) signing = await signingKey(inputs.signingKey, inputs.committer);
     // Snapshotted while the rest is set up and the first network calls are made (see `gate`);
     // the sandbox is tried out meanwhile too.
     guard = startGuard(inputs, env, safety);
@@ -103,10 +108,20 @@ export async function run(): Promise<void> {
       );
     // Every fetch and push authenticates with the action's own tokens, and every push is checked.
     const git = createGit({
-      identity: BOT,
+      identity: inputs.committer ?? BOT,
       secrets: safety.secrets,
       remote: safety.remote,
       allowWorkflowChanges: safety.policy.allowWorkflowChanges,
+      ...(signing ? { signingKey: signing.path } : {}),
+      // Made with the token that pushes: with push-token, the branch's new commits start CI.
+      ...(inputs.commitSigning === 'github-api'
+        ? {
+            publisher: githubCommitPublisher(
+              inputs.pushToken ? githubClient({ ...gh, token: inputs.pushToken }) : client,
+              gh,
+            ),
+          }
+        : {}),
     });
     const defaultBranch = (payload.repository as { default_branch?: string } | undefined)
       ?.default_branch;
@@ -166,7 +181,15 @@ export async function run(): Promise<void> {
           : {}),
       },
     };
-    const launcher = await agentSandbox(inputs, env, agentSettings, guard, probe, safety.secrets);
+    const launcher = await agentSandbox(
+      inputs,
+      env,
+      agentSettings,
+      guard,
+      probe,
+      safety.secrets,
+      signing ? [signing.dir] : [],
+    );
     const deps: GithubDeps = {
       agent: makeAgent({ ...agentSettings, ...(launcher ? { launcher } : {}) }),
       fallbackAgents: makeFallbackAgents({ ...agentSettings, ...(launcher ? { launcher } : {}) }),
@@ -295,7 +318,29 @@ export async function run(): Promise<void> {
     core.setFailed((error as Error).message);
   } finally {
     await guard?.restore();
+    signing?.remove();
   }
+}
+
+/**
+ * The signing key as a file the action's git reads, in the runner's temp (emptied after the job).
+ * The log names the key, so that whoever sees "Unverified" on GitHub knows which key to register.
+ */
+async function signingKey(
+  key: string,
+  committer: ActionInputs['committer'],
+): Promise<SigningKeyFile> {
+  const file = await writeSigningKey(
+    key,
+    process.env.RUNNER_TEMP || tmpdir(),
+    'input "signing-key"',
+  );
+  core.info(`Session commits are signed with the SSH key ${file.fingerprint}: ${file.publicKey}`);
+  if (!committer)
+    core.warning(
+      'signing-key is set but committer is not: the commits are by github-actions[bot], which cannot own a signing key, so GitHub shows them as Unverified. Set committer to the name and a verified email of the account the key is registered to as a signing key.',
+    );
+  return file;
 }
 
 /**
@@ -310,6 +355,8 @@ async function agentSandbox(
   guard: WorkspaceGuard,
   probe: Promise<SandboxProbe> | undefined,
   secrets: Record<string, string>,
+  /** Folders of the action's own beyond the runner's (the signing key's). */
+  hidden: readonly string[],
 ): Promise<Launcher | undefined> {
   const choice = await chooseSandbox(
     {
@@ -322,7 +369,7 @@ async function agentSandbox(
       readable: [...inputs.sandboxReadablePaths, ...namedFiles(inputs.agentEnv)],
       privateDir: guard.privateDir ?? mkdtempSync(join(tmpdir(), 'samocode-')),
       ...(guard.agentEnv.TMPDIR ? { tmpDir: guard.agentEnv.TMPDIR } : {}),
-      hide: runnerFolders(),
+      hide: [...runnerFolders(), ...hidden],
       secrets: withheldFromAgent(secrets, inputs.agentEnv),
       agents: agentPrograms(settings).map((p) => p.kind),
       agentEnv: settings.baseEnv,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { actionSecrets, withheldFromAgent } from '../../src/entrypoints/action-secrets.js';
+import {
+  actionSecrets,
+  maskedValues,
+  withheldFromAgent,
+} from '../../src/entrypoints/action-secrets.js';
 
 const inputs: Record<string, string> = {
   'github-token': 'ghs_job_token_value',
@@ -53,5 +57,22 @@ describe('the secrets the action knows', () => {
     expect(named.DEPLOY_KEY).toBe('deploy-key-value');
     expect(named.ANTHROPIC_API_KEY).toBeUndefined();
     expect(withheldFromAgent(named)).toContain('deploy-key-value');
+  });
+
+  it('include the signing key, withheld from the agent and masked line by line too', () => {
+    const key =
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nQyNTUxOQAAACDN4lmGdj5m\n-----END OPENSSH PRIVATE KEY-----';
+    const signed = actionSecrets(
+      (name) => (name === 'signing-key' ? `${key}\n` : (inputs[name] ?? '')),
+      env,
+    );
+    expect(signed['signing-key']).toBe(key);
+    expect(withheldFromAgent(signed)).toContain(key);
+    const masked = maskedValues(signed);
+    expect(masked).toEqual(
+      expect.arrayContaining([key, 'b3BlbnNzaC1rZXktdjEAAAAA', 'QyNTUxOQAAACDN4lmGdj5m']),
+    );
+    expect(masked.filter((v) => v.startsWith('-----') && !v.includes('\n'))).toEqual([]);
+    expect(masked).toContain('ghs_job_token_value');
   });
 });

@@ -1,15 +1,16 @@
 // Containment, through the bundled action as the runner runs it: a hostile agent hunts for every
 // credential of the job — its environment, all of /proc, .git/config, HOME, the runner's temp with
-// its file-command files, every readable file of the workspace and of the test's folders — and finds
-// none in the sandbox. The same hunt with `sandbox: false` finds them all, so the hunt is real.
+// its file-command files, the key that signs the commits, every readable file of the workspace and
+// of the test's folders — and finds none in the sandbox. The same hunt with `sandbox: false` finds them all, so the hunt is real.
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionRig } from '../support/action-rig.js';
 import { startFakeGitHub } from '../support/fake-github.js';
 import type { FakeGitHub } from '../support/fake-github.js';
-import { sh } from '../support/temp.js';
+import { sh, tempDir } from '../support/temp.js';
 
 const marker = `hunt${randomBytes(4).toString('hex')}`;
 const token = (name: string) => `${marker}${name}${randomBytes(12).toString('hex')}`;
@@ -22,7 +23,25 @@ const secrets = {
   ACTIONS_CACHE_URL: `http://127.0.0.1:9/${token('cache')}/`,
   'GITHUB_ENV file': token('envfile'),
   '~/.git-credentials': token('cred'),
+  // The comment inside the private key the action signs commits with.
+  'signing-key': token('sign'),
 };
+/** An SSH key whose private part holds the signing-key marker (its comment). */
+const signingKey = (() => {
+  const file = join(tempDir('samocode-hunt-key-'), 'key');
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    secrets['signing-key'],
+    '-f',
+    file,
+  ]);
+  return readFileSync(file, 'utf8');
+})();
 const valueOf = (name: keyof typeof secrets) => {
   const value = secrets[name];
   return /\/(hunt[0-9a-f]+\w+)\/?$/.exec(value)?.[1] ?? value;
@@ -87,6 +106,7 @@ async function hunt(inputs: Record<string, string>): Promise<Hunt & { stdout: st
     'agent-command': `node ${resolve('test/fixtures/hunter.mjs')} {prompt}`,
     'push-token': secrets['push-token'],
     'webhook-url': secrets['webhook-url'],
+    'signing-key': signingKey,
     ...inputs,
   });
   expect(run.outputs.status, run.stdout + run.stderr).toBe('blocked');

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { OpenAPIBackend } from 'openapi-backend';
 import type { Context } from 'openapi-backend';
+import { gitDatabaseHandlers } from './fake-git-database.js';
 
 const require = createRequire(import.meta.url);
 type Json = Record<string, unknown>;
@@ -146,6 +147,8 @@ export interface FakeState {
    * job token only, or a redirect to `location`.
    */
   attachments: Map<string, { bytes: Buffer; contentType: string } | { location: string }>;
+  /** Commits made through the Git Database API, which GitHub signs (fake-git-database.ts). */
+  apiCommits: Set<string>;
   /** Issue events (who closed an issue or removed a label), oldest first. */
   issueEvents: Array<{
     issue: number;
@@ -180,6 +183,7 @@ export async function startFakeGitHub(
     otherCommitsCheckRuns: [],
     attachments: new Map(),
     issueEvents: [],
+    apiCommits: new Set(),
   };
   let base = '';
   const user = (u: FakeUser) => ({
@@ -235,6 +239,7 @@ export async function startFakeGitHub(
       query: Json,
     ) => { status: number; json?: unknown; headers?: Record<string, string> }
   > = {
+    ...gitDatabaseHandlers(state, () => `${base}/repos/${owner}/${repo}`),
     'issues/create-comment': (c, body) => {
       issueOf(c.request.params.issue_number);
       const time = now();
