@@ -18,7 +18,9 @@ import {
 } from './loop.js';
 import { memory } from './memory.js';
 import { figures, met, printTable, record, recordRatio, writeResults } from './report.js';
+import { cliGitProcesses, originalComparison } from './original.js';
 import { sandboxCost } from './sandbox.js';
+import { probeSandbox } from '../src/adapters/sandbox.js';
 import { ACTION_NODE_VERSION, log, median, pct, removeTemps } from './support.js';
 
 const quick = process.argv.includes('--quick');
@@ -179,6 +181,34 @@ async function main(): Promise<void> {
           cost.off,
         );
       }
+    }
+    if (section('8')) {
+      const rounds = quick ? 3 : 7;
+      const iterations = 20;
+      const probe = await probeSandbox(process.env);
+      log(
+        `8. the CLI beside the original Python loop (a model of it, bench/original-loop.py), ${iterations} iterations, ${rounds} interleaved rounds${probe.ok ? ', sandbox off and on' : ''}`,
+      );
+      const git = await cliGitProcesses();
+      log(`  the CLI's git processes per iteration: ${git.perIteration} (${git.commands})`);
+      const side = await originalComparison(rounds, iterations, probe.ok);
+      recordRatio(
+        'CLI iteration with its commit, sandbox off (like for like), to the original',
+        'ms',
+        side.cli,
+        'the original (no commit, no sandbox)',
+        side.original,
+        { op: '<=', value: 0.5 },
+        `per iteration, start-up included; git processes per iteration: ${git.perIteration}`,
+      );
+      if (side.sandboxed.length > 0)
+        recordRatio(
+          'CLI iteration with its commit, sandbox on (the default), to the original',
+          'ms',
+          side.sandboxed,
+          'the original (no commit, no sandbox)',
+          side.original,
+        );
     }
   } finally {
     await fake.close();
