@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   fake.state.permissions.set('octo', 'admin');
   try {
     if (section('1')) {
-      const starts = quick ? 3 : 7;
+      const starts = quick ? 5 : 9;
       log(
         `1. cold start: node dist/index.js → agent spawned, beside its floor and with the sandbox, ${starts} interleaved rounds`,
       );
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       record('action bundle size (dist/index.js + dist/action.js)', 'KiB', [bundle / 1024]);
     }
 
-    const repeats = quick ? 2 : 3;
+    const repeats = 3;
     if (section('2')) {
       const n = quick ? 20 : 100;
       log(`2. per-iteration overhead (agent time excluded): ${repeats} × ${n} iterations`);
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     }
 
     if (section('5')) {
-      const answers = quick ? 2 : 5;
+      const answers = quick ? 4 : 7;
       log(`5–6. GitHub requests, and comment event → agent beside its floor, ${answers} rounds`);
       const event = await commentEvents(fake, answers, quick ? 10 : 20);
       record('GitHub requests per iteration', 'req', [event.perIteration], { op: '<=', value: 1 });
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
       }
     }
     if (section('8')) {
-      const rounds = quick ? 3 : 7;
+      const rounds = quick ? 4 : 7;
       const iterations = 20;
       const probe = await probeSandbox(process.env);
       log(
