@@ -18,7 +18,7 @@ import {
 } from './loop.js';
 import { memory } from './memory.js';
 import { figures, met, printTable, record, recordRatio, writeResults } from './report.js';
-import { cliGitProcesses, originalComparison } from './original.js';
+import { cliGitProcesses, originalComparison, originalUnavailable } from './original.js';
 import { sandboxCost } from './sandbox.js';
 import { probeSandbox } from '../src/adapters/sandbox.js';
 import { ACTION_NODE_VERSION, log, median, pct, removeTemps } from './support.js';
@@ -182,7 +182,9 @@ async function main(): Promise<void> {
         );
       }
     }
-    if (section('8')) {
+    const noPython = section('8') ? originalUnavailable() : undefined;
+    if (noPython) log(`8. the CLI beside the original Python loop: skipped, ${noPython}`);
+    if (section('8') && !noPython) {
       const rounds = quick ? 4 : 7;
       const iterations = 20;
       const probe = await probeSandbox(process.env);

@@ -5,7 +5,7 @@
 // a process of its own, its worktree and its commit per iteration), with the sandbox off — like for
 // like: the original has none — and on, its default. The cost per iteration is the whole run's
 // wall time over its iterations: start-up included, as a user pays it.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { GIT_ENV, INSTANT, repo, sh, temp } from './support.js';
@@ -13,6 +13,12 @@ import { GIT_ENV, INSTANT, repo, sh, temp } from './support.js';
 const CLI = resolve('dist/cli.js');
 const MODEL = resolve('bench/original-loop.py');
 export const PYTHON = process.env.BENCH_PYTHON ?? 'python3';
+
+/** Why the original cannot be run here (no Python 3.10 or later), or undefined. */
+export function originalUnavailable(): string | undefined {
+  const probe = spawnSync(PYTHON, ['-c', 'import sys; assert sys.version_info >= (3, 10)']);
+  return probe.status === 0 ? undefined : `${PYTHON} (3.10 or later) is needed to run the model`;
+}
 
 export interface OriginalComparison {
   cli: number[];
