@@ -3,12 +3,14 @@
 // repository per iteration as an agent changes code), the same number of iterations, each in a
 // fresh repository of its own, interleaved. The CLI runs as a user runs it (`node dist/cli.js run`,
 // a process of its own, its worktree and its commit per iteration), with the sandbox off — like for
-// like: the original has none — and on, its default. The cost per iteration is the whole run's
-// wall time over its iterations: start-up included, as a user pays it.
+// like: the original has none — and on, its default. The cost per iteration is the median time
+// between two iterations' starts (each side prints a line as an iteration starts; the bench
+// timestamps it as it arrives): many samples per run, so a busy moment moves it little. The whole
+// run's wall time over its iterations, start-up included, is reported beside it.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { GIT_ENV, INSTANT, repo, sh, temp } from './support.js';
+import { GIT_ENV, INSTANT, median, repo, sh, temp } from './support.js';
 
 const CLI = resolve('dist/cli.js');
 const MODEL = resolve('bench/original-loop.py');
@@ -21,23 +23,60 @@ export function originalUnavailable(): string | undefined {
 }
 
 export interface OriginalComparison {
-  cli: number[];
-  sandboxed: number[];
-  original: number[];
+  cli: RunCost[];
+  sandboxed: RunCost[];
+  original: RunCost[];
   iterations: number;
 }
 
-function timedRun(command: string, args: string[], cwd: string, env: Record<string, string>) {
-  return new Promise<number>((done, fail) => {
+/** A run's cost per iteration: its whole wall time over its iterations, and the steady state. */
+export interface RunCost {
+  /** Start-up included, as a user pays it. */
+  whole: number;
+  /** The median time between two iterations' starts: the loop's own cycle, start-up excluded. */
+  steady: number;
+}
+
+/**
+ * Runs a loop to its end, timestamping each line of its output that says an iteration starts
+ * (as it arrives: both print it when the iteration starts), and returns its RunCost.
+ */
+function timedRun(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  iterationStart: RegExp,
+  iterations: number,
+) {
+  return new Promise<RunCost>((done, fail) => {
     const began = performance.now();
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const starts: number[] = [];
+    let partial = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      const now = performance.now();
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (iterationStart.test(line)) starts.push(now);
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', fail);
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       const ms = performance.now() - began;
-      if (code === 0) done(ms);
-      else fail(new Error(`${command} ${args[0] ?? ''} exited ${code ?? '?'}: ${stderr.trim()}`));
+      if (code !== 0) {
+        fail(new Error(`${command} ${args[0] ?? ''} exited ${code ?? '?'}: ${stderr.trim()}`));
+        return;
+      }
+      if (starts.length !== iterations) {
+        fail(new Error(`${command} printed ${starts.length} iteration starts, not ${iterations}`));
+        return;
+      }
+      done({
+        whole: ms / iterations,
+        steady: median(starts.slice(1).map((t, i) => t - (starts[i] as number))),
+      });
     });
   });
 }
@@ -58,11 +97,11 @@ async function cliRun(
   iterations: number,
   sandbox: boolean,
   extra: Record<string, string> = {},
-): Promise<number> {
+): Promise<RunCost> {
   const { root, work } = repo(1);
   const home = join(root, 'home');
   mkdirSync(home);
-  const ms = await timedRun(
+  const cost = await timedRun(
     process.execPath,
     [CLI, 'run', '--task', 'bench', '--max-iterations', String(iterations), '--json'],
     work,
@@ -74,29 +113,33 @@ async function cliRun(
       SAMOCODE_STALL_TIMEOUT: '0',
       ...extra,
     },
+    /"type":"iteration-start"/,
+    iterations,
   );
   const commits = Number(sh(work, 'rev-list', '--count', 'samocode/bench'));
   if (commits !== iterations + 1)
     throw new Error(`the CLI committed ${commits - 1} of its ${iterations} iterations`);
-  return ms / iterations;
+  return cost;
 }
 
 /** One run of the model of the original, `iterations`, in a fresh repository. */
-async function originalRun(iterations: number): Promise<number> {
+async function originalRun(iterations: number): Promise<RunCost> {
   const { root, work } = repo(1);
   const home = join(root, 'home');
   mkdirSync(home);
   const session = join(root, 'sessions', 'bench');
-  const ms = await timedRun(
+  const cost = await timedRun(
     PYTHON,
     [MODEL, work, session, INSTANT, String(iterations)],
     work,
     agentEnv(home),
+    / - Iteration \d+ /,
+    iterations,
   );
   const rows = readFileSync(join(session, '_signal_history.jsonl'), 'utf8').trim().split('\n');
   if (rows.length !== iterations)
     throw new Error(`the model of the original ran ${rows.length} iterations, not ${iterations}`);
-  return ms / iterations;
+  return cost;
 }
 
 /**
