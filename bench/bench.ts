@@ -18,7 +18,9 @@ import {
 } from './loop.js';
 import { memory } from './memory.js';
 import { figures, met, printTable, record, recordRatio, writeResults } from './report.js';
+import { cliGitProcesses, originalComparison, originalUnavailable } from './original.js';
 import { sandboxCost } from './sandbox.js';
+import { probeSandbox } from '../src/adapters/sandbox.js';
 import { ACTION_NODE_VERSION, log, median, pct, removeTemps } from './support.js';
 
 const quick = process.argv.includes('--quick');
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
   fake.state.permissions.set('octo', 'admin');
   try {
     if (section('1')) {
-      const starts = quick ? 3 : 7;
+      const starts = quick ? 5 : 9;
       log(
         `1. cold start: node dist/index.js → agent spawned, beside its floor and with the sandbox, ${starts} interleaved rounds`,
       );
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
       record('action bundle size (dist/index.js + dist/action.js)', 'KiB', [bundle / 1024]);
     }
 
-    const repeats = quick ? 2 : 3;
+    const repeats = 3;
     if (section('2')) {
       const n = quick ? 20 : 100;
       log(`2. per-iteration overhead (agent time excluded): ${repeats} × ${n} iterations`);
@@ -140,7 +142,7 @@ async function main(): Promise<void> {
     }
 
     if (section('5')) {
-      const answers = quick ? 2 : 5;
+      const answers = quick ? 4 : 7;
       log(`5–6. GitHub requests, and comment event → agent beside its floor, ${answers} rounds`);
       const event = await commentEvents(fake, answers, quick ? 10 : 20);
       record('GitHub requests per iteration', 'req', [event.perIteration], { op: '<=', value: 1 });
@@ -179,6 +181,44 @@ async function main(): Promise<void> {
           cost.off,
         );
       }
+    }
+    const noPython = section('8') ? originalUnavailable() : undefined;
+    if (noPython) log(`8. the CLI beside the original Python loop: skipped, ${noPython}`);
+    if (section('8') && !noPython) {
+      const rounds = quick ? 4 : 7;
+      const iterations = 20;
+      const probe = await probeSandbox(process.env);
+      log(
+        `8. the CLI beside the original Python loop (a model of it, bench/original-loop.py), ${iterations} iterations, ${rounds} interleaved rounds${probe.ok ? ', sandbox off and on' : ''}`,
+      );
+      const git = await cliGitProcesses();
+      log(`  the CLI's git processes per iteration: ${git.perIteration} (${git.commands})`);
+      const side = await originalComparison(rounds, iterations, probe.ok);
+      const steady = (runs: typeof side.cli) => runs.map((r) => r.steady);
+      recordRatio(
+        'CLI iteration with its commit, sandbox off (like for like), to the original',
+        'ms',
+        steady(side.cli),
+        'the original (no commit, no sandbox)',
+        steady(side.original),
+        { op: '<=', value: 0.5 },
+        `median time between two iterations' starts; git processes per iteration: ${git.perIteration}`,
+      );
+      recordRatio(
+        'the same, whole runs of 20 iterations (start-up included), per iteration',
+        'ms',
+        side.cli.map((r) => r.whole),
+        'the original',
+        side.original.map((r) => r.whole),
+      );
+      if (side.sandboxed.length > 0)
+        recordRatio(
+          'CLI iteration with its commit, sandbox on (the default), to the original',
+          'ms',
+          steady(side.sandboxed),
+          'the original (no commit, no sandbox)',
+          steady(side.original),
+        );
     }
   } finally {
     await fake.close();

@@ -150,12 +150,13 @@ const run = (cwd: string, args: string[], input?: string) =>
   });
 
 /** The git commands the adapter runs to commit everything and push it (no secrets configured). */
-export const FLOOR_GIT_COMMANDS = 7;
+export const FLOOR_GIT_COMMANDS = 6;
 
 /**
  * The floor of a commit + push + status iteration, `iterations` times: each changes the session's
  * files a little, as an iteration does, then runs the git commands the adapter runs to commit and
- * push (add, the staged list, commit; the tip, the commits to send and their changes, push) and
+ * push (add, commit without auto maintenance; the tip, the commits to send and their changes,
+ * push) and
  * sends the one status request, directly.
  */
 export async function commitFloor(options: {
@@ -178,8 +179,15 @@ export async function commitFloor(options: {
     writeFileSync(join(session, '_history.jsonl'), history);
     writeFileSync(join(session, '_state.json'), JSON.stringify({ iteration: i, at: Date.now() }));
     await run(work, ['add', '--all']);
-    await run(work, ['diff', '--cached', '--name-only', '-z']);
-    await run(work, ['commit', '--no-verify', '--quiet', '-m', `samocode: iteration ${i}`]);
+    await run(work, [
+      '-c',
+      'maintenance.auto=false',
+      'commit',
+      '--no-verify',
+      '--quiet',
+      '-m',
+      `samocode: iteration ${i}`,
+    ]);
     const tip = await run(work, ['rev-parse', '--verify', 'HEAD^{commit}']);
     const commits = await run(work, [
       'rev-list',

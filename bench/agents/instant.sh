@@ -14,6 +14,8 @@ case "$SAMOCODE_PHASE" in
     else printf '## Q1: Go?\n- A) yes\n- B) no\n\nAnswer:\n' > "$dir/_qa.md"; signal='{"status":"waiting","for":"qa_answers"}'; fi ;;
   *) signal='{"status":"continue"}' ;;
 esac
+# BENCH_TOUCH: a file (relative to the working directory) it changes, as an agent changes code.
+[ -n "$BENCH_TOUCH" ] && echo "$$" >> "$BENCH_TOUCH"
 [ -n "$BENCH_BLOCK" ] && signal='{"status":"blocked","reason":"bench stop"}'
 printf '%s' "$signal" > "$dir/_signal.json"
 echo '{"type":"result","subtype":"success","is_error":false,"num_turns":1,"total_cost_usd":0.001,"usage":{"input_tokens":10,"output_tokens":5},"session_id":"bench"}'

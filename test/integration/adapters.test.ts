@@ -1,13 +1,13 @@
 // The small adapters against the real things: git, the file system, an HTTP server, config files.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agentBaseEnv } from '../../src/adapters/agent-env.js';
 import { loadCliSettings } from '../../src/adapters/cli-settings.js';
 import { fsSessionStore } from '../../src/adapters/fs-session-store.js';
-import { gitCli } from '../../src/adapters/git-cli.js';
+import { createGit, gitCli } from '../../src/adapters/git-cli.js';
 import { fanOut, telegramNotifier } from '../../src/adapters/telegram-notifier.js';
 import { repoWithOrigin, sh, tempDir } from '../support/temp.js';
 
@@ -47,6 +47,42 @@ describe('gitCli', () => {
       'save\n\ndir/nested.txt\nnew.txt',
     );
     expect(await gitCli.commitAll(repo, 'again')).toEqual({ committed: false });
+  });
+
+  it('commits with two git processes, and reports a commit git refuses', async () => {
+    const { repo } = repoWithOrigin();
+    writeFileSync(join(repo, 'a.txt'), 'a');
+    const trace = join(tempDir(), 'trace.json');
+    process.env.GIT_TRACE2_EVENT = trace;
+    try {
+      const git = createGit({ identity: { name: 'a', email: 'a@example.com' } });
+      expect((await git.commitAll(repo, 'save')).committed).toBe(true);
+    } finally {
+      delete process.env.GIT_TRACE2_EVENT;
+    }
+    // add and commit: no staged list without secrets, no auto maintenance after the commit.
+    const started = readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('"event":"start"'));
+    expect(started).toHaveLength(2);
+    // A commit that fails with changes staged is an error, not "nothing to commit".
+    sh(repo, 'git', ['config', 'commit.gpgsign', 'true']);
+    sh(repo, 'git', ['config', 'gpg.program', 'false']);
+    writeFileSync(join(repo, 'b.txt'), 'b');
+    await expect(createGit().commitAll(repo, 'signed')).rejects.toThrow(/git commit failed/);
+  });
+
+  it('searches the staged files for secrets before it commits', async () => {
+    const { repo } = repoWithOrigin();
+    const git = createGit({ secrets: { TOKEN: 'secret-value-0123456789' } });
+    writeFileSync(join(repo, 'clean.txt'), 'nothing here');
+    expect((await git.commitAll(repo, 'clean')).committed).toBe(true);
+    expect(await git.commitAll(repo, 'again')).toEqual({ committed: false });
+    writeFileSync(join(repo, 'leak.txt'), 'token: secret-value-0123456789');
+    await expect(git.commitAll(repo, 'leak')).rejects.toThrow(
+      /refusing to commit: leak\.txt \(TOKEN\)/,
+    );
+    expect(sh(repo, 'git', ['diff', '--cached', '--name-only'])).toBe('');
   });
 
   it('commits where no identity is configured, and skips hooks', async () => {
