@@ -14377,13 +14377,11 @@ function sessionBranch(name, prefix) {
 }
 
 // src/app/session-actions.ts
-async function startSession(deps, input2) {
-  const task = input2.task.trim();
-  if (!task) throw new SessionError('the task is empty: describe the work with --task "..."');
-  const slug = slugify2(input2.slug ?? task);
+async function newSessionName(deps, slugText) {
+  const slug = slugify2(slugText);
   if (!slug) {
     throw new SessionError(
-      `cannot make a session name from ${JSON.stringify(input2.slug ?? task)}: use letters or digits`
+      `cannot make a session name from ${JSON.stringify(slugText)}: use letters or digits`
     );
   }
   const now = deps.clock.now();
@@ -14394,6 +14392,13 @@ async function startSession(deps, input2) {
   );
   let name = base;
   for (let n2 = 2; existing.has(name); n2++) name = `${base}-${n2}`;
+  return name;
+}
+async function startSession(deps, input2) {
+  const task = input2.task.trim();
+  if (!task) throw new SessionError('the task is empty: describe the work with --task "..."');
+  const name = input2.name ?? await newSessionName(deps, input2.slug ?? task);
+  const now = deps.clock.now();
   const state = newSessionState({
     name,
     task,
@@ -23434,6 +23439,9 @@ function fsSessionStore(root) {
     async write(name, relative, content) {
       await writeAtomic(file2(name, relative), content);
     },
+    async writeBytes(name, relative, bytes) {
+      await writeAtomic(file2(name, relative), bytes);
+    },
     async remove(name, relative) {
       await rm2(file2(name, relative), { force: true });
     },
@@ -23456,7 +23464,7 @@ function fsSessionStore(root) {
 async function writeAtomic(path6, content) {
   await mkdir2(dirname3(path6), { recursive: true });
   const temp = `${path6}.${randomBytes2(4).toString("hex")}.tmp`;
-  await writeFile(temp, content, "utf8");
+  await writeFile(temp, content, typeof content === "string" ? "utf8" : null);
   await rename(temp, path6);
 }
 function isMissing(error2) {
@@ -23520,6 +23528,11 @@ function findSecrets(text2, needles) {
     if (text2.includes(needle.text)) found.push(needle);
   }
   return found;
+}
+
+// src/adapters/signing-key-file.ts
+function signingArgs(path6) {
+  return ["-c", "gpg.format=ssh", "-c", `user.signingkey=${path6}`, "-c", "commit.gpgsign=true"];
 }
 
 // src/adapters/push-check.ts
@@ -23719,6 +23732,7 @@ var FALLBACK_IDENTITY = {
   name: "samocode",
   email: "samocode@users.noreply.github.com"
 };
+var MAINTENANCE_EVERY = 50;
 var GitConflictError = class extends Error {
   constructor(branch, paths) {
     super(
@@ -23736,6 +23750,9 @@ async function git(cwd, args, env) {
     cwd,
     reject: false,
     stdin: "ignore",
+    // Awaited every time, so never left behind; and not killed when Samocode exits (a git killed
+    // mid-commit leaves its lock): execa's exit handlers cost ~2 ms per call on a busy machine.
+    cleanup: false,
     ...env ? { env } : {}
   });
   if (result.exitCode !== 0) {
@@ -23818,6 +23835,10 @@ async function stagedSecrets(cwd, names, secrets) {
   }
   return found;
 }
+function unsignedHint(stderr, signingKey) {
+  if (!/verified signature/i.test(stderr)) return "";
+  return signingKey ? " — the branch takes verified signed commits only: register the signing key's public half as a signing key of the account whose verified email the commits are by (committer)" : " — the branch takes verified signed commits only: sign them (the action's signing-key and committer inputs; git's commit.gpgsign for the command line)";
+}
 function createGit(options = {}) {
   const identities = /* @__PURE__ */ new Map();
   const fetchEnv = options.remote?.fetchEnv ?? {};
@@ -23826,10 +23847,57 @@ function createGit(options = {}) {
     secrets: options.secrets ?? {},
     allowWorkflowChanges: options.allowWorkflowChanges ?? false
   };
-  const commitArgs = (cwd) => {
+  const signing = options.signingKey ? signingArgs(options.signingKey) : [];
+  const guarded = secretNeedles(policy.secrets).length > 0;
+  let commits = 0;
+  const commitArgs = async (cwd) => {
     let args = identities.get(cwd);
     if (!args) identities.set(cwd, args = identityArgs(cwd, options.identity));
-    return args;
+    return [...await args, ...signing];
+  };
+  const gitPush = async (cwd, branch, tip) => {
+    const pushed = await execa(
+      "git",
+      ["push", "--quiet", "origin", `${tip}:refs/heads/${branch}`],
+      {
+        cwd,
+        reject: false,
+        stdin: "ignore",
+        env: pushEnv
+      }
+    );
+    return {
+      ok: pushed.exitCode === 0,
+      rejected: /\[rejected\]|non-fast-forward|fetch first/.test(pushed.stderr),
+      error: `git push to ${branch} failed: ${pushed.stderr.trim().split("\n").slice(-2).join(" ")}${unsignedHint(pushed.stderr, options.signingKey)}`
+    };
+  };
+  const publish = async (publisher, cwd, branch, tip) => {
+    const remote = await git(
+      cwd,
+      ["ls-remote", "--heads", "origin", `refs/heads/${branch}`],
+      fetchEnv
+    );
+    const outcome = await publisher.publish(cwd, branch, tip, remote.split("	")[0] || void 0);
+    if (outcome.kind === "published") {
+      await fetchBranch(cwd, branch, fetchEnv);
+      const head = await git(cwd, ["rev-parse", "HEAD"]);
+      if (head === tip) await git(cwd, ["reset", "--soft", "--quiet", outcome.sha]);
+      else
+        await git(cwd, [
+          ...await commitArgs(cwd),
+          "rebase",
+          "--quiet",
+          "--onto",
+          outcome.sha,
+          tip
+        ]);
+    }
+    return {
+      ok: outcome.kind === "published",
+      rejected: outcome.kind === "rejected",
+      error: `updating ${branch} through the GitHub API failed: the branch moved on three times meanwhile`
+    };
   };
   return {
     async prepareWorktree({ repo, path: path6, branch }) {
@@ -23864,25 +23932,42 @@ function createGit(options = {}) {
     },
     async commitAll(cwd, message) {
       await git(cwd, ["add", "--all"]);
-      const staged = (await git(cwd, ["diff", "--cached", "--name-only", "-z"])).split("\0").filter(Boolean);
-      if (staged.length === 0) return { committed: false };
-      const leaks = await stagedSecrets(cwd, staged, options.secrets ?? {});
-      if (leaks.size > 0) {
-        await git(cwd, ["reset", "--quiet"]);
-        const list = [...leaks].map(([file2, names]) => `${file2} (${names.join(", ")})`).join("; ");
-        throw new SecretLeakError(
-          `refusing to commit: ${list} contain the value of a secret; remove it and resume`
-        );
+      if (guarded) {
+        const staged = (await git(cwd, ["diff", "--cached", "--name-only", "-z"])).split("\0").filter(Boolean);
+        if (staged.length === 0) return { committed: false };
+        const leaks = await stagedSecrets(cwd, staged, policy.secrets);
+        if (leaks.size > 0) {
+          await git(cwd, ["reset", "--quiet"]);
+          const list = [...leaks].map(([file2, names]) => `${file2} (${names.join(", ")})`).join("; ");
+          throw new SecretLeakError(
+            `refusing to commit: ${list} contain the value of a secret; remove it and resume`
+          );
+        }
       }
-      await git(cwd, [
-        ...await commitArgs(cwd),
-        "commit",
-        "--no-verify",
-        "--quiet",
-        "-m",
-        message
-      ]);
-      return { committed: true };
+      const maintain = ++commits % MAINTENANCE_EVERY === 0;
+      const committed = await execa(
+        "git",
+        [
+          ...await commitArgs(cwd),
+          ...maintain ? [] : ["-c", "maintenance.auto=false"],
+          "commit",
+          "--no-verify",
+          "--quiet",
+          "-m",
+          message
+        ],
+        { cwd, reject: false, stdin: "ignore", cleanup: false }
+      );
+      if (committed.exitCode === 0) return { committed: true };
+      const nothing = await execa("git", ["diff", "--cached", "--quiet"], {
+        cwd,
+        reject: false,
+        stdin: "ignore",
+        cleanup: false
+      });
+      if (nothing.exitCode === 0) return { committed: false };
+      const detail = (committed.stderr || committed.stdout || "").trim().split("\n").slice(-3).join(" ");
+      throw new Error(`git commit failed (exit ${committed.exitCode ?? "?"}): ${detail}`);
     },
     async remoteBranches(cwd, prefix) {
       const out = await git(cwd, ["ls-remote", "--heads", "origin"], fetchEnv);
@@ -23974,23 +24059,9 @@ function createGit(options = {}) {
         const tip = await git(cwd, ["rev-parse", "--verify", "HEAD^{commit}"]);
         const findings = await checkPush(cwd, tip, policy);
         if (findings.length > 0) throw new PushRefusedError(branch, findings);
-        const pushed = await execa(
-          "git",
-          ["push", "--quiet", "origin", `${tip}:refs/heads/${branch}`],
-          {
-            cwd,
-            reject: false,
-            stdin: "ignore",
-            env: pushEnv
-          }
-        );
-        if (pushed.exitCode === 0) return;
-        const rejected = /\[rejected\]|non-fast-forward|fetch first/.test(pushed.stderr);
-        if (!rejected || attempt >= 3) {
-          throw new Error(
-            `git push to ${branch} failed: ${pushed.stderr.trim().split("\n").slice(-2).join(" ")}`
-          );
-        }
+        const sent = options.publisher ? await publish(options.publisher, cwd, branch, tip) : await gitPush(cwd, branch, tip);
+        if (sent.ok) return;
+        if (!sent.rejected || attempt >= 3) throw new Error(sent.error);
         const shallow = existsSync4(`${cwd}/.git/shallow`);
         await git(
           cwd,
@@ -24525,7 +24596,7 @@ import { mkdir as mkdir4, writeFile as writeFile2 } from "node:fs/promises";
 import { dirname as dirname5, join as join11 } from "node:path";
 
 // raw-text:examples/samocode.yml
-var samocode_default = "# Samocode on your repository: label an issue `samocode` to start a session; answer its questions\n# in a comment; approve its plan in the pull request review. Copy to .github/workflows/samocode.yml.\n# Another trigger label: set the repository variable SAMOCODE_LABEL (Settings → Secrets and\n# variables → Actions → Variables); this file needs no edit.\nname: Samocode\n\non:\n  issues:\n    types: [labeled, unlabeled, closed]\n  issue_comment:\n    types: [created]\n  pull_request_review:\n    types: [submitted, dismissed]\n  # Long sessions continue in a new run when one run's budget is used up.\n  repository_dispatch:\n    types: [samocode-continue]\n  workflow_dispatch:\n    inputs:\n      issue:\n        description: Issue number of the session to continue\n        required: true\n  # With wait-for-ci: CI finishing on a session branch resumes a session waiting for it. Name your\n  # CI workflows here (check suites made by GitHub Actions never trigger workflows); check_suite\n  # covers CI from other apps.\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\n  check_suite:\n    types: [completed]\n\n# Least privilege: push the session branch, comment and label, open the pull request.\npermissions:\n  contents: write\n  issues: write\n  pull-requests: write\n  actions: read # tell a live run from a dead one when a session is busy; read CI job logs\n  checks: read # with wait-for-ci: the checks of session commits\n\njobs:\n  # Which session the event is for, decided before the self-hosted runner is taken. The `if:`\n  # drops, on GitHub's side, what cannot concern a session: other labels, comments on issues\n  # without the trigger label or on pull requests (slash commands go on the issue), bots,\n  # reviews and CI results off the session branches or from forks. The step names the session by\n  # its issue number, which reviews and CI results carry in their branch (samocode/<issue>-<slug>).\n  # It takes a few seconds on a GitHub-hosted runner; without hosted runners (some Enterprise\n  # Server installations), use runs-on: self-hosted.\n  route:\n    if: >-\n      ((github.event_name != 'issues' && github.event_name != 'issue_comment') ||\n      contains(format('|{0}|', github.event.label.name || join(github.event.issue.labels.*.name, '|')),\n      format('|{0}|', vars.SAMOCODE_LABEL || 'samocode'))) &&\n      (github.event_name != 'issues' || github.event.action != 'labeled' || github.event.sender.type != 'Bot') &&\n      (github.event_name != 'issue_comment' ||\n      (!github.event.issue.pull_request && github.event.comment.user.type != 'Bot')) &&\n      (github.event_name != 'pull_request_review' ||\n      (startsWith(github.event.pull_request.head.ref, 'samocode/') &&\n      github.event.pull_request.head.repo.full_name == github.repository &&\n      github.event.sender.type != 'Bot')) &&\n      (github.event_name != 'workflow_run' ||\n      (startsWith(github.event.workflow_run.head_branch, 'samocode/') &&\n      github.event.workflow_run.head_repository.full_name == github.repository)) &&\n      (github.event_name != 'check_suite' || startsWith(github.event.check_suite.head_branch, 'samocode/'))\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    permissions: {}\n    outputs:\n      issue: ${{ steps.session.outputs.issue }}\n      label: ${{ vars.SAMOCODE_LABEL || 'samocode' }}\n    steps:\n      - id: session\n        env:\n          ISSUE: ${{ github.event.issue.number || github.event.client_payload.issue || inputs.issue }}\n          BRANCH: ${{ github.event.pull_request.head.ref || github.event.workflow_run.head_branch || github.event.check_suite.head_branch }}\n          PREFIX: samocode/ # the action's branch-prefix, as in the if: above\n        run: |\n          issue=$ISSUE\n          if [ -n \"$BRANCH\" ]; then\n            rest=${BRANCH#\"$PREFIX\"}\n            issue=${rest%%-*}\n          fi\n          case $issue in\n            '' | *[!0-9]*) echo \"not a session: branch '$BRANCH', issue '$ISSUE'\"; issue='' ;;\n            *) issue=$((10#$issue)) ;;\n          esac\n          echo \"issue=$issue\" >> \"$GITHUB_OUTPUT\"\n\n  samocode:\n    needs: route\n    if: needs.route.outputs.issue != ''\n    # One session, one run at a time, whatever the event (label, comment, review, CI result,\n    # continuation): later events wait instead of replacing each other, and each run applies every\n    # comment the session has not applied yet. The action also holds a lock per session.\n    concurrency:\n      group: samocode-${{ needs.route.outputs.issue }}\n      cancel-in-progress: false\n      queue: max\n    runs-on: self-hosted\n    timeout-minutes: 360\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          # No token in .git/config for the agent to push with: Samocode authenticates its own git.\n          persist-credentials: false\n      # samocode/samocode stands for the repository you take the action from: @v0 is its newest\n      # v0 release; a fork's branch (you/samocode@main) or a commit (owner/samocode@<sha>) work too.\n      - uses: samocode/samocode@v0\n        env:\n          # Or log the runner's user into Claude Code once and leave this out.\n          ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}\n        with:\n          trigger-label: ${{ needs.route.outputs.label }}\n          max-iterations-per-run: '20'\n          # max-cost-usd: '25'\n          # Run your CI on the session's commits and let the testing phase work from its results:\n          # push-token: ${{ secrets.SAMOCODE_PUSH_TOKEN }}\n          # wait-for-ci: 'true'\n          # A different agent for some phases (install its CLI on the runner):\n          # agents: |\n          #   quality: codex model=gpt-5-codex\n";
+var samocode_default = "# Samocode on your repository: label an issue `samocode` (or comment `/samocode start` on it) to\n# start a session; answer its questions in a comment; approve its plan in the pull request review.\n# Copy to .github/workflows/samocode.yml. Another trigger label: set the repository variable\n# SAMOCODE_LABEL (Settings → Secrets and variables → Actions → Variables); to start sessions by\n# assigning issues to a user (a machine user, say), set SAMOCODE_ASSIGNEE to its login. This file\n# needs no edit.\nname: Samocode\n\non:\n  issues:\n    types: [labeled, unlabeled, assigned, closed]\n  issue_comment:\n    types: [created]\n  pull_request_review:\n    types: [submitted, dismissed]\n  # Long sessions continue in a new run when one run's budget is used up.\n  repository_dispatch:\n    types: [samocode-continue]\n  workflow_dispatch:\n    inputs:\n      issue:\n        description: Issue number of the session to continue\n        required: true\n  # With wait-for-ci: CI finishing on a session branch resumes a session waiting for it. Name your\n  # CI workflows here (check suites made by GitHub Actions never trigger workflows); check_suite\n  # covers CI from other apps.\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\n  check_suite:\n    types: [completed]\n\n# Least privilege: push the session branch, comment and label, open the pull request.\npermissions:\n  contents: write\n  issues: write\n  pull-requests: write\n  actions: read # tell a live run from a dead one when a session is busy; read CI job logs\n  checks: read # with wait-for-ci: the checks of session commits\n\njobs:\n  # Which session the event is for, decided before the self-hosted runner is taken. The `if:`\n  # drops, on GitHub's side, what cannot concern a session: other labels, assignments to anyone\n  # but SAMOCODE_ASSIGNEE, comments on issues without the trigger label (but `/samocode start`) or\n  # on pull requests (slash commands go on the issue), bots, reviews and CI results off the\n  # session branches or from forks. A session started by assignment or comment gets the label. The step names the session by\n  # its issue number, which reviews and CI results carry in their branch (samocode/<issue>-<slug>).\n  # It takes a few seconds on a GitHub-hosted runner; without hosted runners (some Enterprise\n  # Server installations), use runs-on: self-hosted.\n  route:\n    if: >-\n      ((github.event_name != 'issues' && github.event_name != 'issue_comment') ||\n      (github.event_name == 'issues' && github.event.action == 'assigned') ||\n      (github.event_name == 'issue_comment' && startsWith(github.event.comment.body, '/samocode start')) ||\n      contains(format('|{0}|', github.event.label.name || join(github.event.issue.labels.*.name, '|')),\n      format('|{0}|', vars.SAMOCODE_LABEL || 'samocode'))) &&\n      (github.event_name != 'issues' || github.event.action != 'assigned' ||\n      (vars.SAMOCODE_ASSIGNEE != '' && github.event.assignee.login == vars.SAMOCODE_ASSIGNEE)) &&\n      (github.event_name != 'issues' || (github.event.action != 'labeled' && github.event.action != 'assigned') ||\n      github.event.sender.type != 'Bot') &&\n      (github.event_name != 'issue_comment' ||\n      (!github.event.issue.pull_request && github.event.comment.user.type != 'Bot')) &&\n      (github.event_name != 'pull_request_review' ||\n      (startsWith(github.event.pull_request.head.ref, 'samocode/') &&\n      github.event.pull_request.head.repo.full_name == github.repository &&\n      github.event.sender.type != 'Bot')) &&\n      (github.event_name != 'workflow_run' ||\n      (startsWith(github.event.workflow_run.head_branch, 'samocode/') &&\n      github.event.workflow_run.head_repository.full_name == github.repository)) &&\n      (github.event_name != 'check_suite' || startsWith(github.event.check_suite.head_branch, 'samocode/'))\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    permissions: {}\n    outputs:\n      issue: ${{ steps.session.outputs.issue }}\n      label: ${{ vars.SAMOCODE_LABEL || 'samocode' }}\n      assignee: ${{ vars.SAMOCODE_ASSIGNEE }}\n    steps:\n      - id: session\n        env:\n          ISSUE: ${{ github.event.issue.number || github.event.client_payload.issue || inputs.issue }}\n          BRANCH: ${{ github.event.pull_request.head.ref || github.event.workflow_run.head_branch || github.event.check_suite.head_branch }}\n          PREFIX: samocode/ # the action's branch-prefix, as in the if: above\n        run: |\n          issue=$ISSUE\n          if [ -n \"$BRANCH\" ]; then\n            rest=${BRANCH#\"$PREFIX\"}\n            issue=${rest%%-*}\n          fi\n          case $issue in\n            '' | *[!0-9]*) echo \"not a session: branch '$BRANCH', issue '$ISSUE'\"; issue='' ;;\n            *) issue=$((10#$issue)) ;;\n          esac\n          echo \"issue=$issue\" >> \"$GITHUB_OUTPUT\"\n\n  samocode:\n    needs: route\n    if: needs.route.outputs.issue != ''\n    # One session, one run at a time, whatever the event (label, comment, review, CI result,\n    # continuation): later events wait instead of replacing each other, and each run applies every\n    # comment the session has not applied yet. The action also holds a lock per session.\n    concurrency:\n      group: samocode-${{ needs.route.outputs.issue }}\n      cancel-in-progress: false\n      queue: max\n    runs-on: self-hosted\n    timeout-minutes: 360\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          # No token in .git/config for the agent to push with: Samocode authenticates its own git.\n          persist-credentials: false\n      # samocode/samocode stands for the repository you take the action from: @v0 is its newest\n      # v0 release; a fork's branch (you/samocode@main) or a commit (owner/samocode@<sha>) work too.\n      - uses: samocode/samocode@v0\n        env:\n          # Or log the runner's user into Claude Code once and leave this out.\n          ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}\n        with:\n          trigger-label: ${{ needs.route.outputs.label }}\n          trigger-assignee: ${{ needs.route.outputs.assignee }}\n          max-iterations-per-run: '20'\n          # max-cost-usd: '25'\n          # Merge the session folder (notes, plans, logs) with the code; by default it leaves the\n          # branch at done and is kept under refs/samocode/sessions/<session>:\n          # keep-session-folder: 'true'\n          # Run your CI on the session's commits and let the testing phase work from its results:\n          # push-token: ${{ secrets.SAMOCODE_PUSH_TOKEN }}\n          # wait-for-ci: 'true'\n          # Where session branches must carry signed commits (docs/github-action.md#signed-commits):\n          # signing-key: ${{ secrets.SAMOCODE_SIGNING_KEY }}\n          # committer: 'Samocode Bot <samocode-bot@example.com>'\n          # … or, with no key, commits GitHub makes and signs itself:\n          # commit-signing: github-api\n          # A different agent for some phases (install its CLI on the runner):\n          # agents: |\n          #   quality: codex model=gpt-5-codex\n";
 
 // src/entrypoints/cli-init.ts
 var SAMOCODE_FILE = `# Samocode settings for this project (all optional; paths are relative to this file).

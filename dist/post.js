@@ -979,7 +979,8 @@ function actionSecrets(input, env) {
     "push-token",
     "agent-github-token",
     "slack-webhook-url",
-    "webhook-url"
+    "webhook-url",
+    "signing-key"
   ])
     add(name, input(name));
   for (const name of [...RUNNER_TOKEN_ENV, ...secretEnvNames(input)]) add(name, env[name]);
