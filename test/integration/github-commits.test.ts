@@ -10,7 +10,7 @@ import { githubCommitPublisher } from '../../src/adapters/github-commits.js';
 import { githubClient } from '../../src/adapters/octokit-github.js';
 import { startFakeGitHub } from '../support/fake-github.js';
 import type { FakeGitHub } from '../support/fake-github.js';
-import { repoWithOrigin, sh, tempDir } from '../support/temp.js';
+import { pushFromOtherClone, repoWithOrigin, sh } from '../support/temp.js';
 
 let fake: FakeGitHub;
 beforeAll(async () => {
@@ -78,13 +78,7 @@ describe('commits made through the GitHub API', () => {
     await git.commitAll(repo, 'first');
     await git.push(repo, branch);
 
-    const other = join(tempDir(), 'other');
-    sh(tempDir(), 'git', ['clone', '-q', '--branch', branch, origin, other]);
-    writeFileSync(join(other, 'b.txt'), 'theirs\n');
-    sh(other, 'git', ['add', '.']);
-    sh(other, 'git', ['commit', '-q', '-m', 'theirs']);
-    sh(other, 'git', ['push', '-q', 'origin', branch]);
-    const theirs = sh(other, 'git', ['rev-parse', 'HEAD']);
+    const theirs = pushFromOtherClone(origin, branch, { 'b.txt': 'theirs\n' });
 
     writeFileSync(join(repo, 'a.txt'), 'two\n');
     await git.commitAll(repo, 'second');

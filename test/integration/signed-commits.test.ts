@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createGit, gitCli } from '../../src/adapters/git-cli.js';
 import { writeSigningKey } from '../../src/adapters/signing-key-file.js';
-import { repoWithOrigin, sh, tempDir } from '../support/temp.js';
+import { pushFromOtherClone, repoWithOrigin, sh, tempDir } from '../support/temp.js';
 
 function newKey(): { key: string; pub: string } {
   const file = join(tempDir('samocode-key-'), 'key');
@@ -48,12 +48,7 @@ describe('signed commits through the git adapter', () => {
     await git.push(repo, branch);
 
     // Someone pushes to the session branch meanwhile; the next push replays ours on top.
-    const other = join(tempDir(), 'other');
-    sh(tempDir(), 'git', ['clone', '-q', '--branch', branch, origin, other]);
-    writeFileSync(join(other, 'b.txt'), 'theirs\n');
-    sh(other, 'git', ['add', '.']);
-    sh(other, 'git', ['commit', '-q', '-m', 'theirs']);
-    sh(other, 'git', ['push', '-q', 'origin', branch]);
+    pushFromOtherClone(origin, branch, { 'b.txt': 'theirs\n' });
     writeFileSync(join(repo, 'a.txt'), 'two\n');
     await git.commitAll(repo, 'second');
     await git.push(repo, branch);

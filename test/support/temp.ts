@@ -57,3 +57,22 @@ export function scenarioPath(root: string): string {
   mkdirSync(join(root, 'agent'), { recursive: true });
   return join(root, 'agent', 'scenario.json');
 }
+
+/**
+ * Someone else pushes to `branch` of `origin` meanwhile: a clone of their own commits `files`
+ * (as the fixed test identity) and pushes; returns their commit.
+ */
+export function pushFromOtherClone(
+  origin: string,
+  branch: string,
+  files: Record<string, string>,
+  message = 'theirs',
+): string {
+  const other = join(tempDir(), 'other');
+  sh(tempDir(), 'git', ['clone', '-q', '--branch', branch, origin, other]);
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(other, file), text);
+  sh(other, 'git', ['add', '.']);
+  sh(other, 'git', ['commit', '-q', '-m', message]);
+  sh(other, 'git', ['push', '-q', 'origin', branch]);
+  return sh(other, 'git', ['rev-parse', 'HEAD']);
+}
