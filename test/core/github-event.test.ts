@@ -100,6 +100,8 @@ describe('routeEvent, on GitHub webhook examples', () => {
         number: created.issue.number,
         title: created.issue.title,
         body: created.issue.body ?? '',
+        // The issue's author, whose permission decides whether the body's images are fetched.
+        author: { login: created.issue.user.login, isBot: created.issue.user.type === 'Bot' },
       },
       actor: { login: 'Codertocat', isBot: false },
       via: { kind: 'comment', commentId: created.comment.id, note: 'Use the new API.' },
