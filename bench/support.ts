@@ -51,6 +51,8 @@ export function repo(files = 1): { root: string; origin: string; work: string } 
   const origin = join(root, 'origin.git');
   const work = join(root, 'work');
   sh(root, 'init', '-q', '--bare', '-b', 'main', origin);
+  // The remote stands for GitHub, whose housekeeping does not run on the runner's CPU.
+  sh(origin, 'config', 'receive.autogc', 'false');
   sh(root, 'clone', '-q', origin, work);
   mkdirSync(join(work, 'src'), { recursive: true });
   for (let i = 0; i < files; i++) writeFileSync(join(work, 'src', `file-${i}.txt`), `file ${i}\n`);

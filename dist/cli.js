@@ -23733,6 +23733,7 @@ var FALLBACK_IDENTITY = {
   email: "samocode@users.noreply.github.com"
 };
 var MAINTENANCE_EVERY = 50;
+var NO_AUTO_MAINTENANCE = ["-c", "maintenance.auto=false"];
 var GitConflictError = class extends Error {
   constructor(branch, paths) {
     super(
@@ -23765,6 +23766,7 @@ async function fetchBranch(cwd, branch, env) {
   await git(
     cwd,
     [
+      ...NO_AUTO_MAINTENANCE,
       "fetch",
       "--no-tags",
       "--quiet",
@@ -24066,6 +24068,7 @@ function createGit(options = {}) {
         await git(
           cwd,
           [
+            ...NO_AUTO_MAINTENANCE,
             "fetch",
             "--no-tags",
             "--quiet",

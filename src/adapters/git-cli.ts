@@ -25,6 +25,13 @@ const FALLBACK_IDENTITY: Identity = {
 /** Save points between two runs of git's auto maintenance (see commitAll). */
 const MAINTENANCE_EVERY = 50;
 
+/**
+ * For fetches: each would otherwise start `git maintenance run --auto`, a process of its own, on
+ * the iteration path; the save points run it every MAINTENANCE_EVERY-th commit instead. A config
+ * value, not `--no-auto-maintenance`, so that a git older than 2.29 is not refused.
+ */
+export const NO_AUTO_MAINTENANCE = ['-c', 'maintenance.auto=false'];
+
 /** A push that could not be rebased: someone else changed the same lines. */
 export class GitConflictError extends Error {
   override name = 'GitConflictError';
@@ -69,6 +76,7 @@ async function fetchBranch(
   await git(
     cwd,
     [
+      ...NO_AUTO_MAINTENANCE,
       'fetch',
       '--no-tags',
       '--quiet',
@@ -470,6 +478,7 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
         await git(
           cwd,
           [
+            ...NO_AUTO_MAINTENANCE,
             'fetch',
             '--no-tags',
             '--quiet',

@@ -76,6 +76,8 @@ export function actionRig(
   const origin = join(root, 'origin.git');
   const seed = join(root, 'seed');
   sh(root, 'git', ['init', '-q', '--bare', '-b', 'main', origin]);
+  // The remote stands for GitHub, whose housekeeping does not run on the runner's CPU.
+  sh(origin, 'git', ['config', 'receive.autogc', 'false']);
   sh(root, 'git', ['clone', '-q', origin, seed]);
   writeFileSync(join(seed, 'README.md'), '# widgets\n');
   sh(seed, 'git', ['add', '.']);

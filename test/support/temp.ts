@@ -40,6 +40,8 @@ export function repoWithOrigin(root = tempDir()): { repo: string; origin: string
   const origin = join(root, 'origin.git');
   const repo = join(root, 'project');
   sh(root, 'git', ['init', '-q', '--bare', '-b', 'main', origin]);
+  // The remote stands for GitHub, whose housekeeping does not run on the runner's CPU.
+  sh(origin, 'git', ['config', 'receive.autogc', 'false']);
   sh(root, 'git', ['clone', '-q', origin, repo]);
   writeFileSync(join(repo, 'README.md'), '# project\n');
   sh(repo, 'git', ['add', '.']);
