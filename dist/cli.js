@@ -23762,19 +23762,11 @@ async function git(cwd, args, env) {
   }
   return result.stdout.trim();
 }
+async function fetchRef(cwd, refspec, env) {
+  await git(cwd, [...NO_AUTO_MAINTENANCE, "fetch", "--no-tags", "--quiet", "origin", refspec], env);
+}
 async function fetchBranch(cwd, branch, env) {
-  await git(
-    cwd,
-    [
-      ...NO_AUTO_MAINTENANCE,
-      "fetch",
-      "--no-tags",
-      "--quiet",
-      "origin",
-      `+refs/heads/${branch}:refs/remotes/origin/${branch}`
-    ],
-    env
-  );
+  await fetchRef(cwd, `+refs/heads/${branch}:refs/remotes/origin/${branch}`, env);
 }
 async function tryGit(cwd, args) {
   try {

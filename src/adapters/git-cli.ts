@@ -30,7 +30,7 @@ const MAINTENANCE_EVERY = 50;
  * the iteration path; the save points run it every MAINTENANCE_EVERY-th commit instead. A config
  * value, not `--no-auto-maintenance`, so that a git older than 2.29 is not refused.
  */
-export const NO_AUTO_MAINTENANCE = ['-c', 'maintenance.auto=false'];
+const NO_AUTO_MAINTENANCE = ['-c', 'maintenance.auto=false'];
 
 /** A push that could not be rebased: someone else changed the same lines. */
 export class GitConflictError extends Error {
@@ -67,24 +67,22 @@ export async function git(
   return result.stdout.trim();
 }
 
+/** Fetches one refspec of origin (`+<src>:<dst>`), without tags or git's auto maintenance. */
+export async function fetchRef(
+  cwd: string,
+  refspec: string,
+  env: Record<string, string>,
+): Promise<void> {
+  await git(cwd, [...NO_AUTO_MAINTENANCE, 'fetch', '--no-tags', '--quiet', 'origin', refspec], env);
+}
+
 /** Brings origin's `branch` to `refs/remotes/origin/<branch>`. */
 async function fetchBranch(
   cwd: string,
   branch: string,
   env: Record<string, string>,
 ): Promise<void> {
-  await git(
-    cwd,
-    [
-      ...NO_AUTO_MAINTENANCE,
-      'fetch',
-      '--no-tags',
-      '--quiet',
-      'origin',
-      `+refs/heads/${branch}:refs/remotes/origin/${branch}`,
-    ],
-    env,
-  );
+  await fetchRef(cwd, `+refs/heads/${branch}:refs/remotes/origin/${branch}`, env);
 }
 
 async function tryGit(cwd: string, args: readonly string[]): Promise<string | undefined> {

@@ -5,7 +5,7 @@
 import { execa } from 'execa';
 import type { LockHolder, SessionLock } from '../app/ports.js';
 import type { RemoteAccess } from './git-auth.js';
-import { NO_AUTO_MAINTENANCE, git } from './git-cli.js';
+import { fetchRef, git } from './git-cli.js';
 
 const ref = (name: string) => `refs/samocode/locks/${name}`;
 
@@ -17,18 +17,7 @@ async function remoteOid(cwd: string, name: string, env: Env): Promise<string | 
 }
 
 async function readHolder(cwd: string, name: string, oid: string, env: Env): Promise<LockHolder> {
-  await git(
-    cwd,
-    [
-      ...NO_AUTO_MAINTENANCE,
-      'fetch',
-      '--no-tags',
-      '--quiet',
-      'origin',
-      `+${ref(name)}:${ref(name)}`,
-    ],
-    env,
-  );
+  await fetchRef(cwd, `+${ref(name)}:${ref(name)}`, env);
   try {
     const parsed = JSON.parse(await git(cwd, ['cat-file', 'blob', oid])) as Partial<LockHolder>;
     return {

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import type { SessionRecords } from '../app/ports.js';
 import { RECORD_REF_PREFIX, recordRef } from '../core/session-record-ref.js';
 import type { RemoteAccess } from './git-auth.js';
-import { NO_AUTO_MAINTENANCE, git, identityArgs } from './git-cli.js';
+import { fetchRef, git, identityArgs } from './git-cli.js';
 import type { Identity } from './git-cli.js';
 import { PushRefusedError, checkPush } from './push-check.js';
 import type { PushPolicy } from './push-check.js';
@@ -35,11 +35,7 @@ export function createRecordRefs(options: RecordOptions): SessionRecords {
     const listed = await git(cwd, ['ls-remote', 'origin', ref], fetchEnv);
     const oid = listed.split(/\s+/)[0];
     if (!oid) return undefined;
-    await git(
-      cwd,
-      [...NO_AUTO_MAINTENANCE, 'fetch', '--no-tags', '--quiet', 'origin', `+${ref}:${ref}`],
-      fetchEnv,
-    );
+    await fetchRef(cwd, `+${ref}:${ref}`, fetchEnv);
     return oid;
   };
 
