@@ -23530,6 +23530,27 @@ function findSecrets(text2, needles) {
   return found;
 }
 
+// src/adapters/run-git.ts
+import { spawn as spawn2 } from "node:child_process";
+function runGit(cwd, args, input2, env = {}) {
+  return new Promise((done) => {
+    const child = spawn2("git", args, {
+      cwd,
+      // Nobody is there to type a password: a push without credentials fails instead of waiting.
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...env },
+      stdio: [input2 === void 0 ? "ignore" : "pipe", "pipe", "pipe"]
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.setEncoding("utf8").on("data", (c3) => stdout += c3);
+    child.stderr?.setEncoding("utf8").on("data", (c3) => stderr += c3);
+    child.on("error", (error2) => done({ code: -1, stdout, stderr: error2.message }));
+    child.on("close", (code2) => done({ code: code2 ?? -1, stdout, stderr }));
+    child.stdin?.on("error", () => void 0);
+    if (input2 !== void 0) child.stdin?.end(input2);
+  });
+}
+
 // src/adapters/signing-key-file.ts
 function signingArgs(path6) {
   return ["-c", "gpg.format=ssh", "-c", `user.signingkey=${path6}`, "-c", "commit.gpgsign=true"];
@@ -23560,27 +23581,6 @@ function describeRefusal(branch, findings) {
   const more = findings.length > SHOWN ? `; and ${findings.length - SHOWN} more` : "";
   const ci = findings.some((f) => f.kind === "ci") ? `; CI definitions (.github/workflows, .github/actions) change only with the input ${ALLOW_WORKFLOW_CHANGES}: true` : "";
   return `refusing to push ${branch}: ${parts.join("; ")}${more}${ci}. Nothing was pushed; the next run starts again from the branch on origin`;
-}
-
-// src/adapters/workspace-snapshot.ts
-import { spawn as spawn2 } from "node:child_process";
-function runGit(cwd, args, input2, env = {}) {
-  return new Promise((done) => {
-    const child = spawn2("git", args, {
-      cwd,
-      // Nobody is there to type a password: a push without credentials fails instead of waiting.
-      env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...env },
-      stdio: [input2 === void 0 ? "ignore" : "pipe", "pipe", "pipe"]
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout?.setEncoding("utf8").on("data", (c3) => stdout += c3);
-    child.stderr?.setEncoding("utf8").on("data", (c3) => stderr += c3);
-    child.on("error", (error2) => done({ code: -1, stdout, stderr: error2.message }));
-    child.on("close", (code2) => done({ code: code2 ?? -1, stdout, stderr }));
-    child.stdin?.on("error", () => void 0);
-    if (input2 !== void 0) child.stdin?.end(input2);
-  });
 }
 
 // src/adapters/push-check.ts
@@ -23747,18 +23747,10 @@ var GitConflictError = class extends Error {
   name = "GitConflictError";
 };
 async function git(cwd, args, env) {
-  const result = await execa("git", args, {
-    cwd,
-    reject: false,
-    stdin: "ignore",
-    // Awaited every time, so never left behind; and not killed when Samocode exits (a git killed
-    // mid-commit leaves its lock): execa's exit handlers cost ~2 ms per call on a busy machine.
-    cleanup: false,
-    ...env ? { env } : {}
-  });
-  if (result.exitCode !== 0) {
+  const result = await runGit(cwd, args, void 0, env);
+  if (result.code !== 0) {
     const detail = (result.stderr || result.stdout || "").trim().split("\n").slice(-3).join(" ");
-    throw new Error(`git ${args.join(" ")} failed (exit ${result.exitCode ?? "?"}): ${detail}`);
+    throw new Error(`git ${args.join(" ")} failed (exit ${result.code}): ${detail}`);
   }
   return result.stdout.trim();
 }
@@ -23805,24 +23797,26 @@ async function stagedSecrets(cwd, names, secrets) {
   }
   const guarded = [...byName];
   if (guarded.length === 0 || names.length === 0) return found;
-  const grep = (values, paths) => execa(
-    "git",
-    ["grep", "--cached", "-l", "-z", "-F", ...values.flatMap((v) => ["-e", v]), "--", ...paths],
-    {
-      cwd,
-      reject: false
-    }
-  );
+  const grep = (values, paths) => runGit(cwd, [
+    "grep",
+    "--cached",
+    "-l",
+    "-z",
+    "-F",
+    ...values.flatMap((v) => ["-e", v]),
+    "--",
+    ...paths
+  ]);
   for (let i2 = 0; i2 < names.length; i2 += 500) {
     const chunk = names.slice(i2, i2 + 500);
     if ((await grep(
       guarded.flatMap(([, v]) => v),
       chunk
-    )).exitCode !== 0)
+    )).code !== 0)
       continue;
     for (const [name, values] of guarded) {
       const hit = await grep(values, chunk);
-      if (hit.exitCode !== 0) continue;
+      if (hit.code !== 0) continue;
       for (const file2 of hit.stdout.split("\0").filter(Boolean))
         found.set(file2, [...found.get(file2) ?? [], name]);
     }
@@ -23850,18 +23844,14 @@ function createGit(options = {}) {
     return [...await args, ...signing];
   };
   const gitPush = async (cwd, branch, tip) => {
-    const pushed = await execa(
-      "git",
+    const pushed = await runGit(
+      cwd,
       ["push", "--quiet", "origin", `${tip}:refs/heads/${branch}`],
-      {
-        cwd,
-        reject: false,
-        stdin: "ignore",
-        env: pushEnv
-      }
+      void 0,
+      pushEnv
     );
     return {
-      ok: pushed.exitCode === 0,
+      ok: pushed.code === 0,
       rejected: /\[rejected\]|non-fast-forward|fetch first/.test(pushed.stderr),
       error: `git push to ${branch} failed: ${pushed.stderr.trim().split("\n").slice(-2).join(" ")}${unsignedHint(pushed.stderr, options.signingKey)}`
     };
@@ -23939,29 +23929,20 @@ function createGit(options = {}) {
         }
       }
       const maintain = ++commits % MAINTENANCE_EVERY === 0;
-      const committed = await execa(
-        "git",
-        [
-          ...await commitArgs(cwd),
-          ...maintain ? [] : ["-c", "maintenance.auto=false"],
-          "commit",
-          "--no-verify",
-          "--quiet",
-          "-m",
-          message
-        ],
-        { cwd, reject: false, stdin: "ignore", cleanup: false }
-      );
-      if (committed.exitCode === 0) return { committed: true };
-      const nothing = await execa("git", ["diff", "--cached", "--quiet"], {
-        cwd,
-        reject: false,
-        stdin: "ignore",
-        cleanup: false
-      });
-      if (nothing.exitCode === 0) return { committed: false };
+      const committed = await runGit(cwd, [
+        ...await commitArgs(cwd),
+        ...maintain ? [] : ["-c", "maintenance.auto=false"],
+        "commit",
+        "--no-verify",
+        "--quiet",
+        "-m",
+        message
+      ]);
+      if (committed.code === 0) return { committed: true };
+      const nothing = await runGit(cwd, ["diff", "--cached", "--quiet"]);
+      if (nothing.code === 0) return { committed: false };
       const detail = (committed.stderr || committed.stdout || "").trim().split("\n").slice(-3).join(" ");
-      throw new Error(`git commit failed (exit ${committed.exitCode ?? "?"}): ${detail}`);
+      throw new Error(`git commit failed (exit ${committed.code}): ${detail}`);
     },
     async remoteBranches(cwd, prefix) {
       const out = await git(cwd, ["ls-remote", "--heads", "origin"], fetchEnv);
@@ -23994,25 +23975,18 @@ function createGit(options = {}) {
     },
     async readRemoteFile(cwd, branch, path6) {
       await fetchBranch(cwd, branch, fetchEnv);
-      const shown = await execa("git", ["show", `refs/remotes/origin/${branch}:${path6}`], {
-        cwd,
-        reject: false,
-        stdin: "ignore"
-      });
-      return shown.exitCode === 0 ? shown.stdout : null;
+      const shown = await runGit(cwd, ["show", `refs/remotes/origin/${branch}:${path6}`]);
+      return shown.code === 0 ? shown.stdout.replace(/\r?\n$/, "") : null;
     },
     async listRemoteDir(cwd, branch, path6) {
       await fetchBranch(cwd, branch, fetchEnv);
-      const listed = await execa(
-        "git",
-        ["ls-tree", "--name-only", `refs/remotes/origin/${branch}`, `${path6.replace(/\/+$/, "")}/`],
-        {
-          cwd,
-          reject: false,
-          stdin: "ignore"
-        }
-      );
-      if (listed.exitCode !== 0) return [];
+      const listed = await runGit(cwd, [
+        "ls-tree",
+        "--name-only",
+        `refs/remotes/origin/${branch}`,
+        `${path6.replace(/\/+$/, "")}/`
+      ]);
+      if (listed.code !== 0) return [];
       return listed.stdout.split("\n").filter(Boolean).map((p) => p.slice(p.lastIndexOf("/") + 1));
     },
     async headCommit(cwd) {
@@ -24031,22 +24005,21 @@ function createGit(options = {}) {
       return sha || git(cwd, ["rev-parse", "HEAD"]);
     },
     async codeChanged(cwd, from, to, exclude) {
-      const diff = await execa(
-        "git",
-        ["diff", "--quiet", from, to, "--", ".", `:(exclude)${exclude}`],
-        { cwd, reject: false, stdin: "ignore" }
-      );
-      return diff.exitCode !== 0;
+      const diff = await runGit(cwd, [
+        "diff",
+        "--quiet",
+        from,
+        to,
+        "--",
+        ".",
+        `:(exclude)${exclude}`
+      ]);
+      return diff.code !== 0;
     },
     async readFileAt(cwd, commit, path6) {
       if (!/^[0-9a-f]{7,40}$/i.test(commit)) return null;
-      const shown = await execa("git", ["show", `${commit}:${path6}`], {
-        cwd,
-        reject: false,
-        stdin: "ignore",
-        stripFinalNewline: false
-      });
-      return shown.exitCode === 0 ? shown.stdout : null;
+      const shown = await runGit(cwd, ["show", `${commit}:${path6}`]);
+      return shown.code === 0 ? shown.stdout : null;
     },
     async push(cwd, branch) {
       for (let attempt = 1; ; attempt++) {
@@ -24070,16 +24043,13 @@ function createGit(options = {}) {
           ],
           fetchEnv
         );
-        const rebased = await execa(
-          "git",
-          [...await commitArgs(cwd), "rebase", "--quiet", `origin/${branch}`],
-          {
-            cwd,
-            reject: false,
-            stdin: "ignore"
-          }
-        );
-        if (rebased.exitCode !== 0) {
+        const rebased = await runGit(cwd, [
+          ...await commitArgs(cwd),
+          "rebase",
+          "--quiet",
+          `origin/${branch}`
+        ]);
+        if (rebased.code !== 0) {
           const conflicted = await tryGit(cwd, ["diff", "--name-only", "--diff-filter=U"]);
           await tryGit(cwd, ["rebase", "--abort"]);
           throw new GitConflictError(branch, (conflicted ?? "").split("\n").filter(Boolean));

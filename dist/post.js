@@ -443,8 +443,10 @@ import { chmod as chmod2, readFile as readFile2, readdir as readdir3, rename as 
 import { join, relative, resolve } from "node:path";
 
 // src/adapters/workspace-snapshot.ts
-import { spawn } from "node:child_process";
 import { lstat as lstat2, readFile, readdir as readdir2 } from "node:fs/promises";
+
+// src/adapters/run-git.ts
+import { spawn } from "node:child_process";
 function runGit(cwd, args, input, env = {}) {
   return new Promise((done) => {
     const child = spawn("git", args, {
@@ -463,6 +465,8 @@ function runGit(cwd, args, input, env = {}) {
     if (input !== void 0) child.stdin?.end(input);
   });
 }
+
+// src/adapters/workspace-snapshot.ts
 async function git(cwd, args, input) {
   const result = await runGit(cwd, args, input);
   if (result.code !== 0) {

@@ -2,7 +2,7 @@
 // `persist-credentials: false`), so the agent, which works in that checkout, has nothing to push
 // with; the action hands its token to each of its own git processes through their environment
 // (never a command line, which other users of the machine can read, nor a file).
-import { runGit } from './workspace-snapshot.js';
+import { runGit } from './run-git.js';
 
 export interface GitAuth {
   /** The server the token is for (GITHUB_SERVER_URL): only requests to it carry the header. */

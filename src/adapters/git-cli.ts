@@ -2,11 +2,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { execa } from 'execa';
 import type { BranchGit, Git } from '../app/ports.js';
 import { secretNeedles } from '../core/secret-forms.js';
 import type { RemoteAccess } from './git-auth.js';
 import type { CommitPublisher } from './github-commits.js';
+import { runGit } from './run-git.js';
 import { signingArgs } from './signing-key-file.js';
 import { PushRefusedError, SecretLeakError, checkPush } from './push-check.js';
 
@@ -51,18 +51,12 @@ export async function git(
   args: readonly string[],
   env?: Record<string, string>,
 ): Promise<string> {
-  const result = await execa('git', args, {
-    cwd,
-    reject: false,
-    stdin: 'ignore',
-    // Awaited every time, so never left behind; and not killed when Samocode exits (a git killed
-    // mid-commit leaves its lock): execa's exit handlers cost ~2 ms per call on a busy machine.
-    cleanup: false,
-    ...(env ? { env } : {}),
-  });
-  if (result.exitCode !== 0) {
+  // Awaited every time, and not killed when Samocode exits (a git killed mid-commit leaves its
+  // lock). A git that could not start is exit -1.
+  const result = await runGit(cwd, args, undefined, env);
+  if (result.code !== 0) {
     const detail = (result.stderr || result.stdout || '').trim().split('\n').slice(-3).join(' ');
-    throw new Error(`git ${args.join(' ')} failed (exit ${result.exitCode ?? '?'}): ${detail}`);
+    throw new Error(`git ${args.join(' ')} failed (exit ${result.code}): ${detail}`);
   }
   return result.stdout.trim();
 }
@@ -159,14 +153,16 @@ async function stagedSecrets(
   const guarded = [...byName];
   if (guarded.length === 0 || names.length === 0) return found;
   const grep = (values: string[], paths: readonly string[]) =>
-    execa(
-      'git',
-      ['grep', '--cached', '-l', '-z', '-F', ...values.flatMap((v) => ['-e', v]), '--', ...paths],
-      {
-        cwd,
-        reject: false,
-      },
-    );
+    runGit(cwd, [
+      'grep',
+      '--cached',
+      '-l',
+      '-z',
+      '-F',
+      ...values.flatMap((v) => ['-e', v]),
+      '--',
+      ...paths,
+    ]);
   for (let i = 0; i < names.length; i += 500) {
     const chunk = names.slice(i, i + 500);
     // One search for all values; only a hit (rare) is searched again to name the secret.
@@ -176,12 +172,12 @@ async function stagedSecrets(
           guarded.flatMap(([, v]) => v),
           chunk,
         )
-      ).exitCode !== 0
+      ).code !== 0
     )
       continue;
     for (const [name, values] of guarded) {
       const hit = await grep(values, chunk);
-      if (hit.exitCode !== 0) continue;
+      if (hit.code !== 0) continue;
       for (const file of hit.stdout.split('\0').filter(Boolean))
         found.set(file, [...(found.get(file) ?? []), name]);
     }
@@ -218,18 +214,14 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
   };
   /** A git push of `tip`; `rejected`: origin has commits the tip lacks. */
   const gitPush = async (cwd: string, branch: string, tip: string) => {
-    const pushed = await execa(
-      'git',
+    const pushed = await runGit(
+      cwd,
       ['push', '--quiet', 'origin', `${tip}:refs/heads/${branch}`],
-      {
-        cwd,
-        reject: false,
-        stdin: 'ignore',
-        env: pushEnv,
-      },
+      undefined,
+      pushEnv,
     );
     return {
-      ok: pushed.exitCode === 0,
+      ok: pushed.code === 0,
       rejected: /\[rejected\]|non-fast-forward|fetch first/.test(pushed.stderr),
       error: `git push to ${branch} failed: ${pushed.stderr.trim().split('\n').slice(-2).join(' ')}${unsignedHint(pushed.stderr, options.signingKey)}`,
     };
@@ -320,34 +312,25 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
       // MAINTENANCE_EVERY-th save point (it only packs once thousands of objects are loose).
       const maintain = ++commits % MAINTENANCE_EVERY === 0;
       // --no-verify: this commit is a save point of the agent's work, not a quality gate.
-      const committed = await execa(
-        'git',
-        [
-          ...(await commitArgs(cwd)),
-          ...(maintain ? [] : ['-c', 'maintenance.auto=false']),
-          'commit',
-          '--no-verify',
-          '--quiet',
-          '-m',
-          message,
-        ],
-        { cwd, reject: false, stdin: 'ignore', cleanup: false },
-      );
-      if (committed.exitCode === 0) return { committed: true };
+      const committed = await runGit(cwd, [
+        ...(await commitArgs(cwd)),
+        ...(maintain ? [] : ['-c', 'maintenance.auto=false']),
+        'commit',
+        '--no-verify',
+        '--quiet',
+        '-m',
+        message,
+      ]);
+      if (committed.code === 0) return { committed: true };
       // Nothing staged: git refuses the commit (exit 1), which is an outcome, not a failure.
-      const nothing = await execa('git', ['diff', '--cached', '--quiet'], {
-        cwd,
-        reject: false,
-        stdin: 'ignore',
-        cleanup: false,
-      });
-      if (nothing.exitCode === 0) return { committed: false };
+      const nothing = await runGit(cwd, ['diff', '--cached', '--quiet']);
+      if (nothing.code === 0) return { committed: false };
       const detail = (committed.stderr || committed.stdout || '')
         .trim()
         .split('\n')
         .slice(-3)
         .join(' ');
-      throw new Error(`git commit failed (exit ${committed.exitCode ?? '?'}): ${detail}`);
+      throw new Error(`git commit failed (exit ${committed.code}): ${detail}`);
     },
 
     async remoteBranches(cwd, prefix) {
@@ -394,26 +377,20 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
 
     async readRemoteFile(cwd, branch, path) {
       await fetchBranch(cwd, branch, fetchEnv);
-      const shown = await execa('git', ['show', `refs/remotes/origin/${branch}:${path}`], {
-        cwd,
-        reject: false,
-        stdin: 'ignore',
-      });
-      return shown.exitCode === 0 ? shown.stdout : null;
+      const shown = await runGit(cwd, ['show', `refs/remotes/origin/${branch}:${path}`]);
+      // Without its last newline, as the readers of these files have always had it.
+      return shown.code === 0 ? shown.stdout.replace(/\r?\n$/, '') : null;
     },
 
     async listRemoteDir(cwd, branch, path) {
       await fetchBranch(cwd, branch, fetchEnv);
-      const listed = await execa(
-        'git',
-        ['ls-tree', '--name-only', `refs/remotes/origin/${branch}`, `${path.replace(/\/+$/, '')}/`],
-        {
-          cwd,
-          reject: false,
-          stdin: 'ignore',
-        },
-      );
-      if (listed.exitCode !== 0) return [];
+      const listed = await runGit(cwd, [
+        'ls-tree',
+        '--name-only',
+        `refs/remotes/origin/${branch}`,
+        `${path.replace(/\/+$/, '')}/`,
+      ]);
+      if (listed.code !== 0) return [];
       return listed.stdout
         .split('\n')
         .filter(Boolean)
@@ -439,25 +416,24 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
     },
 
     async codeChanged(cwd, from, to, exclude) {
-      const diff = await execa(
-        'git',
-        ['diff', '--quiet', from, to, '--', '.', `:(exclude)${exclude}`],
-        { cwd, reject: false, stdin: 'ignore' },
-      );
+      const diff = await runGit(cwd, [
+        'diff',
+        '--quiet',
+        from,
+        to,
+        '--',
+        '.',
+        `:(exclude)${exclude}`,
+      ]);
       // 1: they differ; anything else (an unknown commit) counts as changed too.
-      return diff.exitCode !== 0;
+      return diff.code !== 0;
     },
 
     async readFileAt(cwd, commit, path) {
       // Only a sha: the commit comes from a review or a comment, never an option or a ref name.
       if (!/^[0-9a-f]{7,40}$/i.test(commit)) return null;
-      const shown = await execa('git', ['show', `${commit}:${path}`], {
-        cwd,
-        reject: false,
-        stdin: 'ignore',
-        stripFinalNewline: false,
-      });
-      return shown.exitCode === 0 ? shown.stdout : null;
+      const shown = await runGit(cwd, ['show', `${commit}:${path}`]);
+      return shown.code === 0 ? shown.stdout : null;
     },
 
     async push(cwd, branch) {
@@ -486,16 +462,13 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
           ],
           fetchEnv,
         );
-        const rebased = await execa(
-          'git',
-          [...(await commitArgs(cwd)), 'rebase', '--quiet', `origin/${branch}`],
-          {
-            cwd,
-            reject: false,
-            stdin: 'ignore',
-          },
-        );
-        if (rebased.exitCode !== 0) {
+        const rebased = await runGit(cwd, [
+          ...(await commitArgs(cwd)),
+          'rebase',
+          '--quiet',
+          `origin/${branch}`,
+        ]);
+        if (rebased.code !== 0) {
           const conflicted = await tryGit(cwd, ['diff', '--name-only', '--diff-filter=U']);
           await tryGit(cwd, ['rebase', '--abort']);
           throw new GitConflictError(branch, (conflicted ?? '').split('\n').filter(Boolean));

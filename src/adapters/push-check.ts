@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { changeOf, describeRefusal, isCiDefinition } from '../core/push-findings.js';
 import type { PushFinding } from '../core/push-findings.js';
 import { findSecrets, secretNeedles } from '../core/secret-forms.js';
-import { runGit } from './workspace-snapshot.js';
+import { runGit } from './run-git.js';
 
 /** A commit refused because staged files hold the value of a secret. */
 export class SecretLeakError extends Error {

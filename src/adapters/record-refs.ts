@@ -6,13 +6,13 @@
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import type { SessionRecords } from '../app/ports.js';
 import { RECORD_REF_PREFIX, recordRef } from '../core/session-record-ref.js';
 import type { RemoteAccess } from './git-auth.js';
 import { fetchRef, git, identityArgs } from './git-cli.js';
 import type { Identity } from './git-cli.js';
 import { PushRefusedError, checkPush } from './push-check.js';
+import { runGit } from './run-git.js';
 import type { PushPolicy } from './push-check.js';
 
 export interface RecordOptions {
@@ -21,8 +21,8 @@ export interface RecordOptions {
   identity?: Identity;
 }
 
-async function attempt(cwd: string, args: readonly string[], env?: Record<string, string>) {
-  return execa('git', args, { cwd, reject: false, stdin: 'ignore', ...(env ? { env } : {}) });
+function attempt(cwd: string, args: readonly string[], env?: Record<string, string>) {
+  return runGit(cwd, args, undefined, env);
 }
 
 export function createRecordRefs(options: RecordOptions): SessionRecords {
@@ -56,7 +56,7 @@ export function createRecordRefs(options: RecordOptions): SessionRecords {
       const oid = await fetchRecord(cwd, session);
       if (!oid) return null;
       const shown = await attempt(cwd, ['show', `${oid}:${path}`]);
-      return shown.exitCode === 0 ? shown.stdout : null;
+      return shown.code === 0 ? shown.stdout.replace(/\r?\n$/, '') : null;
     },
 
     async restore(cwd, session, folder) {
@@ -110,7 +110,7 @@ export function createRecordRefs(options: RecordOptions): SessionRecords {
         ],
         pushEnv,
       );
-      if (pushed.exitCode !== 0)
+      if (pushed.code !== 0)
         throw new Error(
           `git push to ${ref} failed: ${pushed.stderr.trim().split('\n').slice(-2).join(' ')}`,
         );
@@ -120,7 +120,7 @@ export function createRecordRefs(options: RecordOptions): SessionRecords {
     async untrack(cwd, folder, message) {
       await git(cwd, ['rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', folder]);
       const staged = await attempt(cwd, ['diff', '--cached', '--quiet', 'HEAD', '--', folder]);
-      if (staged.exitCode === 0) return { committed: false };
+      if (staged.code === 0) return { committed: false };
       // --no-verify, as every save of the session. The index holds nothing else: the session was
       // saved before, and a folder restored from its record was never staged.
       await git(cwd, [

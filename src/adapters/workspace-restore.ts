@@ -3,14 +3,8 @@
 // half-way, or runs twice, must still leave as much as it can cleaned.
 import { chmod, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import {
-  IN_PROGRESS,
-  copyFile,
-  git,
-  listRefs,
-  listUntracked,
-  runGit,
-} from './workspace-snapshot.js';
+import { IN_PROGRESS, copyFile, git, listRefs, listUntracked } from './workspace-snapshot.js';
+import { runGit } from './run-git.js';
 import type { FileCopy, WorkspaceSnapshot } from './workspace-snapshot.js';
 import type { RemoteAccess } from './git-auth.js';
 import { PushRefusedError, checkPush } from './push-check.js';

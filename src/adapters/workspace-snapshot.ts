@@ -1,10 +1,10 @@
 // What the runner's workspace looks like before a run, recorded so it can be put back (see
-// workspace-guard.ts for what that covers). Uses node:child_process rather than execa so the post
+// workspace-guard.ts for what that covers). Git runs through run-git.ts, not execa, so the post
 // step's bundle stays small and starts quickly.
-import { spawn } from 'node:child_process';
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { runGit } from './run-git.js';
 
 /** A file's bytes (base64) and mode, or null when it did not exist. */
 export type FileCopy = { data: string; mode: number } | null;
@@ -34,41 +34,6 @@ export interface WorkspaceSnapshot {
   inProgress: string[];
   /** Local branches under this prefix are session branches: their unpushed commits are pushed. */
   branchPrefix: string;
-}
-
-export interface GitResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs git without a shell; never rejects (a missing git is exit code -1). `env` adds to the
- * process's environment (the action's credentials for a fetch or a push).
- */
-export function runGit(
-  cwd: string,
-  args: readonly string[],
-  input?: string,
-  env: Record<string, string> = {},
-): Promise<GitResult> {
-  return new Promise((done) => {
-    const child = spawn('git', args, {
-      cwd,
-      // Nobody is there to type a password: a push without credentials fails instead of waiting.
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...env },
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', (error) => done({ code: -1, stdout, stderr: error.message }));
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-    // A git that exits before reading all its input is answered by its exit code, not EPIPE.
-    child.stdin?.on('error', () => undefined);
-    if (input !== undefined) child.stdin?.end(input);
-  });
 }
 
 export async function git(cwd: string, args: readonly string[], input?: string): Promise<string> {
