@@ -517,7 +517,7 @@ var require_cross_spawn = __commonJS({
     var cp = __require("child_process");
     var parse4 = require_parse();
     var enoent = require_enoent();
-    function spawn4(command, args, options) {
+    function spawn5(command, args, options) {
       const parsed = parse4(command, args, options);
       const spawned = cp.spawn(parsed.command, parsed.args, parsed.options);
       enoent.hookChildProcess(spawned, parsed);
@@ -529,8 +529,8 @@ var require_cross_spawn = __commonJS({
       result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
       return result;
     }
-    module.exports = spawn4;
-    module.exports.spawn = spawn4;
+    module.exports = spawn5;
+    module.exports.spawn = spawn5;
     module.exports.sync = spawnSync3;
     module.exports._parse = parse4;
     module.exports._enoent = enoent;
@@ -14687,10 +14687,1512 @@ function describeTool(name, input2) {
 }
 
 // src/adapters/agent-process.ts
-import { createWriteStream as createWriteStream2 } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { once as once9 } from "node:events";
+import { once } from "node:events";
+import { spawn } from "node:child_process";
+
+// src/adapters/process-group.ts
+function signalGroup(pid, signal) {
+  if (pid === void 0) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+  }
+}
+function groupAlive(pid) {
+  if (pid === void 0) return false;
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function terminateGroup(pid, graceMs) {
+  signalGroup(pid, "SIGTERM");
+  const timer = setTimeout(() => signalGroup(pid, "SIGKILL"), graceMs);
+  timer.unref();
+  return timer;
+}
+
+// src/adapters/stream-lines.ts
+function lineSplitter(onLine, maxLine = 4 * 1024 * 1024) {
+  let pending = "";
+  let skipping = false;
+  return {
+    push(chunk) {
+      const text2 = typeof chunk === "string" ? chunk : chunk.toString("utf8");
+      let start = 0;
+      for (let at = text2.indexOf("\n"); at !== -1; at = text2.indexOf("\n", start)) {
+        const piece = text2.slice(start, at);
+        if (!skipping) onLine(pending + piece);
+        pending = "";
+        skipping = false;
+        start = at + 1;
+      }
+      if (skipping) return;
+      pending += text2.slice(start);
+      if (pending.length > maxLine) {
+        pending = "";
+        skipping = true;
+      }
+    },
+    end() {
+      if (!skipping && pending) onLine(pending);
+      pending = "";
+    }
+  };
+}
+
+// src/adapters/agent-process.ts
+async function runAgentProcess(command, args, env, run, onLine, killGraceMs = 5e3, launcher) {
+  const started = Date.now();
+  await mkdir(dirname(run.logFile), { recursive: true });
+  const launch = launcher ? await launcher.launch(command, args, env, run) : void 0;
+  if (launcher && !launch)
+    return { durationMs: Date.now() - started, missing: true, stderrTail: "" };
+  try {
+    return await runProcess(launch ?? { command, args, env }, run, onLine, killGraceMs, started);
+  } finally {
+    await launch?.release();
+  }
+}
+async function runProcess({ command, args, env }, run, onLine, killGraceMs, started) {
+  const log = createWriteStream(run.logFile, { flags: "a" });
+  const lines = lineSplitter(onLine);
+  let stderrTail = "";
+  const child = spawn(command, [...args], {
+    cwd: run.cwd,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, so a timeout can end the agent and everything it started.
+    detached: true
+  });
+  const exited = new Promise((resolve7) => {
+    child.once("exit", (code2, signal) => resolve7({ code: code2, signal }));
+    child.once("error", (error2) => resolve7({ error: error2 }));
+  });
+  if (child.pid !== void 0) run.onStart?.(child.pid);
+  let ended;
+  let killTimer;
+  const stop = (why) => {
+    if (ended) return;
+    ended = why;
+    killTimer = terminateGroup(child.pid, killGraceMs);
+  };
+  const timer = setTimeout(() => stop("timeout"), run.timeoutMs);
+  let stallTimer;
+  const watchStall = () => {
+    if (!run.stallMs) return;
+    clearTimeout(stallTimer);
+    stallTimer = setTimeout(() => stop("stalled"), run.stallMs);
+  };
+  watchStall();
+  const onAbort = () => stop("aborted");
+  run.signal?.addEventListener("abort", onAbort, { once: true });
+  if (run.signal?.aborted) onAbort();
+  const onExit2 = () => signalGroup(child.pid, "SIGKILL");
+  process.once("exit", onExit2);
+  child.stdout?.on("data", (chunk) => {
+    watchStall();
+    lines.push(chunk);
+  });
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.on("data", (chunk) => {
+    stderrTail = (stderrTail + chunk.toString("utf8")).slice(-4e3);
+  });
+  const outcome = {};
+  try {
+    const done = await exited;
+    if ("error" in done) {
+      outcome.spawnError = done.error.message;
+      outcome.missing = done.error.code === "ENOENT";
+    } else {
+      if (done.code !== null) outcome.exitCode = done.code;
+      if (done.signal) outcome.signal = done.signal;
+    }
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(stallTimer);
+    run.signal?.removeEventListener("abort", onAbort);
+    process.off("exit", onExit2);
+  }
+  if (groupAlive(child.pid)) signalGroup(child.pid, "SIGKILL");
+  if (killTimer) clearTimeout(killTimer);
+  await drained([child.stdout, child.stderr], OUTPUT_DRAIN_MS);
+  lines.end();
+  log.end();
+  await once(log, "close").catch(() => void 0);
+  return { ...outcome, ...ended ? { ended } : {}, durationMs: Date.now() - started, stderrTail };
+}
+var OUTPUT_DRAIN_MS = 2e3;
+async function drained(streams, ms) {
+  let timer;
+  const late = new Promise((resolve7) => timer = setTimeout(resolve7, ms));
+  const ends = streams.map(
+    (stream) => !stream || stream.readableEnded || stream.destroyed ? Promise.resolve() : once(stream, "close").then(
+      () => void 0,
+      () => void 0
+    )
+  );
+  await Promise.race([Promise.all(ends), late]);
+  clearTimeout(timer);
+  for (const stream of streams) stream?.destroy();
+}
+function failureOf(outcome, stats) {
+  return (failure2, message) => ({
+    ok: false,
+    durationMs: outcome.durationMs,
+    stats,
+    failure: failure2,
+    message
+  });
+}
+function commonFailure(outcome, run, program, stats) {
+  const fail = failureOf(outcome, stats);
+  if (outcome.ended === "aborted") return fail({ kind: "aborted" }, "the run was interrupted");
+  if (outcome.ended === "stalled") {
+    const quiet = Math.round((run.stallMs ?? 0) / 1e3);
+    return fail(
+      { kind: "stalled" },
+      `the agent printed nothing for ${quiet}s and was stopped as stalled`
+    );
+  }
+  if (outcome.ended === "timeout") {
+    const seconds = Math.round(run.timeoutMs / 1e3);
+    return fail(
+      { kind: "timeout" },
+      `no result within the iteration time limit of ${seconds}s; the agent was stopped`
+    );
+  }
+  if (outcome.missing) {
+    return fail(
+      { kind: "other" },
+      `the agent program "${program.command}" was not found: ${program.install}`
+    );
+  }
+  return void 0;
+}
+function exitDescription(outcome, what = "") {
+  const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.exitCode ?? "?"}`;
+  const tail = outcome.stderrTail.trim().split("\n").slice(-3).join(" ").slice(0, 500);
+  return `the agent ${how}${what}${tail ? `: ${tail}` : ""}`;
+}
+
+// src/adapters/claude-code-agent.ts
+function claudeArgs(settings, run) {
+  return [
+    "-p",
+    run.prompt,
+    "--output-format",
+    "stream-json",
+    "--verbose",
+    ...settings.model ? ["--model", settings.model] : [],
+    ...settings.maxTurns ? ["--max-turns", String(settings.maxTurns)] : [],
+    "--dangerously-skip-permissions",
+    "--append-system-prompt",
+    run.context,
+    // Last: an option that takes several values cannot swallow the prompt.
+    ...settings.extraArgs ?? []
+  ];
+}
+function claudeCodeAgent(settings) {
+  return {
+    name: "claude",
+    run: (run) => runClaude(settings, run)
+  };
+}
+async function runClaude(settings, run) {
+  let result;
+  const outcome = await runAgentProcess(
+    settings.command,
+    claudeArgs(settings, run),
+    { ...settings.baseEnv, ...run.env },
+    run,
+    (line) => {
+      const read = readStreamLine(line);
+      if (read.result) result = read.result;
+      for (const activity of read.activities ?? []) run.onActivity?.(activity);
+    },
+    settings.killGraceMs,
+    settings.launcher
+  );
+  const { durationMs } = outcome;
+  const stats = result?.stats ?? {};
+  const fail = failureOf(outcome, stats);
+  const common2 = commonFailure(
+    outcome,
+    run,
+    { command: settings.command, install: "install Claude Code or set CLAUDE_PATH to its path" },
+    stats
+  );
+  if (common2) return common2;
+  if (outcome.spawnError && !result)
+    return fail({ kind: "spawn" }, `could not start "${settings.command}": ${outcome.spawnError}`);
+  if (result && !result.isError) return { ok: true, durationMs, stats };
+  if (result) {
+    if (result.subtype === "error_max_turns") {
+      return fail(
+        { kind: "max-turns" },
+        `the agent used all ${settings.maxTurns !== void 0 ? `${settings.maxTurns} ` : ""}turns (--max-turns) without finishing the iteration; raise CLAUDE_MAX_TURNS or split the work`
+      );
+    }
+    const detail = (result.errors?.join("; ") || result.text || result.subtype || "error").slice(
+      0,
+      500
+    );
+    if (result.apiErrorStatus !== void 0) {
+      return fail(
+        { kind: "api", apiStatus: result.apiErrorStatus },
+        `API error ${result.apiErrorStatus}: ${detail}`
+      );
+    }
+    return fail({ kind: "other" }, `the agent reported an error: ${detail}`);
+  }
+  return fail({ kind: "no-result" }, exitDescription(outcome, " without a result"));
+}
+
+// src/adapters/codex-stream.ts
+function codexStreamReader() {
+  const stats = {};
+  let started = false;
+  let ended;
+  let failure2;
+  let lastError;
+  const seen = /* @__PURE__ */ new Set();
+  const addUsage = (usage) => {
+    if (!usage || typeof usage !== "object") return;
+    const u2 = usage;
+    if (isCount(u2.input_tokens)) stats.inputTokens = (stats.inputTokens ?? 0) + u2.input_tokens;
+    if (isCount(u2.output_tokens)) stats.outputTokens = (stats.outputTokens ?? 0) + u2.output_tokens;
+  };
+  return {
+    read(line) {
+      if (!line.startsWith("{")) return [];
+      let event;
+      try {
+        event = JSON.parse(line);
+      } catch {
+        return [];
+      }
+      started = true;
+      switch (event.type) {
+        case "thread.started":
+          if (typeof event.thread_id === "string") stats.sessionId = event.thread_id;
+          return [];
+        case "turn.completed":
+          addUsage(event.usage);
+          ended = "completed";
+          return [];
+        case "turn.failed": {
+          addUsage(event.usage);
+          ended = "failed";
+          const error2 = event.error;
+          failure2 = typeof error2?.message === "string" ? error2.message : lastError;
+          return [];
+        }
+        case "error":
+          if (typeof event.message === "string") lastError = event.message;
+          return [];
+        case "item.started":
+        case "item.completed": {
+          const item = event.item;
+          if (!item) return [];
+          if (typeof item.id === "string") {
+            if (seen.has(item.id)) return [];
+            seen.add(item.id);
+          }
+          return describeItem(item);
+        }
+        default:
+          return [];
+      }
+    },
+    outcome() {
+      const error2 = ended === "failed" ? failure2 ?? "" : ended ? void 0 : lastError;
+      return {
+        started,
+        ...ended ? { ended } : {},
+        ...error2 !== void 0 ? { error: error2 } : {},
+        stats: { ...stats }
+      };
+    }
+  };
+}
+function describeItem(item) {
+  const str = (v) => typeof v === "string" ? v : void 0;
+  switch (item.type) {
+    case "command_execution": {
+      const command = str(item.command);
+      return command === void 0 ? [] : [describeTool("Bash", { command: shellScript(command) })];
+    }
+    case "file_change": {
+      const changes = Array.isArray(item.changes) ? item.changes : [];
+      return changes.flatMap((change) => {
+        const c3 = change ?? {};
+        const path6 = str(c3.path);
+        if (!path6) return [];
+        const verb = c3.kind === "add" ? "Write" : c3.kind === "delete" ? "Delete" : "Edit";
+        return [describeTool(verb, { file_path: path6 })];
+      });
+    }
+    case "mcp_tool_call": {
+      const name = [str(item.server), str(item.tool)].filter(Boolean).join(".");
+      const args = item.arguments;
+      return name ? [
+        describeTool(
+          name,
+          args && typeof args === "object" ? args : {}
+        )
+      ] : [];
+    }
+    case "web_search": {
+      const query = str(item.query);
+      return [query ? describeTool("WebSearch", { pattern: query }) : "WebSearch"];
+    }
+    default:
+      return [];
+  }
+}
+function shellScript(command) {
+  const words = shellWords(command);
+  if (words?.length !== 3) return command;
+  const [program, flag, script] = words;
+  if (!/^(?:\S*\/)?(?:ba|z|da)?sh$/.test(program) || !/^-l?c$/.test(flag)) return command;
+  return script;
+}
+function shellWords(text2) {
+  const words = [];
+  let word;
+  for (let i2 = 0; i2 < text2.length; i2++) {
+    const ch = text2[i2];
+    if (ch === " " || ch === "	") {
+      if (word !== void 0) words.push(word);
+      word = void 0;
+    } else if (ch === "'") {
+      const end = text2.indexOf("'", i2 + 1);
+      if (end === -1) return void 0;
+      word = (word ?? "") + text2.slice(i2 + 1, end);
+      i2 = end;
+    } else if (ch === '"') {
+      word ??= "";
+      for (i2++; i2 < text2.length && text2[i2] !== '"'; i2++) {
+        if (text2[i2] === "\\" && '"\\$`\n'.includes(text2[i2 + 1] ?? "")) i2++;
+        word += text2[i2] ?? "";
+      }
+      if (i2 >= text2.length) return void 0;
+    } else if (ch === "\\") {
+      word = (word ?? "") + (text2[++i2] ?? "");
+    } else {
+      word = (word ?? "") + ch;
+    }
+  }
+  if (word !== void 0) words.push(word);
+  return words;
+}
+function apiStatusOf(message) {
+  const named = /\bstatus:? ([1-5]\d\d)\b/.exec(message);
+  if (named) return Number(named[1]);
+  if (/currently experiencing high demand/i.test(message)) return 500;
+  return void 0;
+}
+function isTransportError(message) {
+  return /stream disconnected|connection failed|error sending request|timed out|reconnecting/i.test(
+    message
+  );
+}
+function errorDetail(message) {
+  try {
+    const body = JSON.parse(message);
+    if (typeof body.error?.message === "string") return body.error.message;
+  } catch {
+  }
+  return message;
+}
+function isCount(v) {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0;
+}
+
+// src/adapters/codex-agent.ts
+var INSTALL = "install the Codex CLI (npm i -g @openai/codex) or set CODEX_PATH to its path";
+function codexArgs(settings, run) {
+  return [
+    "exec",
+    "--json",
+    // Worktrees are git repositories, but a session may run anywhere; the check only refuses.
+    "--skip-git-repo-check",
+    ...settings.model ? ["--model", settings.model] : [],
+    ...permissionArgs(settings, run),
+    // Codex has no flag to append to its system prompt; `developer_instructions` becomes a
+    // developer message right after its own instructions, which is where Claude gets the context.
+    // It replaces a developer_instructions set in the user's config.toml (AGENTS.md still applies).
+    "-c",
+    `developer_instructions=${tomlString(run.context)}`,
+    ...settings.extraArgs ?? [],
+    // Everything after `--` is the prompt, even text that starts with a dash or names a subcommand.
+    "--",
+    run.prompt
+  ];
+}
+function permissionArgs(settings, run) {
+  const { approvalMode, sandbox } = settings;
+  if (!approvalMode && !sandbox) return ["--dangerously-bypass-approvals-and-sandbox"];
+  const args = [];
+  let writes;
+  if (approvalMode === "auto-review") {
+    args.push("--approve-for-me");
+    if (sandbox) args.push("--sandbox", sandbox);
+    writes = !sandbox || sandbox === "workspace-write";
+  } else {
+    args.push("--sandbox", sandbox ?? "workspace-write");
+    if (approvalMode) args.push("-c", `approval_policy=${tomlString(approvalMode)}`);
+    writes = (sandbox ?? "workspace-write") === "workspace-write";
+  }
+  const sessionDir = run.env.SAMOCODE_SESSION_DIR;
+  if (writes && sessionDir) args.push("--add-dir", sessionDir);
+  return args;
+}
+function tomlString(text2) {
+  const wellFormed = text2.replace(
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    "�"
+  );
+  return JSON.stringify(wellFormed).replace(/\u007f/g, "\\u007f");
+}
+function codexAgent(settings) {
+  return {
+    name: "codex",
+    run: (run) => runCodex(settings, run)
+  };
+}
+async function runCodex(settings, run) {
+  const reader = codexStreamReader();
+  const outcome = await runAgentProcess(
+    settings.command,
+    codexArgs(settings, run),
+    { ...settings.baseEnv, ...run.env },
+    run,
+    (line) => {
+      for (const activity of reader.read(line)) run.onActivity?.(activity);
+    },
+    settings.killGraceMs,
+    settings.launcher
+  );
+  const read = reader.outcome();
+  const { durationMs } = outcome;
+  const { stats } = read;
+  const fail = failureOf(outcome, stats);
+  const common2 = commonFailure(
+    outcome,
+    run,
+    { command: settings.command, install: INSTALL },
+    stats
+  );
+  if (common2) return common2;
+  if (outcome.spawnError && !read.started)
+    return fail({ kind: "spawn" }, `could not start "${settings.command}": ${outcome.spawnError}`);
+  if (read.ended === "completed") return { ok: true, durationMs, stats };
+  if (read.error !== void 0) {
+    const detail = (errorDetail(read.error) || "no message").slice(0, 500);
+    const status = apiStatusOf(read.error);
+    if (status !== void 0)
+      return fail({ kind: "api", apiStatus: status }, `API error ${status}: ${detail}`);
+    if (isTransportError(read.error))
+      return fail({ kind: "no-result" }, `the agent lost its connection to the API: ${detail}`);
+    return fail({ kind: "other" }, `the agent reported an error: ${detail}`);
+  }
+  if (!read.started && !outcome.signal && outcome.exitCode !== void 0 && outcome.exitCode !== 0) {
+    const why = outcome.stderrTail.split("\n").map((line) => line.trim()).find((line) => /^error:/i.test(line));
+    return fail(
+      { kind: "other" },
+      why ? `the agent exited with code ${outcome.exitCode} before starting: ${why.slice(0, 500)}` : exitDescription(outcome, " before starting")
+    );
+  }
+  return fail({ kind: "no-result" }, exitDescription(outcome, " without finishing its turn"));
+}
+
+// src/core/agent-args.ts
+function splitWords(text2) {
+  const words = [];
+  for (const m of text2.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g))
+    words.push(m[1] ?? m[2] ?? m[3] ?? "");
+  return words;
+}
+var LOOP = "the loop sets it";
+var RESERVED = {
+  claude: {
+    options: {
+      "-p": LOOP,
+      "--print": LOOP,
+      "--output-format": "the loop reads stream-json",
+      "--input-format": LOOP,
+      "--system-prompt": "the session context is the system prompt; use prompt overrides instead",
+      "--system-prompt-file": "the session context is the system prompt; use prompt overrides instead",
+      "--append-system-prompt": "the loop appends the session context",
+      "--append-system-prompt-file": "the loop appends the session context",
+      "-c": "each iteration starts a fresh conversation",
+      "--continue": "each iteration starts a fresh conversation",
+      "-r": "each iteration starts a fresh conversation",
+      "--resume": "each iteration starts a fresh conversation",
+      "--model": "use the model setting",
+      "--max-turns": "use the max-turns setting"
+    }
+  },
+  codex: {
+    options: {
+      "--json": "the loop reads its JSON events",
+      "-m": "use the model setting",
+      "--model": "use the model setting",
+      "--": "the prompt follows it"
+    },
+    words: {
+      resume: "each iteration starts a fresh conversation",
+      developer_instructions: "the loop gives the session context as developer_instructions"
+    }
+  },
+  gemini: {
+    options: {
+      "-p": LOOP,
+      "--prompt": LOOP,
+      "-i": LOOP,
+      "--prompt-interactive": LOOP,
+      "-o": "the loop reads stream-json",
+      "--output-format": "the loop reads stream-json",
+      "-m": "use the model setting",
+      "--model": "use the model setting",
+      "-y": "use the gemini-approval-mode setting",
+      "--yolo": "use the gemini-approval-mode setting",
+      "--approval-mode": "use the gemini-approval-mode setting"
+    }
+  }
+};
+function parseAgentArgs(agent, text2, setting) {
+  const args = splitWords(text2);
+  const reserved = RESERVED[agent];
+  for (const arg of args) {
+    const option = arg.startsWith("-") ? arg.split("=", 1)[0] ?? arg : void 0;
+    const why = (option !== void 0 ? reserved.options[option] : void 0) ?? Object.entries(reserved.words ?? {}).find(
+      ([word]) => arg === word || arg.startsWith(`${word}=`)
+    )?.[1];
+    if (why)
+      return {
+        ok: false,
+        error: `${setting}: "${arg}" cannot be given to ${agent} (${why})`
+      };
+  }
+  return { ok: true, args };
+}
+
+// src/adapters/command-agent.ts
+var ACTIVITY_INTERVAL_MS = 1e3;
+var splitTemplate = splitWords;
+function commandArgs(template, run) {
+  const parts = splitTemplate(template);
+  const command = parts[0];
+  if (!command)
+    throw new Error(
+      "the agent command is empty: set SAMOCODE_AGENT_COMMAND (or the agent-command input)"
+    );
+  const fill = (arg) => arg.replaceAll("{prompt}", run.prompt).replaceAll("{context}", run.context);
+  const args = parts.slice(1).map(fill);
+  if (!template.includes("{prompt}")) args.push(run.prompt);
+  return { command, args };
+}
+function commandAgent(settings) {
+  return {
+    name: "command",
+    async run(run) {
+      const { command, args } = commandArgs(settings.template, run);
+      let shownAt = -Infinity;
+      const outcome = await runAgentProcess(
+        command,
+        args,
+        { ...settings.baseEnv, ...run.env },
+        run,
+        (line) => {
+          const text2 = line.trim();
+          const now = Date.now();
+          if (!text2 || now - shownAt < ACTIVITY_INTERVAL_MS) return;
+          shownAt = now;
+          run.onActivity?.(text2.length > 100 ? `${text2.slice(0, 99)}…` : text2);
+        },
+        settings.killGraceMs,
+        settings.launcher
+      );
+      const common2 = commonFailure(
+        outcome,
+        run,
+        { command, install: "install it or fix SAMOCODE_AGENT_COMMAND" },
+        {}
+      );
+      if (common2) return common2;
+      if (outcome.exitCode === 0) return { ok: true, durationMs: outcome.durationMs, stats: {} };
+      return {
+        ok: false,
+        durationMs: outcome.durationMs,
+        stats: {},
+        // A failing exit may pass on a second try (a flaky tool, a network blip).
+        failure: { kind: "no-result" },
+        message: outcome.spawnError ? `could not start "${command}": ${outcome.spawnError}` : exitDescription(outcome)
+      };
+    }
+  };
+}
+
+// src/adapters/gemini-agent.ts
+import { existsSync } from "node:fs";
+
+// src/adapters/gemini-stream.ts
+function readGeminiLine(line) {
+  const head = line.slice(0, 24);
+  if (!head.includes('"type":"result"') && !head.includes('"type":"tool_use"') && !head.includes('"type":"init"') && !head.includes('"type":"error"'))
+    return {};
+  let value;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return {};
+  }
+  switch (value.type) {
+    case "init":
+      return typeof value.session_id === "string" ? { sessionId: value.session_id } : {};
+    case "tool_use":
+      if (typeof value.tool_name !== "string") return {};
+      return {
+        activities: [describeGeminiTool(value.tool_name, asRecord(value.parameters))]
+      };
+    case "error":
+      return typeof value.message === "string" ? { error: value.message } : {};
+    case "result":
+      return { result: toResult2(value) };
+    default:
+      return {};
+  }
+}
+function toResult2(value) {
+  const stats = {};
+  const raw = asRecord(value.stats);
+  const input2 = num(raw.input_tokens);
+  if (input2 !== void 0) stats.inputTokens = input2;
+  const output2 = num(raw.output_tokens);
+  if (output2 !== void 0) stats.outputTokens = output2;
+  const result = { isError: value.status !== "success", stats };
+  const error2 = asRecord(value.error);
+  if (typeof error2.type === "string") result.errorType = error2.type;
+  if (typeof error2.message === "string") result.errorMessage = error2.message;
+  return result;
+}
+var TOOL_NAMES = {
+  run_shell_command: "Shell",
+  write_file: "WriteFile",
+  replace: "Edit",
+  read_file: "ReadFile",
+  read_many_files: "ReadManyFiles",
+  list_directory: "ReadFolder",
+  glob: "FindFiles",
+  grep_search: "SearchText",
+  web_fetch: "WebFetch",
+  google_web_search: "GoogleSearch",
+  save_memory: "SaveMemory"
+};
+function describeGeminiTool(name, params) {
+  const shown = TOOL_NAMES[name] ?? name;
+  return describeTool(shown, {
+    file_path: params.file_path,
+    path: params.dir_path,
+    command: params.command,
+    pattern: params.pattern ?? params.query
+  });
+}
+var RPC_STATUS = {
+  INVALID_ARGUMENT: 400,
+  FAILED_PRECONDITION: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  RESOURCE_EXHAUSTED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504
+};
+function apiErrorStatus(message, exitCode) {
+  if (!message.startsWith("[API Error")) return void 0;
+  const code2 = /"code":\s*(\d{3})\b/.exec(message)?.[1];
+  if (code2) return Number(code2);
+  const name = /"status":\s*"([A-Z_]+)"|\(Status: ([A-Z_]+)\)/.exec(message);
+  const fromName = RPC_STATUS[name?.[1] ?? name?.[2] ?? ""];
+  if (fromName) return fromName;
+  if (exitCode !== void 0 && exitCode >= 144 && exitCode <= 255) return exitCode + 256;
+  if (/Please wait and try again later|quota/i.test(message)) return 429;
+  return void 0;
+}
+function asRecord(v) {
+  return typeof v === "object" && v !== null ? v : {};
+}
+function num(v) {
+  return typeof v === "number" && Number.isFinite(v) ? v : void 0;
+}
+
+// src/adapters/gemini-agent.ts
+var GEMINI_INSTALL = "install the Gemini CLI (npm i -g @google/gemini-cli) or set GEMINI_PATH to its path";
+var SETUP_EXIT_CODES = /* @__PURE__ */ new Set([41, 42, 44, 52, 55]);
+function geminiArgs(settings, run) {
+  const prompt = run.context.trim() ? `${run.context.trim()}
+
+---
+
+${run.prompt}` : run.prompt;
+  const sessionDir = run.env?.SAMOCODE_SESSION_DIR;
+  const include = sessionDir && existsSync(sessionDir) ? ["--include-directories", sessionDir] : [];
+  return [
+    // `=` keeps a prompt that starts with `-` from being read as an option.
+    `--prompt=${prompt}`,
+    "--output-format",
+    "stream-json",
+    ...settings.model ? ["--model", settings.model] : [],
+    `--approval-mode=${settings.approvalMode || "yolo"}`,
+    // Without trust the CLI silently drops yolo back to asking, or exits in a folder it has not
+    // seen; the run is unattended either way.
+    "--skip-trust",
+    ...include,
+    ...settings.extraArgs ?? []
+  ];
+}
+function geminiAgent(settings) {
+  return {
+    name: "gemini",
+    run: (run) => runGemini(settings, run)
+  };
+}
+async function runGemini(settings, run) {
+  let result;
+  let sessionId;
+  let lastError;
+  const outcome = await runAgentProcess(
+    settings.command,
+    geminiArgs(settings, run),
+    { ...settings.baseEnv, ...run.env },
+    run,
+    (line) => {
+      const read = readGeminiLine(line);
+      if (read.sessionId) sessionId = read.sessionId;
+      if (read.error) lastError = read.error;
+      if (read.result) result = read.result;
+      for (const activity of read.activities ?? []) run.onActivity?.(activity);
+    },
+    settings.killGraceMs,
+    settings.launcher
+  );
+  const { durationMs } = outcome;
+  const stats = { ...result?.stats, ...sessionId ? { sessionId } : {} };
+  const fail = failureOf(outcome, stats);
+  const common2 = commonFailure(
+    outcome,
+    run,
+    { command: settings.command, install: GEMINI_INSTALL },
+    stats
+  );
+  if (common2) return common2;
+  if (outcome.spawnError && !result)
+    return fail({ kind: "spawn" }, `could not start "${settings.command}": ${outcome.spawnError}`);
+  if (result && !result.isError) return { ok: true, durationMs, stats };
+  if (result) {
+    const detail = (result.errorMessage ?? lastError ?? "error").slice(0, 500);
+    if (result.errorType === "FatalTurnLimitedError") {
+      return fail(
+        { kind: "max-turns" },
+        `the agent used all its turns (model.maxSessionTurns in the Gemini settings) without finishing the iteration: ${detail}`
+      );
+    }
+    const status = apiErrorStatus(detail, outcome.exitCode);
+    if (status !== void 0)
+      return fail({ kind: "api", apiStatus: status }, `API error ${status}: ${detail}`);
+    if (detail.startsWith("[API Error")) return fail({ kind: "api" }, detail);
+    return fail({ kind: "other" }, `the agent reported an error: ${detail}`);
+  }
+  if (outcome.exitCode !== void 0 && SETUP_EXIT_CODES.has(outcome.exitCode))
+    return fail({ kind: "other" }, exitDescription(outcome, " before it started"));
+  return fail({ kind: "no-result" }, exitDescription(outcome, " without a result"));
+}
+
+// src/core/phase-agents.ts
+var AGENT_KINDS = ["claude", "codex", "gemini", "command"];
+function isAgentKind(value) {
+  return AGENT_KINDS.includes(value);
+}
+var EXAMPLE = 'e.g. "implementation: claude model=claude-opus-4-5" or "quality: codex max-turns=30"';
+function parsePhaseAgents(text2) {
+  const agents = {};
+  const entries = text2.split(/[\n;]/).map((line) => line.replace(/#.*$/, "").trim()).filter(Boolean);
+  for (const entry of entries) {
+    const match = /^([a-z]+)\s*:\s*(\S+)(.*)$/i.exec(entry);
+    if (!match)
+      return { ok: false, error: `"${entry}" is not "<phase>: <agent> [options]" (${EXAMPLE})` };
+    const phase = (match[1] ?? "").toLowerCase();
+    const kind = (match[2] ?? "").toLowerCase();
+    if (!isPhase(phase))
+      return { ok: false, error: `"${phase}" is not a phase (phases: ${PHASES.join(", ")})` };
+    if (!isAgentKind(kind))
+      return {
+        ok: false,
+        error: `"${kind}" for phase ${phase} is not an agent (agents: ${AGENT_KINDS.join(", ")})`
+      };
+    if (agents[phase]) return { ok: false, error: `phase ${phase} is given an agent twice` };
+    const spec = parseAgentSpec(kind, match[3] ?? "", `for phase ${phase}`);
+    if ("error" in spec) return { ok: false, error: spec.error };
+    agents[phase] = spec;
+  }
+  return { ok: true, agents };
+}
+function parseAgentSpec(kind, text2, where) {
+  const spec = { kind };
+  const [options = "", argsText] = text2.split(/(?:^|\s)args=/, 2);
+  if (argsText !== void 0) {
+    if (kind === "command")
+      return {
+        error: `args ${where}: the command agent takes its arguments in its command template`
+      };
+    const args = parseAgentArgs(kind, argsText, `args ${where}`);
+    if (!args.ok) return { error: args.error };
+    spec.args = args.args;
+  }
+  for (const option of options.trim().split(/\s+/).filter(Boolean)) {
+    const [key, value] = option.split("=", 2);
+    if (key === "model" && value) spec.model = value;
+    else if (key === "max-turns" && kind !== "claude")
+      return { error: `max-turns ${where}: only claude has a turn limit (${kind} has none)` };
+    else if (key === "max-turns" && value && /^\d+$/.test(value) && Number(value) > 0)
+      spec.maxTurns = Number(value);
+    else if (key === "timeout" && value && /^\d+$/.test(value) && Number(value) > 0)
+      spec.timeoutSeconds = Number(value);
+    else
+      return {
+        error: `"${option}" ${where} is not an option: use model=<name>, max-turns=<whole number>, timeout=<seconds> or args=<the CLI's arguments> (last)`
+      };
+  }
+  return spec;
+}
+function parseFallbackAgents(text2) {
+  const agents = [];
+  const entries = text2.split(/[\n;]/).map((line) => line.replace(/#.*$/, "").trim()).flatMap((line) => /(?:^|\s)args=/.test(line) ? [line] : line.split(",")).map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [name = "", ...rest] = entry.split(/\s+/);
+    const kind = name.toLowerCase();
+    if (!isAgentKind(kind))
+      return {
+        ok: false,
+        error: `"${name}" is not an agent (agents: ${AGENT_KINDS.join(", ")}), e.g. "codex model=gpt-5-codex, gemini"`
+      };
+    const spec = parseAgentSpec(kind, rest.join(" "), `for fallback ${kind}`);
+    if ("error" in spec) return { ok: false, error: spec.error };
+    agents.push(spec);
+  }
+  return { ok: true, agents };
+}
+
+// src/adapters/agents.ts
+function makeAgent(settings) {
+  const fallback = oneAgent(settings, { kind: settings.kind });
+  const byPhase = new Map(
+    PHASES.flatMap((phase) => {
+      const spec = settings.phases?.[phase];
+      return spec ? [[phase, oneAgent(settings, spec)]] : [];
+    })
+  );
+  if (byPhase.size === 0) return fallback;
+  const pick2 = (phase) => (phase ? byPhase.get(phase) : void 0) ?? fallback;
+  return {
+    name: fallback.name,
+    run: (run) => pick2(run.phase).run(run),
+    timeoutFor: (phase) => pick2(phase).timeoutFor?.(phase)
+  };
+}
+function makeFallbackAgents(settings) {
+  return (settings.fallbacks ?? []).map((spec) => oneAgent(settings, spec));
+}
+function oneAgent(settings, spec) {
+  const model = spec.model ?? (spec.kind === "command" ? void 0 : settings.models[spec.kind]);
+  const maxTurns = spec.maxTurns ?? settings.maxTurns;
+  const extraArgs = spec.args ?? (spec.kind === "command" ? void 0 : settings.args?.[spec.kind]);
+  const common2 = {
+    ...extraArgs?.length ? { extraArgs } : {},
+    baseEnv: settings.baseEnv,
+    ...settings.killGraceMs !== void 0 ? { killGraceMs: settings.killGraceMs } : {},
+    ...settings.launcher ? { launcher: settings.launcher } : {},
+    ...model ? { model } : {}
+  };
+  const agent = (() => {
+    switch (spec.kind) {
+      case "claude":
+        return claudeCodeAgent({
+          ...common2,
+          command: settings.paths.claude,
+          ...maxTurns ? { maxTurns } : {}
+        });
+      case "codex":
+        return codexAgent({ ...common2, ...settings.codex, command: settings.paths.codex });
+      case "gemini":
+        return geminiAgent({ ...common2, ...settings.gemini, command: settings.paths.gemini });
+      case "command":
+        return commandAgent({ ...common2, template: settings.command ?? "" });
+    }
+  })();
+  const timeoutSeconds = spec.timeoutSeconds ?? settings.timeouts?.[spec.kind];
+  return {
+    name: agent.name,
+    ...timeoutSeconds ? { timeoutFor: () => timeoutSeconds * 1e3 } : {},
+    async run(run) {
+      const result = await agent.run(run);
+      return {
+        ...result,
+        stats: { agent: agent.name, ...model ? { model } : {}, ...result.stats }
+      };
+    }
+  };
+}
+function agentPrograms(settings) {
+  const kinds = /* @__PURE__ */ new Set([settings.kind]);
+  for (const spec of [...Object.values(settings.phases ?? {}), ...settings.fallbacks ?? []])
+    kinds.add(spec.kind);
+  return [...kinds].map((kind) => ({
+    kind,
+    program: kind === "command" ? splitTemplate(settings.command ?? "")[0] ?? "" : settings.paths[kind]
+  }));
+}
+var PROGRAM_SETTING = {
+  claude: "CLAUDE_PATH",
+  codex: "CODEX_PATH",
+  gemini: "GEMINI_PATH",
+  command: "SAMOCODE_AGENT_COMMAND"
+};
+
+// src/adapters/cli-settings.ts
+import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
+import { homedir } from "node:os";
+import { basename, dirname as dirname2, isAbsolute, join as join3, resolve } from "node:path";
+import { execFileSync } from "node:child_process";
+import { parseEnv } from "node:util";
+
+// src/core/dotenv.ts
+var LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/;
+function parseDotenv(text2) {
+  const values = {};
+  const lines = text2.split(/\r?\n/);
+  for (const [index, line] of lines.entries()) {
+    if (/^\s*(#.*)?$/.test(line)) continue;
+    const match = LINE.exec(line);
+    if (!match) {
+      return {
+        ok: false,
+        line: index + 1,
+        error: `expected KEY=VALUE, got ${JSON.stringify(line.trim())}`
+      };
+    }
+    values[match[1]] = unquote(match[2] ?? "");
+  }
+  return { ok: true, values };
+}
+function unquote(raw) {
+  const quote = raw[0];
+  if ((quote === '"' || quote === "'") && raw.endsWith(quote) && raw.length >= 2) {
+    const inner = raw.slice(1, -1);
+    return quote === '"' ? inner.replace(/\\n/g, "\n").replace(/\\"/g, '"') : inner;
+  }
+  return raw.replace(/\s+#.*$/, "");
+}
+
+// src/core/egress.ts
+var MODEL_APIS = {
+  claude: ["api.anthropic.com", "statsig.anthropic.com", "sentry.io"],
+  codex: ["api.openai.com", "chatgpt.com", "auth.openai.com"],
+  gemini: [
+    "generativelanguage.googleapis.com",
+    "cloudcode-pa.googleapis.com",
+    "oauth2.googleapis.com",
+    "play.googleapis.com"
+  ],
+  command: []
+};
+var BASE_URL_VARIABLES = [
+  "ANTHROPIC_BASE_URL",
+  "OPENAI_BASE_URL",
+  "GOOGLE_GEMINI_BASE_URL",
+  "GEMINI_BASE_URL"
+];
+var DEFAULT_SHARED_HOSTS = [
+  "github.com",
+  "api.github.com",
+  "codeload.github.com",
+  "objects.githubusercontent.com",
+  "raw.githubusercontent.com",
+  "registry.npmjs.org",
+  "registry.yarnpkg.com",
+  "pypi.org",
+  "files.pythonhosted.org",
+  "crates.io",
+  "index.crates.io",
+  "static.crates.io",
+  "proxy.golang.org",
+  "sum.golang.org",
+  "repo.maven.apache.org",
+  "repo1.maven.org",
+  "rubygems.org"
+];
+var ENTRY = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
+var IPV6_ENTRY = /^\[[0-9a-f:.]+\](:\d{1,5})?$/;
+function parseAllowedDomains(text2, setting) {
+  const entries = text2.split(/[\s,]+/).map((e) => e.trim().toLowerCase()).filter(Boolean);
+  if (entries.includes("*")) {
+    if (entries.length > 1)
+      return { ok: false, error: `${setting}: "*" allows every host and stands alone` };
+    return { ok: true, egress: { kind: "any" } };
+  }
+  for (const entry of entries) {
+    if (!ENTRY.test(entry) && !IPV6_ENTRY.test(entry))
+      return {
+        ok: false,
+        error: `${setting}: "${entry}" is not a host name like "api.example.com", "*.example.com" or "127.0.0.1:8080"`
+      };
+  }
+  return { ok: true, egress: { kind: "list", hosts: entries } };
+}
+function hostOfUrl(url2) {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)(?::(\d+))?/i.exec(
+    url2.trim()
+  );
+  if (!match?.[1]) return void 0;
+  const host = match[1].toLowerCase();
+  return match[2] ? `${host}:${match[2]}` : host;
+}
+function effectiveEgress(options) {
+  if (options.configured?.kind === "any") return options.configured;
+  const apis = [
+    ...options.agents.flatMap((kind) => MODEL_APIS[kind]),
+    ...options.baseUrls.flatMap((url2) => hostOfUrl(url2) ?? [])
+  ];
+  const rest = options.configured ? options.configured.hosts : [...options.forgeHosts, ...DEFAULT_SHARED_HOSTS];
+  return { kind: "list", hosts: [.../* @__PURE__ */ new Set([...apis, ...rest])] };
+}
+function egressAllows(egress, host, port) {
+  if (egress.kind === "any") return true;
+  const name = host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  return egress.hosts.some((entry) => {
+    const at = entry.lastIndexOf(":");
+    const hasPort = at > entry.lastIndexOf("]") && at !== -1;
+    const pattern = hasPort ? entry.slice(0, at) : entry;
+    if (hasPort && Number(entry.slice(at + 1)) !== port) return false;
+    const bare = pattern.replace(/^\[|\]$/g, "");
+    if (pattern.startsWith("*.")) return name.endsWith(pattern.slice(1));
+    return name === bare;
+  });
+}
+function egressRefusal(host, port, setting) {
+  return `samocode sandbox: ${host}:${port} is not in ${setting}; the agent may reach only the hosts listed there (add "${host}" to it, or "*" for no restriction)`;
+}
+
+// src/adapters/cli-settings.ts
+var ConfigError = class extends Error {
+  name = "ConfigError";
+};
+var LAYOUT_KEYS = ["MAIN_REPO", "WORKTREES", "SESSIONS"];
+var ENV_KEYS = [
+  "SAMOCODE_AGENT",
+  "SAMOCODE_AGENT_COMMAND",
+  "SAMOCODE_AGENTS",
+  "SAMOCODE_PROMPTS",
+  "CLAUDE_PATH",
+  "CLAUDE_MODEL",
+  "CODEX_PATH",
+  "CODEX_MODEL",
+  "CODEX_SANDBOX",
+  "CODEX_APPROVAL_MODE",
+  "GEMINI_APPROVAL_MODE",
+  "CODEX_TIMEOUT",
+  "GEMINI_TIMEOUT",
+  "GEMINI_PATH",
+  "GEMINI_MODEL",
+  "CLAUDE_TIMEOUT",
+  "CLAUDE_MAX_TURNS",
+  "SAMOCODE_MAX_RETRIES",
+  "SAMOCODE_RETRY_DELAY",
+  "SAMOCODE_MAX_COST_USD",
+  "SAMOCODE_STALL_TIMEOUT",
+  "SLACK_WEBHOOK_URL",
+  "SAMOCODE_WEBHOOK_URL",
+  "TELEGRAM_BOT_TOKEN",
+  "TELEGRAM_CHAT_ID",
+  "TELEGRAM_API_URL",
+  "SAMOCODE_SANDBOX",
+  "SAMOCODE_ALLOWED_DOMAINS",
+  "SAMOCODE_SANDBOX_WRITABLE_PATHS",
+  "SAMOCODE_SANDBOX_READABLE_PATHS",
+  "CLAUDE_ARGS",
+  "CODEX_ARGS",
+  "GEMINI_ARGS",
+  "SAMOCODE_AGENT_ENV",
+  "SAMOCODE_FALLBACK_AGENTS",
+  "GIT_BRANCH_PREFIX"
+];
+var wholeNumber = (what, min) => external_exports.string().trim().regex(/^\d+$/, `${what} must be a whole number`).transform(Number).refine((n2) => n2 >= min, `${what} must be at least ${min}`);
+var money = external_exports.string().trim().regex(/^\d+(\.\d+)?$/, "must be an amount in US dollars, like 5 or 12.50").transform(Number);
+var envSchema = external_exports.object({
+  SAMOCODE_AGENT: external_exports.enum(AGENT_KINDS).default("claude"),
+  SAMOCODE_AGENT_COMMAND: external_exports.string().min(1).optional(),
+  SAMOCODE_AGENTS: external_exports.string().optional(),
+  SAMOCODE_PROMPTS: external_exports.string().min(1).optional(),
+  CLAUDE_PATH: external_exports.string().min(1).default("claude"),
+  CLAUDE_MODEL: external_exports.string().min(1).optional(),
+  CODEX_PATH: external_exports.string().min(1).default("codex"),
+  CODEX_MODEL: external_exports.string().min(1).optional(),
+  CODEX_SANDBOX: external_exports.enum(["read-only", "workspace-write", "danger-full-access"]).optional(),
+  GEMINI_PATH: external_exports.string().min(1).default("gemini"),
+  GEMINI_MODEL: external_exports.string().min(1).optional(),
+  CODEX_APPROVAL_MODE: external_exports.string().min(1).optional(),
+  GEMINI_APPROVAL_MODE: external_exports.enum(["default", "auto_edit", "yolo", "plan"]).optional(),
+  CODEX_TIMEOUT: wholeNumber("seconds", 1).optional(),
+  GEMINI_TIMEOUT: wholeNumber("seconds", 1).optional(),
+  CLAUDE_TIMEOUT: wholeNumber("seconds", 1).default(1800),
+  CLAUDE_MAX_TURNS: wholeNumber("turns", 1).optional(),
+  SAMOCODE_MAX_RETRIES: wholeNumber("retries", 0).default(2),
+  SAMOCODE_RETRY_DELAY: wholeNumber("seconds", 0).default(10),
+  SAMOCODE_MAX_COST_USD: money.optional(),
+  SAMOCODE_STALL_TIMEOUT: wholeNumber("seconds", 0).default(600),
+  SLACK_WEBHOOK_URL: external_exports.url().optional(),
+  SAMOCODE_WEBHOOK_URL: external_exports.url().optional(),
+  TELEGRAM_BOT_TOKEN: external_exports.string().min(1).optional(),
+  TELEGRAM_CHAT_ID: external_exports.string().min(1).optional(),
+  TELEGRAM_API_URL: external_exports.url().optional(),
+  SAMOCODE_SANDBOX: external_exports.enum(["true", "false"], { message: "must be true or false" }).default("true").transform((v) => v === "true"),
+  SAMOCODE_ALLOWED_DOMAINS: external_exports.string().optional(),
+  SAMOCODE_SANDBOX_WRITABLE_PATHS: external_exports.string().optional(),
+  SAMOCODE_SANDBOX_READABLE_PATHS: external_exports.string().optional(),
+  GIT_BRANCH_PREFIX: external_exports.string().trim().regex(
+    /^(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]+$/,
+    'must be a branch name prefix like "feature" or "team/samocode"'
+  ).default("samocode")
+});
+function loadCliSettings(input2) {
+  const { cwd, flags } = input2;
+  const gitTop = gitToplevel(cwd);
+  const configFile = findConfig(cwd, gitTop, flags.config);
+  const layout = configFile ? readConfig(configFile) : {};
+  const configDir = configFile ? dirname2(configFile) : cwd;
+  const env = {};
+  const base = {};
+  for (const file2 of /* @__PURE__ */ new Set([join3(cwd, ".env"), join3(configDir, ".env")])) {
+    if (!existsSync2(file2)) continue;
+    const read = readEnvFile(file2);
+    for (const key of Object.keys(read)) if (env[key] === void 0) base[key] = dirname2(file2);
+    Object.assign(env, { ...read, ...env });
+  }
+  for (const key of ENV_KEYS) {
+    const fromConfig = layout[key];
+    if (fromConfig !== void 0 && env[key] === void 0) {
+      env[key] = fromConfig;
+      base[key] = configDir;
+    }
+    if (input2.env[key] !== void 0 && input2.env[key] !== "") {
+      env[key] = input2.env[key];
+      base[key] = cwd;
+    }
+  }
+  if (flags.timeout !== void 0) env.CLAUDE_TIMEOUT = flags.timeout;
+  if (flags.agent !== void 0) env.SAMOCODE_AGENT = flags.agent;
+  if (flags.maxCostUsd !== void 0) env.SAMOCODE_MAX_COST_USD = flags.maxCostUsd;
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue2 = parsed.error.issues[0];
+    const key = String(issue2?.path[0] ?? "");
+    const flag = {
+      CLAUDE_TIMEOUT: "--timeout",
+      CLAUDE_MODEL: "--model",
+      SAMOCODE_AGENT: "--agent",
+      SAMOCODE_MAX_COST_USD: "--max-cost-usd"
+    }[key];
+    const where = flag ? `${key} (or ${flag})` : key;
+    throw new ConfigError(
+      `${where}: ${issue2?.message ?? "invalid"} (got ${JSON.stringify(env[key])})`
+    );
+  }
+  const e = parsed.data;
+  const agentArgs = {};
+  for (const kind of ["claude", "codex", "gemini"]) {
+    const name = `${kind.toUpperCase()}_ARGS`;
+    const parsed2 = parseAgentArgs(kind, env[name] ?? "", name);
+    if (!parsed2.ok) throw new ConfigError(parsed2.error);
+    if (parsed2.args.length) agentArgs[kind] = parsed2.args;
+  }
+  let agentEnv;
+  try {
+    agentEnv = parseEnvNames(env.SAMOCODE_AGENT_ENV ?? "", "SAMOCODE_AGENT_ENV");
+  } catch (error2) {
+    throw new ConfigError(error2.message);
+  }
+  const phaseAgents = parsePhaseAgents(e.SAMOCODE_AGENTS ?? "");
+  if (!phaseAgents.ok) throw new ConfigError(`SAMOCODE_AGENTS: ${phaseAgents.error}`);
+  const fallbackAgents = parseFallbackAgents(env.SAMOCODE_FALLBACK_AGENTS ?? "");
+  if (!fallbackAgents.ok)
+    throw new ConfigError(`SAMOCODE_FALLBACK_AGENTS: ${fallbackAgents.error}`);
+  const usesCommand = e.SAMOCODE_AGENT === "command" || [...Object.values(phaseAgents.agents), ...fallbackAgents.agents].some(
+    (a2) => a2.kind === "command"
+  );
+  if (usesCommand && !e.SAMOCODE_AGENT_COMMAND) {
+    throw new ConfigError(
+      'the command agent needs SAMOCODE_AGENT_COMMAND, e.g. "mytool run --system {context} {prompt}"'
+    );
+  }
+  if (e.TELEGRAM_BOT_TOKEN === void 0 !== (e.TELEGRAM_CHAT_ID === void 0)) {
+    throw new ConfigError(
+      "Telegram needs both TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID, or neither"
+    );
+  }
+  const egress = e.SAMOCODE_ALLOWED_DOMAINS?.trim() ? parseAllowedDomains(e.SAMOCODE_ALLOWED_DOMAINS, "SAMOCODE_ALLOWED_DOMAINS") : void 0;
+  if (egress && !egress.ok) throw new ConfigError(egress.error);
+  const pathList = (text2) => (text2 ?? "").split(/[\n,:]+/).map((p) => p.trim()).filter(Boolean).map((p) => expandPath(p, configDir));
+  const repoSetting = flags.repo ?? layout.MAIN_REPO;
+  const repo = repoSetting ? expandPath(repoSetting, flags.repo ? cwd : configDir) : gitTop;
+  if (!repo) {
+    throw new ConfigError(
+      `${cwd} is not inside a git repository: run samocode from your project, pass --repo <path>, or set MAIN_REPO in a .samocode file`
+    );
+  }
+  if (!existsSync2(join3(repo, ".git"))) {
+    const source = flags.repo ? "--repo" : `MAIN_REPO in ${configFile ?? ".samocode"}`;
+    throw new ConfigError(`${source} points to ${repo}, which is not a git repository`);
+  }
+  const home = join3(dirname2(repo), `${basename(repo)}-samocode`);
+  return {
+    ...configFile ? { configFile } : {},
+    repo,
+    worktrees: layout.WORKTREES ? expandPath(layout.WORKTREES, configDir) : join3(home, "worktrees"),
+    sessions: layout.SESSIONS ? expandPath(layout.SESSIONS, configDir) : join3(home, "sessions"),
+    prompts: e.SAMOCODE_PROMPTS ? expandPath(e.SAMOCODE_PROMPTS, configDir) : join3(repo, PROMPT_DIR),
+    agent: e.SAMOCODE_AGENT,
+    ...e.SAMOCODE_AGENT_COMMAND ? { agentCommand: e.SAMOCODE_AGENT_COMMAND } : {},
+    agentArgs,
+    agentEnv,
+    fallbackAgents: fallbackAgents.agents,
+    phaseAgents: phaseAgents.agents,
+    codex: {
+      ...e.CODEX_APPROVAL_MODE ? { approvalMode: e.CODEX_APPROVAL_MODE } : {},
+      ...e.CODEX_SANDBOX ? { sandbox: e.CODEX_SANDBOX } : {}
+    },
+    gemini: e.GEMINI_APPROVAL_MODE ? { approvalMode: e.GEMINI_APPROVAL_MODE } : {},
+    timeouts: {
+      ...e.CODEX_TIMEOUT !== void 0 ? { codex: e.CODEX_TIMEOUT } : {},
+      ...e.GEMINI_TIMEOUT !== void 0 ? { gemini: e.GEMINI_TIMEOUT } : {}
+    },
+    paths: {
+      claude: programPath(e.CLAUDE_PATH, base.CLAUDE_PATH ?? cwd),
+      codex: programPath(e.CODEX_PATH, base.CODEX_PATH ?? cwd),
+      gemini: programPath(e.GEMINI_PATH, base.GEMINI_PATH ?? cwd)
+    },
+    models: modelsOf(e, flags.model),
+    timeoutSeconds: e.CLAUDE_TIMEOUT,
+    ...e.CLAUDE_MAX_TURNS !== void 0 ? { maxTurns: e.CLAUDE_MAX_TURNS } : {},
+    maxRetries: e.SAMOCODE_MAX_RETRIES,
+    retryDelaySeconds: e.SAMOCODE_RETRY_DELAY,
+    stallSeconds: e.SAMOCODE_STALL_TIMEOUT,
+    ...e.SLACK_WEBHOOK_URL ? { slackWebhookUrl: e.SLACK_WEBHOOK_URL } : {},
+    ...e.SAMOCODE_WEBHOOK_URL ? { webhookUrl: e.SAMOCODE_WEBHOOK_URL } : {},
+    ...e.SAMOCODE_MAX_COST_USD !== void 0 ? { maxCostUsd: e.SAMOCODE_MAX_COST_USD } : {},
+    sandbox: e.SAMOCODE_SANDBOX,
+    ...egress?.ok ? { egress: egress.egress } : {},
+    sandboxWritable: pathList(e.SAMOCODE_SANDBOX_WRITABLE_PATHS),
+    sandboxReadable: pathList(e.SAMOCODE_SANDBOX_READABLE_PATHS),
+    branchPrefix: e.GIT_BRANCH_PREFIX,
+    ...e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_CHAT_ID ? {
+      telegram: {
+        token: e.TELEGRAM_BOT_TOKEN,
+        chatId: e.TELEGRAM_CHAT_ID,
+        ...e.TELEGRAM_API_URL ? { apiUrl: e.TELEGRAM_API_URL } : {}
+      }
+    } : {}
+  };
+}
+function modelsOf(e, flag) {
+  const models = {
+    ...e.CLAUDE_MODEL ? { claude: e.CLAUDE_MODEL } : {},
+    ...e.CODEX_MODEL ? { codex: e.CODEX_MODEL } : {},
+    ...e.GEMINI_MODEL ? { gemini: e.GEMINI_MODEL } : {}
+  };
+  if (flag && e.SAMOCODE_AGENT !== "command") models[e.SAMOCODE_AGENT] = flag;
+  return models;
+}
+function findConfig(cwd, gitTop, explicit) {
+  if (explicit !== void 0) {
+    const path6 = expandPath(explicit, cwd);
+    if (!existsSync2(path6)) throw new ConfigError(`--config ${explicit}: no such file (${path6})`);
+    return path6;
+  }
+  for (const dir of [cwd, gitTop]) {
+    if (dir && existsSync2(join3(dir, ".samocode"))) return join3(dir, ".samocode");
+  }
+  return void 0;
+}
+function readConfig(file2) {
+  const parsed = parseDotenv(readFileSync2(file2, "utf8"));
+  if (!parsed.ok) throw new ConfigError(`${file2}:${parsed.line}: ${parsed.error}`);
+  const known = [...LAYOUT_KEYS, ...ENV_KEYS];
+  for (const key of Object.keys(parsed.values)) {
+    if (!known.includes(key)) {
+      throw new ConfigError(
+        `${file2}: unknown key ${key} (expected ${LAYOUT_KEYS.join(", ")} or one of ${ENV_KEYS.join(", ")})`
+      );
+    }
+  }
+  return parsed.values;
+}
+function readEnvFile(file2) {
+  const values = parseEnv(readFileSync2(file2, "utf8"));
+  const known = ENV_KEYS;
+  return Object.fromEntries(
+    Object.entries(values).filter(
+      (entry) => known.includes(entry[0]) && entry[1] !== void 0
+    )
+  );
+}
+function programPath(program, relativeTo) {
+  return program.includes("/") || program.startsWith("~") ? expandPath(program, relativeTo) : program;
+}
+function expandPath(path6, relativeTo) {
+  const expanded = path6 === "~" ? homedir() : path6.startsWith("~/") ? join3(homedir(), path6.slice(2)) : path6;
+  return isAbsolute(expanded) ? resolve(expanded) : resolve(relativeTo, expanded);
+}
+function gitToplevel(cwd) {
+  try {
+    return execFileSync("git", ["rev-parse", "--show-toplevel"], {
+      cwd,
+      stdio: ["ignore", "pipe", "ignore"]
+    }).toString().trim();
+  } catch {
+    return void 0;
+  }
+}
+
+// src/adapters/find-program.ts
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, isAbsolute as isAbsolute2, join as join4, resolve as resolve2 } from "node:path";
+function findProgram(command, env, cwd) {
+  const executable = (path6) => {
+    try {
+      accessSync(path6, constants.X_OK);
+      return statSync(path6).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (command.includes("/")) {
+    const path6 = isAbsolute2(command) ? command : resolve2(cwd, command);
+    return executable(path6) ? path6 : void 0;
+  }
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    if (!dir) continue;
+    const path6 = join4(dir, command);
+    if (executable(path6)) return path6;
+  }
+  return void 0;
+}
+
+// src/adapters/agent-pid-file.ts
+import { execFileSync as execFileSync2 } from "node:child_process";
+import { readFileSync as readFileSync3, readdirSync, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join5 } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+var AGENT_PID_FILE = ".samocode-agent.pid";
+function processStart(pid) {
+  try {
+    const stat = readFileSync3(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[0] === "Z" ? void 0 : fields[19];
+  } catch {
+  }
+  try {
+    const start = execFileSync2("ps", ["-o", "lstart=", "-p", String(pid)], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"]
+    }).trim();
+    return start || void 0;
+  } catch {
+    return void 0;
+  }
+}
+function groupRunning(pgid) {
+  let entries;
+  try {
+    entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return entries.some((entry) => {
+    try {
+      const stat = readFileSync3(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return fields[0] !== "Z" && Number(fields[2]) === pgid;
+    } catch {
+      return false;
+    }
+  });
+}
+function withAgentPidFile(agent, dir) {
+  const path6 = join5(dir, AGENT_PID_FILE);
+  return {
+    name: agent.name,
+    ...agent.timeoutFor ? { timeoutFor: agent.timeoutFor.bind(agent) } : {},
+    async run(run) {
+      try {
+        return await agent.run({
+          ...run,
+          onStart: (pid) => {
+            const start = processStart(pid);
+            if (start !== void 0) writeFileSync2(path6, `${JSON.stringify({ pid, start })}
+`);
+            run.onStart?.(pid);
+          }
+        });
+      } finally {
+        rmSync2(path6, { force: true });
+      }
+    }
+  };
+}
+async function stopOrphanedAgent(dir, graceMs = 5e3) {
+  const path6 = join5(dir, AGENT_PID_FILE);
+  let recorded;
+  try {
+    recorded = JSON.parse(readFileSync3(path6, "utf8"));
+  } catch {
+    rmSync2(path6, { force: true });
+    return { kind: "none" };
+  }
+  const pid = recorded.pid;
+  if (typeof pid !== "number" || !Number.isInteger(pid) || pid <= 1) {
+    rmSync2(path6, { force: true });
+    return { kind: "none" };
+  }
+  if (pid === process.pid || processStart(pid) !== recorded.start) {
+    rmSync2(path6, { force: true });
+    return { kind: "stale", pid };
+  }
+  signalGroup(pid, "SIGTERM");
+  for (let waited = 0; groupRunning(pid); waited += 50) {
+    if (waited === graceMs) signalGroup(pid, "SIGKILL");
+    if (waited > graceMs + 5e3) break;
+    await sleep(50);
+  }
+  rmSync2(path6, { force: true });
+  return { kind: "stopped", pid };
+}
+
+// src/adapters/sandbox-setup.ts
+import { join as join7 } from "node:path";
 
 // node_modules/is-plain-obj/index.js
 function isPlainObject2(value) {
@@ -15677,10 +17179,10 @@ var ExecaSyncError = class extends Error {
 setErrorName(ExecaSyncError, ExecaSyncError.name);
 
 // node_modules/execa/lib/terminate/signal.js
-import { constants as constants3 } from "node:os";
+import { constants as constants4 } from "node:os";
 
 // node_modules/human-signals/build/src/main.js
-import { constants as constants2 } from "node:os";
+import { constants as constants3 } from "node:os";
 
 // node_modules/human-signals/build/src/realtime.js
 var getRealtimeSignals = () => {
@@ -15698,7 +17200,7 @@ var SIGRTMIN = 34;
 var SIGRTMAX = 64;
 
 // node_modules/human-signals/build/src/signals.js
-import { constants } from "node:os";
+import { constants as constants2 } from "node:os";
 
 // node_modules/human-signals/build/src/core.js
 var SIGNALS = [
@@ -15989,7 +17491,7 @@ var normalizeSignal = ({
 }) => {
   const {
     signals: { [name]: constantSignal }
-  } = constants;
+  } = constants2;
   const supported = constantSignal !== void 0;
   const number4 = supported ? constantSignal : defaultNumber;
   return { name, number: number4, description, supported, action, forced, standard };
@@ -16038,7 +17540,7 @@ var getSignalByNumber = (number4, signals2) => {
   };
 };
 var findSignalByNumber = (number4, signals2) => {
-  const signal = signals2.find(({ name }) => constants2.signals[name] === number4);
+  const signal = signals2.find(({ name }) => constants3.signals[name] === number4);
   if (signal !== void 0) {
     return signal;
   }
@@ -16072,13 +17574,13 @@ var normalizeSignalInteger = (signalInteger, optionName) => {
   throw new TypeError(`Invalid ${optionName} ${signalInteger}: this signal integer does not exist.
 ${getAvailableSignals()}`);
 };
-var getSignalsIntegerToName = () => new Map(Object.entries(constants3.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
+var getSignalsIntegerToName = () => new Map(Object.entries(constants4.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
 var signalsIntegerToName = getSignalsIntegerToName();
 var normalizeSignalName = (signalName, optionName) => {
-  if (signalName in constants3.signals) {
+  if (signalName in constants4.signals) {
     return signalName;
   }
-  if (signalName.toUpperCase() in constants3.signals) {
+  if (signalName.toUpperCase() in constants4.signals) {
     throw new TypeError(`Invalid ${optionName} '${signalName}': please rename it to '${signalName.toUpperCase()}'.`);
   }
   throw new TypeError(`Invalid ${optionName} '${signalName}': this signal name does not exist.
@@ -16086,8 +17588,8 @@ ${getAvailableSignals()}`);
 };
 var getAvailableSignals = () => `Available signal names: ${getAvailableSignalNames()}.
 Available signal numbers: ${getAvailableSignalIntegers()}.`;
-var getAvailableSignalNames = () => Object.keys(constants3.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
-var getAvailableSignalIntegers = () => [...new Set(Object.values(constants3.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
+var getAvailableSignalNames = () => Object.keys(constants4.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
+var getAvailableSignalIntegers = () => [...new Set(Object.values(constants4.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
 var getSignalDescription = (signal) => signalsByName[signal].description;
 
 // node_modules/execa/lib/terminate/kill.js
@@ -16158,10 +17660,10 @@ var killOnTimeout = async ({ kill, forceKillAfterDelay, context, controllerSigna
 };
 
 // node_modules/execa/lib/utils/abort-signal.js
-import { once } from "node:events";
+import { once as once2 } from "node:events";
 var onAbortedSignal = async (mainSignal, stopSignal) => {
   if (!mainSignal.aborted) {
-    await once(mainSignal, "abort", { signal: stopSignal });
+    await once2(mainSignal, "abort", { signal: stopSignal });
   }
 };
 
@@ -16347,7 +17849,7 @@ var serializeOptionValue = (value) => {
 };
 
 // node_modules/execa/lib/ipc/strict.js
-import { once as once3 } from "node:events";
+import { once as once4 } from "node:events";
 
 // node_modules/execa/lib/utils/max-listeners.js
 import { addAbortListener } from "node:events";
@@ -16366,7 +17868,7 @@ var incrementMaxListeners = (eventEmitter, maxListenersIncrement, signal) => {
 import { EventEmitter } from "node:events";
 
 // node_modules/execa/lib/ipc/incoming.js
-import { once as once2 } from "node:events";
+import { once as once3 } from "node:events";
 import { scheduler } from "node:timers/promises";
 
 // node_modules/execa/lib/ipc/reference.js
@@ -16431,7 +17933,7 @@ var onDisconnect = async ({ anyProcess, channel, isSubprocess, ipcEmitter, bound
   abortOnDisconnect();
   const incomingMessages = INCOMING_MESSAGES.get(anyProcess);
   while (incomingMessages?.length > 0) {
-    await once2(ipcEmitter, "message:done");
+    await once3(ipcEmitter, "message:done");
   }
   anyProcess.removeListener("message", boundOnMessage);
   redoAddedReferences(channel, isSubprocess);
@@ -16556,7 +18058,7 @@ var waitForStrictResponse = async (wrappedMessage, anyProcess, isSubprocess) => 
 var STRICT_RESPONSES = {};
 var throwOnDisconnect = async (anyProcess, isSubprocess, { signal }) => {
   incrementMaxListeners(anyProcess, 1, signal);
-  await once3(anyProcess, "disconnect", { signal });
+  await once4(anyProcess, "disconnect", { signal });
   throwOnStrictDisconnect(isSubprocess);
 };
 var REQUEST_TYPE = "execa:ipc:request";
@@ -16901,7 +18403,7 @@ var ENCODING_ALIASES = {
 var serializeEncoding = (encoding) => typeof encoding === "string" ? `"${encoding}"` : String(encoding);
 
 // node_modules/execa/lib/arguments/cwd.js
-import { statSync } from "node:fs";
+import { statSync as statSync2 } from "node:fs";
 import path4 from "node:path";
 import process5 from "node:process";
 var normalizeCwd = (cwd = getDefaultCwd()) => {
@@ -16923,7 +18425,7 @@ var fixCwdError = (originalMessage, cwd) => {
   }
   let cwdStat;
   try {
-    cwdStat = statSync(cwd);
+    cwdStat = statSync2(cwd);
   } catch (error2) {
     return `The "cwd" option is invalid: ${cwd}.
 ${error2.message}
@@ -17929,7 +19431,7 @@ var handleResult = (result, verboseInfo, { reject }) => {
 };
 
 // node_modules/execa/lib/stdio/handle-sync.js
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 
 // node_modules/execa/lib/stdio/type.js
 var getStdioItemType = (value, optionName) => {
@@ -18259,7 +19761,7 @@ var normalizeStdioSync = (stdioArray, buffer, verboseInfo) => stdioArray.map((st
 var isOutputPipeOnly = (stdioOption) => stdioOption === "pipe" || Array.isArray(stdioOption) && stdioOption.every((item) => item === "pipe");
 
 // node_modules/execa/lib/stdio/native.js
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 import tty2 from "node:tty";
 var handleNativeStream = ({ stdioItem, stdioItem: { type }, isStdioArray, fdNumber, direction, isSync }) => {
   if (!isStdioArray || type !== "native") {
@@ -18293,7 +19795,7 @@ var getTargetFd = ({ value, optionName, fdNumber, direction }) => {
   if (tty2.isatty(targetFdNumber)) {
     throw new TypeError(`The \`${optionName}: ${serializeOptionValue(value)}\` option is invalid: it cannot be a TTY with synchronous methods.`);
   }
-  return { type: "uint8Array", value: bufferToUint8Array(readFileSync2(targetFdNumber)), optionName };
+  return { type: "uint8Array", value: bufferToUint8Array(readFileSync4(targetFdNumber)), optionName };
 };
 var getTargetFdNumber = (value, fdNumber) => {
   if (value === "inherit") {
@@ -18626,8 +20128,8 @@ var addProperties = {
 var addPropertiesSync = {
   input: {
     ...addProperties,
-    fileUrl: ({ value }) => ({ contents: [bufferToUint8Array(readFileSync3(value))] }),
-    filePath: ({ value: { file: file2 } }) => ({ contents: [bufferToUint8Array(readFileSync3(file2))] }),
+    fileUrl: ({ value }) => ({ contents: [bufferToUint8Array(readFileSync5(value))] }),
+    filePath: ({ value: { file: file2 } }) => ({ contents: [bufferToUint8Array(readFileSync5(file2))] }),
     fileNumber: forbiddenIfSync,
     iterable: ({ value }) => ({ contents: [...value] }),
     string: ({ value }) => ({ contents: [value] }),
@@ -18973,7 +20475,7 @@ var validateSerializable = (newContents) => {
 };
 
 // node_modules/execa/lib/io/output-sync.js
-import { writeFileSync as writeFileSync2, appendFileSync } from "node:fs";
+import { writeFileSync as writeFileSync3, appendFileSync } from "node:fs";
 
 // node_modules/execa/lib/verbose/output.js
 var shouldLogOutput = ({ stdioItems, encoding, verboseInfo, fdNumber }) => fdNumber !== "all" && isFullVerbose(verboseInfo, fdNumber) && !BINARY_ENCODINGS.has(encoding) && fdUsesVerbose(fdNumber) && (stdioItems.some(({ type, value }) => type === "native" && PIPED_STDIO_VALUES.has(value)) || stdioItems.every(({ type }) => TRANSFORM_TYPES.has(type)));
@@ -19100,7 +20602,7 @@ var writeToFiles = (serializedResult, stdioItems, outputFiles) => {
       appendFileSync(path6, serializedResult);
     } else {
       outputFiles.add(pathString);
-      writeFileSync2(path6, serializedResult);
+      writeFileSync3(path6, serializedResult);
     }
   }
 };
@@ -19129,7 +20631,7 @@ var getAllSync = ([, stdout, stderr], options) => {
 };
 
 // node_modules/execa/lib/resolve/exit-async.js
-import { once as once4 } from "node:events";
+import { once as once5 } from "node:events";
 var waitForExit = async (subprocess, context) => {
   const [exitCode, signal] = await waitForExitOrError(subprocess);
   context.isForcefullyTerminated ??= false;
@@ -19137,8 +20639,8 @@ var waitForExit = async (subprocess, context) => {
 };
 var waitForExitOrError = async (subprocess) => {
   const [spawnPayload, exitPayload] = await Promise.allSettled([
-    once4(subprocess, "spawn"),
-    once4(subprocess, "exit")
+    once5(subprocess, "spawn"),
+    once5(subprocess, "exit")
   ]);
   if (spawnPayload.status === "rejected") {
     return [];
@@ -19147,7 +20649,7 @@ var waitForExitOrError = async (subprocess) => {
 };
 var waitForSubprocessExit = async (subprocess) => {
   try {
-    return await once4(subprocess, "exit");
+    return await once5(subprocess, "exit");
   } catch {
     return waitForSubprocessExit(subprocess);
   }
@@ -19316,13 +20818,13 @@ var getSyncResult = ({ error: error2, exitCode, signal, timedOut, isMaxBuffer, s
 
 // node_modules/execa/lib/methods/main-async.js
 import { setMaxListeners } from "node:events";
-import { spawn } from "node:child_process";
+import { spawn as spawn2 } from "node:child_process";
 
 // node_modules/execa/lib/ipc/methods.js
 import process8 from "node:process";
 
 // node_modules/execa/lib/ipc/get-one.js
-import { once as once5, on as on2 } from "node:events";
+import { once as once6, on as on2 } from "node:events";
 var getOneMessage = ({ anyProcess, channel, isSubprocess, ipc }, { reference = true, filter } = {}) => {
   validateIpcMethod({
     methodName: "getOneMessage",
@@ -19358,7 +20860,7 @@ var getOneMessageAsync = async ({ anyProcess, channel, isSubprocess, filter, ref
 };
 var getMessage = async (ipcEmitter, filter, { signal }) => {
   if (filter === void 0) {
-    const [message] = await once5(ipcEmitter, "message", { signal });
+    const [message] = await once6(ipcEmitter, "message", { signal });
     return message;
   }
   for await (const [message] of on2(ipcEmitter, "message", { signal })) {
@@ -19368,16 +20870,16 @@ var getMessage = async (ipcEmitter, filter, { signal }) => {
   }
 };
 var throwOnDisconnect2 = async (ipcEmitter, isSubprocess, { signal }) => {
-  await once5(ipcEmitter, "disconnect", { signal });
+  await once6(ipcEmitter, "disconnect", { signal });
   throwOnEarlyDisconnect(isSubprocess);
 };
 var throwOnStrictError = async (ipcEmitter, isSubprocess, { signal }) => {
-  const [error2] = await once5(ipcEmitter, "strict:error", { signal });
+  const [error2] = await once6(ipcEmitter, "strict:error", { signal });
   throw getStrictResponseError(error2, isSubprocess);
 };
 
 // node_modules/execa/lib/ipc/get-each.js
-import { once as once6, on as on3 } from "node:events";
+import { once as once7, on as on3 } from "node:events";
 var getEachMessage = ({ anyProcess, channel, isSubprocess, ipc }, { reference = true } = {}) => loopOnMessages({
   anyProcess,
   channel,
@@ -19417,14 +20919,14 @@ var loopOnMessages = ({ anyProcess, channel, isSubprocess, ipc, shouldAwait, ref
 };
 var stopOnDisconnect = async (anyProcess, ipcEmitter, controller2) => {
   try {
-    await once6(ipcEmitter, "disconnect", { signal: controller2.signal });
+    await once7(ipcEmitter, "disconnect", { signal: controller2.signal });
     controller2.abort();
   } catch {
   }
 };
 var abortOnStrictError = async ({ ipcEmitter, isSubprocess, controller: controller2, state }) => {
   try {
-    const [error2] = await once6(ipcEmitter, "strict:error", { signal: controller2.signal });
+    const [error2] = await once7(ipcEmitter, "strict:error", { signal: controller2.signal });
     state.error = getStrictResponseError(error2, isSubprocess);
     controller2.abort();
   } catch {
@@ -19549,7 +21051,7 @@ var duplex = () => new Duplex({ read() {
 var handleDummyPromise = async (error2, verboseInfo, options) => handleResult(error2, verboseInfo, options);
 
 // node_modules/execa/lib/stdio/handle-async.js
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream as createWriteStream2 } from "node:fs";
 import { Buffer as Buffer4 } from "node:buffer";
 import { Readable as Readable2, Writable as Writable2, Duplex as Duplex2 } from "node:stream";
 var handleStdioAsync = (options, verboseInfo) => handleStdio(addPropertiesAsync, options, verboseInfo, false);
@@ -19583,8 +21085,8 @@ var addPropertiesAsync = {
   },
   output: {
     ...addProperties2,
-    fileUrl: ({ value }) => ({ stream: createWriteStream(value) }),
-    filePath: ({ value: { file: file2, append } }) => ({ stream: createWriteStream(file2, append ? { flags: "a" } : {}) }),
+    fileUrl: ({ value }) => ({ stream: createWriteStream2(value) }),
+    filePath: ({ value: { file: file2, append } }) => ({ stream: createWriteStream2(file2, append ? { flags: "a" } : {}) }),
     webStream: ({ value }) => ({ stream: Writable2.fromWeb(value) }),
     iterable: forbiddenIfAsync,
     asyncIterable: forbiddenIfAsync,
@@ -19594,7 +21096,7 @@ var addPropertiesAsync = {
 };
 
 // node_modules/@sindresorhus/merge-streams/index.js
-import { on as on4, once as once7 } from "node:events";
+import { on as on4, once as once8 } from "node:events";
 import { PassThrough as PassThroughStream, getDefaultHighWaterMark as getDefaultHighWaterMark2 } from "node:stream";
 import { finished as finished2 } from "node:stream/promises";
 function mergeStreams(streams) {
@@ -19767,9 +21269,9 @@ var onInputStreamEnd = async ({ passThroughStream, stream, streams, ended, abort
   }
 };
 var onInputStreamUnpipe = async ({ stream, streams, ended, aborted: aborted3, unpipeEvent, controller: { signal } }) => {
-  await once7(stream, unpipeEvent, { signal });
+  await once8(stream, unpipeEvent, { signal });
   if (!stream.readable) {
-    return once7(signal, "abort", { signal });
+    return once8(signal, "abort", { signal });
   }
   streams.delete(stream);
   ended.delete(stream);
@@ -20722,7 +22224,7 @@ var getAllStream = ({ stdout, stderr, all }, [, bufferStdout, bufferStderr]) => 
 var getAllMixed = ({ all, stdout, stderr }) => all && stdout && stderr && stdout.readableObjectMode !== stderr.readableObjectMode;
 
 // node_modules/execa/lib/resolve/wait-subprocess.js
-import { once as once8 } from "node:events";
+import { once as once9 } from "node:events";
 
 // node_modules/execa/lib/verbose/ipc.js
 var shouldLogIpc = (verboseInfo) => isFullVerbose(verboseInfo, "ipc");
@@ -20886,7 +22388,7 @@ var waitForCustomStreamsEnd = (fileDescriptors, streamInfo) => fileDescriptors.f
   stopOnExit: type === "native"
 })));
 var throwOnSubprocessError = async (subprocess, { signal }) => {
-  const [error2] = await once8(subprocess, "error", { signal });
+  const [error2] = await once9(subprocess, "error", { signal });
   throw error2;
 };
 
@@ -21266,7 +22768,7 @@ var handleAsyncOptions = ({ timeout, signal, ...options }) => {
 var spawnSubprocessAsync = ({ file: file2, commandArguments, options, startTime, verboseInfo, command, escapedCommand, fileDescriptors }) => {
   let subprocess;
   try {
-    subprocess = spawn(...concatenateShell(file2, commandArguments, options));
+    subprocess = spawn2(...concatenateShell(file2, commandArguments, options));
   } catch (error2) {
     return handleEarlyError({
       error: error2,
@@ -21492,1494 +22994,6 @@ var {
   getEachMessage: getEachMessage2,
   getCancelSignal: getCancelSignal2
 } = getIpcExport();
-
-// src/adapters/process-group.ts
-function signalGroup(pid, signal) {
-  if (pid === void 0) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-  }
-}
-function groupAlive(pid) {
-  if (pid === void 0) return false;
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function terminateGroup(pid, graceMs) {
-  signalGroup(pid, "SIGTERM");
-  const timer = setTimeout(() => signalGroup(pid, "SIGKILL"), graceMs);
-  timer.unref();
-  return timer;
-}
-
-// src/adapters/stream-lines.ts
-function lineSplitter(onLine, maxLine = 4 * 1024 * 1024) {
-  let pending = "";
-  let skipping = false;
-  return {
-    push(chunk) {
-      const text2 = typeof chunk === "string" ? chunk : chunk.toString("utf8");
-      let start = 0;
-      for (let at = text2.indexOf("\n"); at !== -1; at = text2.indexOf("\n", start)) {
-        const piece = text2.slice(start, at);
-        if (!skipping) onLine(pending + piece);
-        pending = "";
-        skipping = false;
-        start = at + 1;
-      }
-      if (skipping) return;
-      pending += text2.slice(start);
-      if (pending.length > maxLine) {
-        pending = "";
-        skipping = true;
-      }
-    },
-    end() {
-      if (!skipping && pending) onLine(pending);
-      pending = "";
-    }
-  };
-}
-
-// src/adapters/agent-process.ts
-async function runAgentProcess(command, args, env, run, onLine, killGraceMs = 5e3, launcher) {
-  const started = Date.now();
-  await mkdir(dirname(run.logFile), { recursive: true });
-  const launch = launcher ? await launcher.launch(command, args, env, run) : void 0;
-  if (launcher && !launch)
-    return { durationMs: Date.now() - started, missing: true, stderrTail: "" };
-  try {
-    return await runProcess(launch ?? { command, args, env }, run, onLine, killGraceMs, started);
-  } finally {
-    await launch?.release();
-  }
-}
-async function runProcess({ command, args, env }, run, onLine, killGraceMs, started) {
-  const log = createWriteStream2(run.logFile, { flags: "a" });
-  const lines = lineSplitter(onLine);
-  let stderrTail = "";
-  const child = execa(command, args, {
-    cwd: run.cwd,
-    env,
-    extendEnv: false,
-    stdin: "ignore",
-    buffer: false,
-    reject: false,
-    // Its own process group, so a timeout can end the agent and everything it started.
-    detached: true,
-    cleanup: false
-  });
-  if (child.pid !== void 0) run.onStart?.(child.pid);
-  let ended;
-  let killTimer;
-  const stop = (why) => {
-    if (ended) return;
-    ended = why;
-    killTimer = terminateGroup(child.pid, killGraceMs);
-  };
-  const timer = setTimeout(() => stop("timeout"), run.timeoutMs);
-  let stallTimer;
-  const watchStall = () => {
-    if (!run.stallMs) return;
-    clearTimeout(stallTimer);
-    stallTimer = setTimeout(() => stop("stalled"), run.stallMs);
-  };
-  watchStall();
-  const onAbort = () => stop("aborted");
-  run.signal?.addEventListener("abort", onAbort, { once: true });
-  if (run.signal?.aborted) onAbort();
-  const onExit2 = () => signalGroup(child.pid, "SIGKILL");
-  process.once("exit", onExit2);
-  child.stdout?.on("data", (chunk) => {
-    watchStall();
-    lines.push(chunk);
-  });
-  child.stdout?.pipe(log, { end: false });
-  child.stderr?.on("data", (chunk) => {
-    stderrTail = (stderrTail + chunk.toString("utf8")).slice(-4e3);
-  });
-  const outcome = {};
-  try {
-    const done = await child;
-    if (done.exitCode !== void 0) outcome.exitCode = done.exitCode;
-    if (done.signal) outcome.signal = done.signal;
-    const cause = done.cause;
-    if (done.failed && cause?.code) {
-      outcome.spawnError = cause.message;
-      outcome.missing = cause.code === "ENOENT";
-    }
-  } catch (error2) {
-    outcome.spawnError = error2.message;
-  } finally {
-    clearTimeout(timer);
-    clearTimeout(stallTimer);
-    run.signal?.removeEventListener("abort", onAbort);
-    process.off("exit", onExit2);
-  }
-  if (groupAlive(child.pid)) signalGroup(child.pid, "SIGKILL");
-  if (killTimer) clearTimeout(killTimer);
-  lines.end();
-  log.end();
-  await once9(log, "close").catch(() => void 0);
-  return { ...outcome, ...ended ? { ended } : {}, durationMs: Date.now() - started, stderrTail };
-}
-function failureOf(outcome, stats) {
-  return (failure2, message) => ({
-    ok: false,
-    durationMs: outcome.durationMs,
-    stats,
-    failure: failure2,
-    message
-  });
-}
-function commonFailure(outcome, run, program, stats) {
-  const fail = failureOf(outcome, stats);
-  if (outcome.ended === "aborted") return fail({ kind: "aborted" }, "the run was interrupted");
-  if (outcome.ended === "stalled") {
-    const quiet = Math.round((run.stallMs ?? 0) / 1e3);
-    return fail(
-      { kind: "stalled" },
-      `the agent printed nothing for ${quiet}s and was stopped as stalled`
-    );
-  }
-  if (outcome.ended === "timeout") {
-    const seconds = Math.round(run.timeoutMs / 1e3);
-    return fail(
-      { kind: "timeout" },
-      `no result within the iteration time limit of ${seconds}s; the agent was stopped`
-    );
-  }
-  if (outcome.missing) {
-    return fail(
-      { kind: "other" },
-      `the agent program "${program.command}" was not found: ${program.install}`
-    );
-  }
-  return void 0;
-}
-function exitDescription(outcome, what = "") {
-  const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.exitCode ?? "?"}`;
-  const tail = outcome.stderrTail.trim().split("\n").slice(-3).join(" ").slice(0, 500);
-  return `the agent ${how}${what}${tail ? `: ${tail}` : ""}`;
-}
-
-// src/adapters/claude-code-agent.ts
-function claudeArgs(settings, run) {
-  return [
-    "-p",
-    run.prompt,
-    "--output-format",
-    "stream-json",
-    "--verbose",
-    ...settings.model ? ["--model", settings.model] : [],
-    ...settings.maxTurns ? ["--max-turns", String(settings.maxTurns)] : [],
-    "--dangerously-skip-permissions",
-    "--append-system-prompt",
-    run.context,
-    // Last: an option that takes several values cannot swallow the prompt.
-    ...settings.extraArgs ?? []
-  ];
-}
-function claudeCodeAgent(settings) {
-  return {
-    name: "claude",
-    run: (run) => runClaude(settings, run)
-  };
-}
-async function runClaude(settings, run) {
-  let result;
-  const outcome = await runAgentProcess(
-    settings.command,
-    claudeArgs(settings, run),
-    { ...settings.baseEnv, ...run.env },
-    run,
-    (line) => {
-      const read = readStreamLine(line);
-      if (read.result) result = read.result;
-      for (const activity of read.activities ?? []) run.onActivity?.(activity);
-    },
-    settings.killGraceMs,
-    settings.launcher
-  );
-  const { durationMs } = outcome;
-  const stats = result?.stats ?? {};
-  const fail = failureOf(outcome, stats);
-  const common2 = commonFailure(
-    outcome,
-    run,
-    { command: settings.command, install: "install Claude Code or set CLAUDE_PATH to its path" },
-    stats
-  );
-  if (common2) return common2;
-  if (outcome.spawnError && !result)
-    return fail({ kind: "spawn" }, `could not start "${settings.command}": ${outcome.spawnError}`);
-  if (result && !result.isError) return { ok: true, durationMs, stats };
-  if (result) {
-    if (result.subtype === "error_max_turns") {
-      return fail(
-        { kind: "max-turns" },
-        `the agent used all ${settings.maxTurns !== void 0 ? `${settings.maxTurns} ` : ""}turns (--max-turns) without finishing the iteration; raise CLAUDE_MAX_TURNS or split the work`
-      );
-    }
-    const detail = (result.errors?.join("; ") || result.text || result.subtype || "error").slice(
-      0,
-      500
-    );
-    if (result.apiErrorStatus !== void 0) {
-      return fail(
-        { kind: "api", apiStatus: result.apiErrorStatus },
-        `API error ${result.apiErrorStatus}: ${detail}`
-      );
-    }
-    return fail({ kind: "other" }, `the agent reported an error: ${detail}`);
-  }
-  return fail({ kind: "no-result" }, exitDescription(outcome, " without a result"));
-}
-
-// src/adapters/codex-stream.ts
-function codexStreamReader() {
-  const stats = {};
-  let started = false;
-  let ended;
-  let failure2;
-  let lastError;
-  const seen = /* @__PURE__ */ new Set();
-  const addUsage = (usage) => {
-    if (!usage || typeof usage !== "object") return;
-    const u2 = usage;
-    if (isCount(u2.input_tokens)) stats.inputTokens = (stats.inputTokens ?? 0) + u2.input_tokens;
-    if (isCount(u2.output_tokens)) stats.outputTokens = (stats.outputTokens ?? 0) + u2.output_tokens;
-  };
-  return {
-    read(line) {
-      if (!line.startsWith("{")) return [];
-      let event;
-      try {
-        event = JSON.parse(line);
-      } catch {
-        return [];
-      }
-      started = true;
-      switch (event.type) {
-        case "thread.started":
-          if (typeof event.thread_id === "string") stats.sessionId = event.thread_id;
-          return [];
-        case "turn.completed":
-          addUsage(event.usage);
-          ended = "completed";
-          return [];
-        case "turn.failed": {
-          addUsage(event.usage);
-          ended = "failed";
-          const error2 = event.error;
-          failure2 = typeof error2?.message === "string" ? error2.message : lastError;
-          return [];
-        }
-        case "error":
-          if (typeof event.message === "string") lastError = event.message;
-          return [];
-        case "item.started":
-        case "item.completed": {
-          const item = event.item;
-          if (!item) return [];
-          if (typeof item.id === "string") {
-            if (seen.has(item.id)) return [];
-            seen.add(item.id);
-          }
-          return describeItem(item);
-        }
-        default:
-          return [];
-      }
-    },
-    outcome() {
-      const error2 = ended === "failed" ? failure2 ?? "" : ended ? void 0 : lastError;
-      return {
-        started,
-        ...ended ? { ended } : {},
-        ...error2 !== void 0 ? { error: error2 } : {},
-        stats: { ...stats }
-      };
-    }
-  };
-}
-function describeItem(item) {
-  const str = (v) => typeof v === "string" ? v : void 0;
-  switch (item.type) {
-    case "command_execution": {
-      const command = str(item.command);
-      return command === void 0 ? [] : [describeTool("Bash", { command: shellScript(command) })];
-    }
-    case "file_change": {
-      const changes = Array.isArray(item.changes) ? item.changes : [];
-      return changes.flatMap((change) => {
-        const c3 = change ?? {};
-        const path6 = str(c3.path);
-        if (!path6) return [];
-        const verb = c3.kind === "add" ? "Write" : c3.kind === "delete" ? "Delete" : "Edit";
-        return [describeTool(verb, { file_path: path6 })];
-      });
-    }
-    case "mcp_tool_call": {
-      const name = [str(item.server), str(item.tool)].filter(Boolean).join(".");
-      const args = item.arguments;
-      return name ? [
-        describeTool(
-          name,
-          args && typeof args === "object" ? args : {}
-        )
-      ] : [];
-    }
-    case "web_search": {
-      const query = str(item.query);
-      return [query ? describeTool("WebSearch", { pattern: query }) : "WebSearch"];
-    }
-    default:
-      return [];
-  }
-}
-function shellScript(command) {
-  const words = shellWords(command);
-  if (words?.length !== 3) return command;
-  const [program, flag, script] = words;
-  if (!/^(?:\S*\/)?(?:ba|z|da)?sh$/.test(program) || !/^-l?c$/.test(flag)) return command;
-  return script;
-}
-function shellWords(text2) {
-  const words = [];
-  let word;
-  for (let i2 = 0; i2 < text2.length; i2++) {
-    const ch = text2[i2];
-    if (ch === " " || ch === "	") {
-      if (word !== void 0) words.push(word);
-      word = void 0;
-    } else if (ch === "'") {
-      const end = text2.indexOf("'", i2 + 1);
-      if (end === -1) return void 0;
-      word = (word ?? "") + text2.slice(i2 + 1, end);
-      i2 = end;
-    } else if (ch === '"') {
-      word ??= "";
-      for (i2++; i2 < text2.length && text2[i2] !== '"'; i2++) {
-        if (text2[i2] === "\\" && '"\\$`\n'.includes(text2[i2 + 1] ?? "")) i2++;
-        word += text2[i2] ?? "";
-      }
-      if (i2 >= text2.length) return void 0;
-    } else if (ch === "\\") {
-      word = (word ?? "") + (text2[++i2] ?? "");
-    } else {
-      word = (word ?? "") + ch;
-    }
-  }
-  if (word !== void 0) words.push(word);
-  return words;
-}
-function apiStatusOf(message) {
-  const named = /\bstatus:? ([1-5]\d\d)\b/.exec(message);
-  if (named) return Number(named[1]);
-  if (/currently experiencing high demand/i.test(message)) return 500;
-  return void 0;
-}
-function isTransportError(message) {
-  return /stream disconnected|connection failed|error sending request|timed out|reconnecting/i.test(
-    message
-  );
-}
-function errorDetail(message) {
-  try {
-    const body = JSON.parse(message);
-    if (typeof body.error?.message === "string") return body.error.message;
-  } catch {
-  }
-  return message;
-}
-function isCount(v) {
-  return typeof v === "number" && Number.isFinite(v) && v >= 0;
-}
-
-// src/adapters/codex-agent.ts
-var INSTALL = "install the Codex CLI (npm i -g @openai/codex) or set CODEX_PATH to its path";
-function codexArgs(settings, run) {
-  return [
-    "exec",
-    "--json",
-    // Worktrees are git repositories, but a session may run anywhere; the check only refuses.
-    "--skip-git-repo-check",
-    ...settings.model ? ["--model", settings.model] : [],
-    ...permissionArgs(settings, run),
-    // Codex has no flag to append to its system prompt; `developer_instructions` becomes a
-    // developer message right after its own instructions, which is where Claude gets the context.
-    // It replaces a developer_instructions set in the user's config.toml (AGENTS.md still applies).
-    "-c",
-    `developer_instructions=${tomlString(run.context)}`,
-    ...settings.extraArgs ?? [],
-    // Everything after `--` is the prompt, even text that starts with a dash or names a subcommand.
-    "--",
-    run.prompt
-  ];
-}
-function permissionArgs(settings, run) {
-  const { approvalMode, sandbox } = settings;
-  if (!approvalMode && !sandbox) return ["--dangerously-bypass-approvals-and-sandbox"];
-  const args = [];
-  let writes;
-  if (approvalMode === "auto-review") {
-    args.push("--approve-for-me");
-    if (sandbox) args.push("--sandbox", sandbox);
-    writes = !sandbox || sandbox === "workspace-write";
-  } else {
-    args.push("--sandbox", sandbox ?? "workspace-write");
-    if (approvalMode) args.push("-c", `approval_policy=${tomlString(approvalMode)}`);
-    writes = (sandbox ?? "workspace-write") === "workspace-write";
-  }
-  const sessionDir = run.env.SAMOCODE_SESSION_DIR;
-  if (writes && sessionDir) args.push("--add-dir", sessionDir);
-  return args;
-}
-function tomlString(text2) {
-  const wellFormed = text2.replace(
-    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
-    "�"
-  );
-  return JSON.stringify(wellFormed).replace(/\u007f/g, "\\u007f");
-}
-function codexAgent(settings) {
-  return {
-    name: "codex",
-    run: (run) => runCodex(settings, run)
-  };
-}
-async function runCodex(settings, run) {
-  const reader = codexStreamReader();
-  const outcome = await runAgentProcess(
-    settings.command,
-    codexArgs(settings, run),
-    { ...settings.baseEnv, ...run.env },
-    run,
-    (line) => {
-      for (const activity of reader.read(line)) run.onActivity?.(activity);
-    },
-    settings.killGraceMs,
-    settings.launcher
-  );
-  const read = reader.outcome();
-  const { durationMs } = outcome;
-  const { stats } = read;
-  const fail = failureOf(outcome, stats);
-  const common2 = commonFailure(
-    outcome,
-    run,
-    { command: settings.command, install: INSTALL },
-    stats
-  );
-  if (common2) return common2;
-  if (outcome.spawnError && !read.started)
-    return fail({ kind: "spawn" }, `could not start "${settings.command}": ${outcome.spawnError}`);
-  if (read.ended === "completed") return { ok: true, durationMs, stats };
-  if (read.error !== void 0) {
-    const detail = (errorDetail(read.error) || "no message").slice(0, 500);
-    const status = apiStatusOf(read.error);
-    if (status !== void 0)
-      return fail({ kind: "api", apiStatus: status }, `API error ${status}: ${detail}`);
-    if (isTransportError(read.error))
-      return fail({ kind: "no-result" }, `the agent lost its connection to the API: ${detail}`);
-    return fail({ kind: "other" }, `the agent reported an error: ${detail}`);
-  }
-  if (!read.started && !outcome.signal && outcome.exitCode !== void 0 && outcome.exitCode !== 0) {
-    const why = outcome.stderrTail.split("\n").map((line) => line.trim()).find((line) => /^error:/i.test(line));
-    return fail(
-      { kind: "other" },
-      why ? `the agent exited with code ${outcome.exitCode} before starting: ${why.slice(0, 500)}` : exitDescription(outcome, " before starting")
-    );
-  }
-  return fail({ kind: "no-result" }, exitDescription(outcome, " without finishing its turn"));
-}
-
-// src/core/agent-args.ts
-function splitWords(text2) {
-  const words = [];
-  for (const m of text2.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g))
-    words.push(m[1] ?? m[2] ?? m[3] ?? "");
-  return words;
-}
-var LOOP = "the loop sets it";
-var RESERVED = {
-  claude: {
-    options: {
-      "-p": LOOP,
-      "--print": LOOP,
-      "--output-format": "the loop reads stream-json",
-      "--input-format": LOOP,
-      "--system-prompt": "the session context is the system prompt; use prompt overrides instead",
-      "--system-prompt-file": "the session context is the system prompt; use prompt overrides instead",
-      "--append-system-prompt": "the loop appends the session context",
-      "--append-system-prompt-file": "the loop appends the session context",
-      "-c": "each iteration starts a fresh conversation",
-      "--continue": "each iteration starts a fresh conversation",
-      "-r": "each iteration starts a fresh conversation",
-      "--resume": "each iteration starts a fresh conversation",
-      "--model": "use the model setting",
-      "--max-turns": "use the max-turns setting"
-    }
-  },
-  codex: {
-    options: {
-      "--json": "the loop reads its JSON events",
-      "-m": "use the model setting",
-      "--model": "use the model setting",
-      "--": "the prompt follows it"
-    },
-    words: {
-      resume: "each iteration starts a fresh conversation",
-      developer_instructions: "the loop gives the session context as developer_instructions"
-    }
-  },
-  gemini: {
-    options: {
-      "-p": LOOP,
-      "--prompt": LOOP,
-      "-i": LOOP,
-      "--prompt-interactive": LOOP,
-      "-o": "the loop reads stream-json",
-      "--output-format": "the loop reads stream-json",
-      "-m": "use the model setting",
-      "--model": "use the model setting",
-      "-y": "use the gemini-approval-mode setting",
-      "--yolo": "use the gemini-approval-mode setting",
-      "--approval-mode": "use the gemini-approval-mode setting"
-    }
-  }
-};
-function parseAgentArgs(agent, text2, setting) {
-  const args = splitWords(text2);
-  const reserved = RESERVED[agent];
-  for (const arg of args) {
-    const option = arg.startsWith("-") ? arg.split("=", 1)[0] ?? arg : void 0;
-    const why = (option !== void 0 ? reserved.options[option] : void 0) ?? Object.entries(reserved.words ?? {}).find(
-      ([word]) => arg === word || arg.startsWith(`${word}=`)
-    )?.[1];
-    if (why)
-      return {
-        ok: false,
-        error: `${setting}: "${arg}" cannot be given to ${agent} (${why})`
-      };
-  }
-  return { ok: true, args };
-}
-
-// src/adapters/command-agent.ts
-var ACTIVITY_INTERVAL_MS = 1e3;
-var splitTemplate = splitWords;
-function commandArgs(template, run) {
-  const parts = splitTemplate(template);
-  const command = parts[0];
-  if (!command)
-    throw new Error(
-      "the agent command is empty: set SAMOCODE_AGENT_COMMAND (or the agent-command input)"
-    );
-  const fill = (arg) => arg.replaceAll("{prompt}", run.prompt).replaceAll("{context}", run.context);
-  const args = parts.slice(1).map(fill);
-  if (!template.includes("{prompt}")) args.push(run.prompt);
-  return { command, args };
-}
-function commandAgent(settings) {
-  return {
-    name: "command",
-    async run(run) {
-      const { command, args } = commandArgs(settings.template, run);
-      let shownAt = -Infinity;
-      const outcome = await runAgentProcess(
-        command,
-        args,
-        { ...settings.baseEnv, ...run.env },
-        run,
-        (line) => {
-          const text2 = line.trim();
-          const now = Date.now();
-          if (!text2 || now - shownAt < ACTIVITY_INTERVAL_MS) return;
-          shownAt = now;
-          run.onActivity?.(text2.length > 100 ? `${text2.slice(0, 99)}…` : text2);
-        },
-        settings.killGraceMs,
-        settings.launcher
-      );
-      const common2 = commonFailure(
-        outcome,
-        run,
-        { command, install: "install it or fix SAMOCODE_AGENT_COMMAND" },
-        {}
-      );
-      if (common2) return common2;
-      if (outcome.exitCode === 0) return { ok: true, durationMs: outcome.durationMs, stats: {} };
-      return {
-        ok: false,
-        durationMs: outcome.durationMs,
-        stats: {},
-        // A failing exit may pass on a second try (a flaky tool, a network blip).
-        failure: { kind: "no-result" },
-        message: outcome.spawnError ? `could not start "${command}": ${outcome.spawnError}` : exitDescription(outcome)
-      };
-    }
-  };
-}
-
-// src/adapters/gemini-agent.ts
-import { existsSync } from "node:fs";
-
-// src/adapters/gemini-stream.ts
-function readGeminiLine(line) {
-  const head = line.slice(0, 24);
-  if (!head.includes('"type":"result"') && !head.includes('"type":"tool_use"') && !head.includes('"type":"init"') && !head.includes('"type":"error"'))
-    return {};
-  let value;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return {};
-  }
-  switch (value.type) {
-    case "init":
-      return typeof value.session_id === "string" ? { sessionId: value.session_id } : {};
-    case "tool_use":
-      if (typeof value.tool_name !== "string") return {};
-      return {
-        activities: [describeGeminiTool(value.tool_name, asRecord(value.parameters))]
-      };
-    case "error":
-      return typeof value.message === "string" ? { error: value.message } : {};
-    case "result":
-      return { result: toResult2(value) };
-    default:
-      return {};
-  }
-}
-function toResult2(value) {
-  const stats = {};
-  const raw = asRecord(value.stats);
-  const input2 = num(raw.input_tokens);
-  if (input2 !== void 0) stats.inputTokens = input2;
-  const output2 = num(raw.output_tokens);
-  if (output2 !== void 0) stats.outputTokens = output2;
-  const result = { isError: value.status !== "success", stats };
-  const error2 = asRecord(value.error);
-  if (typeof error2.type === "string") result.errorType = error2.type;
-  if (typeof error2.message === "string") result.errorMessage = error2.message;
-  return result;
-}
-var TOOL_NAMES = {
-  run_shell_command: "Shell",
-  write_file: "WriteFile",
-  replace: "Edit",
-  read_file: "ReadFile",
-  read_many_files: "ReadManyFiles",
-  list_directory: "ReadFolder",
-  glob: "FindFiles",
-  grep_search: "SearchText",
-  web_fetch: "WebFetch",
-  google_web_search: "GoogleSearch",
-  save_memory: "SaveMemory"
-};
-function describeGeminiTool(name, params) {
-  const shown = TOOL_NAMES[name] ?? name;
-  return describeTool(shown, {
-    file_path: params.file_path,
-    path: params.dir_path,
-    command: params.command,
-    pattern: params.pattern ?? params.query
-  });
-}
-var RPC_STATUS = {
-  INVALID_ARGUMENT: 400,
-  FAILED_PRECONDITION: 400,
-  UNAUTHENTICATED: 401,
-  PERMISSION_DENIED: 403,
-  NOT_FOUND: 404,
-  RESOURCE_EXHAUSTED: 429,
-  INTERNAL: 500,
-  UNAVAILABLE: 503,
-  DEADLINE_EXCEEDED: 504
-};
-function apiErrorStatus(message, exitCode) {
-  if (!message.startsWith("[API Error")) return void 0;
-  const code2 = /"code":\s*(\d{3})\b/.exec(message)?.[1];
-  if (code2) return Number(code2);
-  const name = /"status":\s*"([A-Z_]+)"|\(Status: ([A-Z_]+)\)/.exec(message);
-  const fromName = RPC_STATUS[name?.[1] ?? name?.[2] ?? ""];
-  if (fromName) return fromName;
-  if (exitCode !== void 0 && exitCode >= 144 && exitCode <= 255) return exitCode + 256;
-  if (/Please wait and try again later|quota/i.test(message)) return 429;
-  return void 0;
-}
-function asRecord(v) {
-  return typeof v === "object" && v !== null ? v : {};
-}
-function num(v) {
-  return typeof v === "number" && Number.isFinite(v) ? v : void 0;
-}
-
-// src/adapters/gemini-agent.ts
-var GEMINI_INSTALL = "install the Gemini CLI (npm i -g @google/gemini-cli) or set GEMINI_PATH to its path";
-var SETUP_EXIT_CODES = /* @__PURE__ */ new Set([41, 42, 44, 52, 55]);
-function geminiArgs(settings, run) {
-  const prompt = run.context.trim() ? `${run.context.trim()}
-
----
-
-${run.prompt}` : run.prompt;
-  const sessionDir = run.env?.SAMOCODE_SESSION_DIR;
-  const include = sessionDir && existsSync(sessionDir) ? ["--include-directories", sessionDir] : [];
-  return [
-    // `=` keeps a prompt that starts with `-` from being read as an option.
-    `--prompt=${prompt}`,
-    "--output-format",
-    "stream-json",
-    ...settings.model ? ["--model", settings.model] : [],
-    `--approval-mode=${settings.approvalMode || "yolo"}`,
-    // Without trust the CLI silently drops yolo back to asking, or exits in a folder it has not
-    // seen; the run is unattended either way.
-    "--skip-trust",
-    ...include,
-    ...settings.extraArgs ?? []
-  ];
-}
-function geminiAgent(settings) {
-  return {
-    name: "gemini",
-    run: (run) => runGemini(settings, run)
-  };
-}
-async function runGemini(settings, run) {
-  let result;
-  let sessionId;
-  let lastError;
-  const outcome = await runAgentProcess(
-    settings.command,
-    geminiArgs(settings, run),
-    { ...settings.baseEnv, ...run.env },
-    run,
-    (line) => {
-      const read = readGeminiLine(line);
-      if (read.sessionId) sessionId = read.sessionId;
-      if (read.error) lastError = read.error;
-      if (read.result) result = read.result;
-      for (const activity of read.activities ?? []) run.onActivity?.(activity);
-    },
-    settings.killGraceMs,
-    settings.launcher
-  );
-  const { durationMs } = outcome;
-  const stats = { ...result?.stats, ...sessionId ? { sessionId } : {} };
-  const fail = failureOf(outcome, stats);
-  const common2 = commonFailure(
-    outcome,
-    run,
-    { command: settings.command, install: GEMINI_INSTALL },
-    stats
-  );
-  if (common2) return common2;
-  if (outcome.spawnError && !result)
-    return fail({ kind: "spawn" }, `could not start "${settings.command}": ${outcome.spawnError}`);
-  if (result && !result.isError) return { ok: true, durationMs, stats };
-  if (result) {
-    const detail = (result.errorMessage ?? lastError ?? "error").slice(0, 500);
-    if (result.errorType === "FatalTurnLimitedError") {
-      return fail(
-        { kind: "max-turns" },
-        `the agent used all its turns (model.maxSessionTurns in the Gemini settings) without finishing the iteration: ${detail}`
-      );
-    }
-    const status = apiErrorStatus(detail, outcome.exitCode);
-    if (status !== void 0)
-      return fail({ kind: "api", apiStatus: status }, `API error ${status}: ${detail}`);
-    if (detail.startsWith("[API Error")) return fail({ kind: "api" }, detail);
-    return fail({ kind: "other" }, `the agent reported an error: ${detail}`);
-  }
-  if (outcome.exitCode !== void 0 && SETUP_EXIT_CODES.has(outcome.exitCode))
-    return fail({ kind: "other" }, exitDescription(outcome, " before it started"));
-  return fail({ kind: "no-result" }, exitDescription(outcome, " without a result"));
-}
-
-// src/core/phase-agents.ts
-var AGENT_KINDS = ["claude", "codex", "gemini", "command"];
-function isAgentKind(value) {
-  return AGENT_KINDS.includes(value);
-}
-var EXAMPLE = 'e.g. "implementation: claude model=claude-opus-4-5" or "quality: codex max-turns=30"';
-function parsePhaseAgents(text2) {
-  const agents = {};
-  const entries = text2.split(/[\n;]/).map((line) => line.replace(/#.*$/, "").trim()).filter(Boolean);
-  for (const entry of entries) {
-    const match = /^([a-z]+)\s*:\s*(\S+)(.*)$/i.exec(entry);
-    if (!match)
-      return { ok: false, error: `"${entry}" is not "<phase>: <agent> [options]" (${EXAMPLE})` };
-    const phase = (match[1] ?? "").toLowerCase();
-    const kind = (match[2] ?? "").toLowerCase();
-    if (!isPhase(phase))
-      return { ok: false, error: `"${phase}" is not a phase (phases: ${PHASES.join(", ")})` };
-    if (!isAgentKind(kind))
-      return {
-        ok: false,
-        error: `"${kind}" for phase ${phase} is not an agent (agents: ${AGENT_KINDS.join(", ")})`
-      };
-    if (agents[phase]) return { ok: false, error: `phase ${phase} is given an agent twice` };
-    const spec = parseAgentSpec(kind, match[3] ?? "", `for phase ${phase}`);
-    if ("error" in spec) return { ok: false, error: spec.error };
-    agents[phase] = spec;
-  }
-  return { ok: true, agents };
-}
-function parseAgentSpec(kind, text2, where) {
-  const spec = { kind };
-  const [options = "", argsText] = text2.split(/(?:^|\s)args=/, 2);
-  if (argsText !== void 0) {
-    if (kind === "command")
-      return {
-        error: `args ${where}: the command agent takes its arguments in its command template`
-      };
-    const args = parseAgentArgs(kind, argsText, `args ${where}`);
-    if (!args.ok) return { error: args.error };
-    spec.args = args.args;
-  }
-  for (const option of options.trim().split(/\s+/).filter(Boolean)) {
-    const [key, value] = option.split("=", 2);
-    if (key === "model" && value) spec.model = value;
-    else if (key === "max-turns" && kind !== "claude")
-      return { error: `max-turns ${where}: only claude has a turn limit (${kind} has none)` };
-    else if (key === "max-turns" && value && /^\d+$/.test(value) && Number(value) > 0)
-      spec.maxTurns = Number(value);
-    else if (key === "timeout" && value && /^\d+$/.test(value) && Number(value) > 0)
-      spec.timeoutSeconds = Number(value);
-    else
-      return {
-        error: `"${option}" ${where} is not an option: use model=<name>, max-turns=<whole number>, timeout=<seconds> or args=<the CLI's arguments> (last)`
-      };
-  }
-  return spec;
-}
-function parseFallbackAgents(text2) {
-  const agents = [];
-  const entries = text2.split(/[\n;]/).map((line) => line.replace(/#.*$/, "").trim()).flatMap((line) => /(?:^|\s)args=/.test(line) ? [line] : line.split(",")).map((entry) => entry.trim()).filter(Boolean);
-  for (const entry of entries) {
-    const [name = "", ...rest] = entry.split(/\s+/);
-    const kind = name.toLowerCase();
-    if (!isAgentKind(kind))
-      return {
-        ok: false,
-        error: `"${name}" is not an agent (agents: ${AGENT_KINDS.join(", ")}), e.g. "codex model=gpt-5-codex, gemini"`
-      };
-    const spec = parseAgentSpec(kind, rest.join(" "), `for fallback ${kind}`);
-    if ("error" in spec) return { ok: false, error: spec.error };
-    agents.push(spec);
-  }
-  return { ok: true, agents };
-}
-
-// src/adapters/agents.ts
-function makeAgent(settings) {
-  const fallback = oneAgent(settings, { kind: settings.kind });
-  const byPhase = new Map(
-    PHASES.flatMap((phase) => {
-      const spec = settings.phases?.[phase];
-      return spec ? [[phase, oneAgent(settings, spec)]] : [];
-    })
-  );
-  if (byPhase.size === 0) return fallback;
-  const pick2 = (phase) => (phase ? byPhase.get(phase) : void 0) ?? fallback;
-  return {
-    name: fallback.name,
-    run: (run) => pick2(run.phase).run(run),
-    timeoutFor: (phase) => pick2(phase).timeoutFor?.(phase)
-  };
-}
-function makeFallbackAgents(settings) {
-  return (settings.fallbacks ?? []).map((spec) => oneAgent(settings, spec));
-}
-function oneAgent(settings, spec) {
-  const model = spec.model ?? (spec.kind === "command" ? void 0 : settings.models[spec.kind]);
-  const maxTurns = spec.maxTurns ?? settings.maxTurns;
-  const extraArgs = spec.args ?? (spec.kind === "command" ? void 0 : settings.args?.[spec.kind]);
-  const common2 = {
-    ...extraArgs?.length ? { extraArgs } : {},
-    baseEnv: settings.baseEnv,
-    ...settings.killGraceMs !== void 0 ? { killGraceMs: settings.killGraceMs } : {},
-    ...settings.launcher ? { launcher: settings.launcher } : {},
-    ...model ? { model } : {}
-  };
-  const agent = (() => {
-    switch (spec.kind) {
-      case "claude":
-        return claudeCodeAgent({
-          ...common2,
-          command: settings.paths.claude,
-          ...maxTurns ? { maxTurns } : {}
-        });
-      case "codex":
-        return codexAgent({ ...common2, ...settings.codex, command: settings.paths.codex });
-      case "gemini":
-        return geminiAgent({ ...common2, ...settings.gemini, command: settings.paths.gemini });
-      case "command":
-        return commandAgent({ ...common2, template: settings.command ?? "" });
-    }
-  })();
-  const timeoutSeconds = spec.timeoutSeconds ?? settings.timeouts?.[spec.kind];
-  return {
-    name: agent.name,
-    ...timeoutSeconds ? { timeoutFor: () => timeoutSeconds * 1e3 } : {},
-    async run(run) {
-      const result = await agent.run(run);
-      return {
-        ...result,
-        stats: { agent: agent.name, ...model ? { model } : {}, ...result.stats }
-      };
-    }
-  };
-}
-function agentPrograms(settings) {
-  const kinds = /* @__PURE__ */ new Set([settings.kind]);
-  for (const spec of [...Object.values(settings.phases ?? {}), ...settings.fallbacks ?? []])
-    kinds.add(spec.kind);
-  return [...kinds].map((kind) => ({
-    kind,
-    program: kind === "command" ? splitTemplate(settings.command ?? "")[0] ?? "" : settings.paths[kind]
-  }));
-}
-var PROGRAM_SETTING = {
-  claude: "CLAUDE_PATH",
-  codex: "CODEX_PATH",
-  gemini: "GEMINI_PATH",
-  command: "SAMOCODE_AGENT_COMMAND"
-};
-
-// src/adapters/cli-settings.ts
-import { existsSync as existsSync2, readFileSync as readFileSync4 } from "node:fs";
-import { homedir } from "node:os";
-import { basename, dirname as dirname2, isAbsolute, join as join3, resolve } from "node:path";
-import { execFileSync } from "node:child_process";
-import { parseEnv } from "node:util";
-
-// src/core/dotenv.ts
-var LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/;
-function parseDotenv(text2) {
-  const values = {};
-  const lines = text2.split(/\r?\n/);
-  for (const [index, line] of lines.entries()) {
-    if (/^\s*(#.*)?$/.test(line)) continue;
-    const match = LINE.exec(line);
-    if (!match) {
-      return {
-        ok: false,
-        line: index + 1,
-        error: `expected KEY=VALUE, got ${JSON.stringify(line.trim())}`
-      };
-    }
-    values[match[1]] = unquote(match[2] ?? "");
-  }
-  return { ok: true, values };
-}
-function unquote(raw) {
-  const quote = raw[0];
-  if ((quote === '"' || quote === "'") && raw.endsWith(quote) && raw.length >= 2) {
-    const inner = raw.slice(1, -1);
-    return quote === '"' ? inner.replace(/\\n/g, "\n").replace(/\\"/g, '"') : inner;
-  }
-  return raw.replace(/\s+#.*$/, "");
-}
-
-// src/core/egress.ts
-var MODEL_APIS = {
-  claude: ["api.anthropic.com", "statsig.anthropic.com", "sentry.io"],
-  codex: ["api.openai.com", "chatgpt.com", "auth.openai.com"],
-  gemini: [
-    "generativelanguage.googleapis.com",
-    "cloudcode-pa.googleapis.com",
-    "oauth2.googleapis.com",
-    "play.googleapis.com"
-  ],
-  command: []
-};
-var BASE_URL_VARIABLES = [
-  "ANTHROPIC_BASE_URL",
-  "OPENAI_BASE_URL",
-  "GOOGLE_GEMINI_BASE_URL",
-  "GEMINI_BASE_URL"
-];
-var DEFAULT_SHARED_HOSTS = [
-  "github.com",
-  "api.github.com",
-  "codeload.github.com",
-  "objects.githubusercontent.com",
-  "raw.githubusercontent.com",
-  "registry.npmjs.org",
-  "registry.yarnpkg.com",
-  "pypi.org",
-  "files.pythonhosted.org",
-  "crates.io",
-  "index.crates.io",
-  "static.crates.io",
-  "proxy.golang.org",
-  "sum.golang.org",
-  "repo.maven.apache.org",
-  "repo1.maven.org",
-  "rubygems.org"
-];
-var ENTRY = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
-var IPV6_ENTRY = /^\[[0-9a-f:.]+\](:\d{1,5})?$/;
-function parseAllowedDomains(text2, setting) {
-  const entries = text2.split(/[\s,]+/).map((e) => e.trim().toLowerCase()).filter(Boolean);
-  if (entries.includes("*")) {
-    if (entries.length > 1)
-      return { ok: false, error: `${setting}: "*" allows every host and stands alone` };
-    return { ok: true, egress: { kind: "any" } };
-  }
-  for (const entry of entries) {
-    if (!ENTRY.test(entry) && !IPV6_ENTRY.test(entry))
-      return {
-        ok: false,
-        error: `${setting}: "${entry}" is not a host name like "api.example.com", "*.example.com" or "127.0.0.1:8080"`
-      };
-  }
-  return { ok: true, egress: { kind: "list", hosts: entries } };
-}
-function hostOfUrl(url2) {
-  const match = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)(?::(\d+))?/i.exec(
-    url2.trim()
-  );
-  if (!match?.[1]) return void 0;
-  const host = match[1].toLowerCase();
-  return match[2] ? `${host}:${match[2]}` : host;
-}
-function effectiveEgress(options) {
-  if (options.configured?.kind === "any") return options.configured;
-  const apis = [
-    ...options.agents.flatMap((kind) => MODEL_APIS[kind]),
-    ...options.baseUrls.flatMap((url2) => hostOfUrl(url2) ?? [])
-  ];
-  const rest = options.configured ? options.configured.hosts : [...options.forgeHosts, ...DEFAULT_SHARED_HOSTS];
-  return { kind: "list", hosts: [.../* @__PURE__ */ new Set([...apis, ...rest])] };
-}
-function egressAllows(egress, host, port) {
-  if (egress.kind === "any") return true;
-  const name = host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
-  return egress.hosts.some((entry) => {
-    const at = entry.lastIndexOf(":");
-    const hasPort = at > entry.lastIndexOf("]") && at !== -1;
-    const pattern = hasPort ? entry.slice(0, at) : entry;
-    if (hasPort && Number(entry.slice(at + 1)) !== port) return false;
-    const bare = pattern.replace(/^\[|\]$/g, "");
-    if (pattern.startsWith("*.")) return name.endsWith(pattern.slice(1));
-    return name === bare;
-  });
-}
-function egressRefusal(host, port, setting) {
-  return `samocode sandbox: ${host}:${port} is not in ${setting}; the agent may reach only the hosts listed there (add "${host}" to it, or "*" for no restriction)`;
-}
-
-// src/adapters/cli-settings.ts
-var ConfigError = class extends Error {
-  name = "ConfigError";
-};
-var LAYOUT_KEYS = ["MAIN_REPO", "WORKTREES", "SESSIONS"];
-var ENV_KEYS = [
-  "SAMOCODE_AGENT",
-  "SAMOCODE_AGENT_COMMAND",
-  "SAMOCODE_AGENTS",
-  "SAMOCODE_PROMPTS",
-  "CLAUDE_PATH",
-  "CLAUDE_MODEL",
-  "CODEX_PATH",
-  "CODEX_MODEL",
-  "CODEX_SANDBOX",
-  "CODEX_APPROVAL_MODE",
-  "GEMINI_APPROVAL_MODE",
-  "CODEX_TIMEOUT",
-  "GEMINI_TIMEOUT",
-  "GEMINI_PATH",
-  "GEMINI_MODEL",
-  "CLAUDE_TIMEOUT",
-  "CLAUDE_MAX_TURNS",
-  "SAMOCODE_MAX_RETRIES",
-  "SAMOCODE_RETRY_DELAY",
-  "SAMOCODE_MAX_COST_USD",
-  "SAMOCODE_STALL_TIMEOUT",
-  "SLACK_WEBHOOK_URL",
-  "SAMOCODE_WEBHOOK_URL",
-  "TELEGRAM_BOT_TOKEN",
-  "TELEGRAM_CHAT_ID",
-  "TELEGRAM_API_URL",
-  "SAMOCODE_SANDBOX",
-  "SAMOCODE_ALLOWED_DOMAINS",
-  "SAMOCODE_SANDBOX_WRITABLE_PATHS",
-  "SAMOCODE_SANDBOX_READABLE_PATHS",
-  "CLAUDE_ARGS",
-  "CODEX_ARGS",
-  "GEMINI_ARGS",
-  "SAMOCODE_AGENT_ENV",
-  "SAMOCODE_FALLBACK_AGENTS",
-  "GIT_BRANCH_PREFIX"
-];
-var wholeNumber = (what, min) => external_exports.string().trim().regex(/^\d+$/, `${what} must be a whole number`).transform(Number).refine((n2) => n2 >= min, `${what} must be at least ${min}`);
-var money = external_exports.string().trim().regex(/^\d+(\.\d+)?$/, "must be an amount in US dollars, like 5 or 12.50").transform(Number);
-var envSchema = external_exports.object({
-  SAMOCODE_AGENT: external_exports.enum(AGENT_KINDS).default("claude"),
-  SAMOCODE_AGENT_COMMAND: external_exports.string().min(1).optional(),
-  SAMOCODE_AGENTS: external_exports.string().optional(),
-  SAMOCODE_PROMPTS: external_exports.string().min(1).optional(),
-  CLAUDE_PATH: external_exports.string().min(1).default("claude"),
-  CLAUDE_MODEL: external_exports.string().min(1).optional(),
-  CODEX_PATH: external_exports.string().min(1).default("codex"),
-  CODEX_MODEL: external_exports.string().min(1).optional(),
-  CODEX_SANDBOX: external_exports.enum(["read-only", "workspace-write", "danger-full-access"]).optional(),
-  GEMINI_PATH: external_exports.string().min(1).default("gemini"),
-  GEMINI_MODEL: external_exports.string().min(1).optional(),
-  CODEX_APPROVAL_MODE: external_exports.string().min(1).optional(),
-  GEMINI_APPROVAL_MODE: external_exports.enum(["default", "auto_edit", "yolo", "plan"]).optional(),
-  CODEX_TIMEOUT: wholeNumber("seconds", 1).optional(),
-  GEMINI_TIMEOUT: wholeNumber("seconds", 1).optional(),
-  CLAUDE_TIMEOUT: wholeNumber("seconds", 1).default(1800),
-  CLAUDE_MAX_TURNS: wholeNumber("turns", 1).optional(),
-  SAMOCODE_MAX_RETRIES: wholeNumber("retries", 0).default(2),
-  SAMOCODE_RETRY_DELAY: wholeNumber("seconds", 0).default(10),
-  SAMOCODE_MAX_COST_USD: money.optional(),
-  SAMOCODE_STALL_TIMEOUT: wholeNumber("seconds", 0).default(600),
-  SLACK_WEBHOOK_URL: external_exports.url().optional(),
-  SAMOCODE_WEBHOOK_URL: external_exports.url().optional(),
-  TELEGRAM_BOT_TOKEN: external_exports.string().min(1).optional(),
-  TELEGRAM_CHAT_ID: external_exports.string().min(1).optional(),
-  TELEGRAM_API_URL: external_exports.url().optional(),
-  SAMOCODE_SANDBOX: external_exports.enum(["true", "false"], { message: "must be true or false" }).default("true").transform((v) => v === "true"),
-  SAMOCODE_ALLOWED_DOMAINS: external_exports.string().optional(),
-  SAMOCODE_SANDBOX_WRITABLE_PATHS: external_exports.string().optional(),
-  SAMOCODE_SANDBOX_READABLE_PATHS: external_exports.string().optional(),
-  GIT_BRANCH_PREFIX: external_exports.string().trim().regex(
-    /^(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/-]+$/,
-    'must be a branch name prefix like "feature" or "team/samocode"'
-  ).default("samocode")
-});
-function loadCliSettings(input2) {
-  const { cwd, flags } = input2;
-  const gitTop = gitToplevel(cwd);
-  const configFile = findConfig(cwd, gitTop, flags.config);
-  const layout = configFile ? readConfig(configFile) : {};
-  const configDir = configFile ? dirname2(configFile) : cwd;
-  const env = {};
-  const base = {};
-  for (const file2 of /* @__PURE__ */ new Set([join3(cwd, ".env"), join3(configDir, ".env")])) {
-    if (!existsSync2(file2)) continue;
-    const read = readEnvFile(file2);
-    for (const key of Object.keys(read)) if (env[key] === void 0) base[key] = dirname2(file2);
-    Object.assign(env, { ...read, ...env });
-  }
-  for (const key of ENV_KEYS) {
-    const fromConfig = layout[key];
-    if (fromConfig !== void 0 && env[key] === void 0) {
-      env[key] = fromConfig;
-      base[key] = configDir;
-    }
-    if (input2.env[key] !== void 0 && input2.env[key] !== "") {
-      env[key] = input2.env[key];
-      base[key] = cwd;
-    }
-  }
-  if (flags.timeout !== void 0) env.CLAUDE_TIMEOUT = flags.timeout;
-  if (flags.agent !== void 0) env.SAMOCODE_AGENT = flags.agent;
-  if (flags.maxCostUsd !== void 0) env.SAMOCODE_MAX_COST_USD = flags.maxCostUsd;
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue2 = parsed.error.issues[0];
-    const key = String(issue2?.path[0] ?? "");
-    const flag = {
-      CLAUDE_TIMEOUT: "--timeout",
-      CLAUDE_MODEL: "--model",
-      SAMOCODE_AGENT: "--agent",
-      SAMOCODE_MAX_COST_USD: "--max-cost-usd"
-    }[key];
-    const where = flag ? `${key} (or ${flag})` : key;
-    throw new ConfigError(
-      `${where}: ${issue2?.message ?? "invalid"} (got ${JSON.stringify(env[key])})`
-    );
-  }
-  const e = parsed.data;
-  const agentArgs = {};
-  for (const kind of ["claude", "codex", "gemini"]) {
-    const name = `${kind.toUpperCase()}_ARGS`;
-    const parsed2 = parseAgentArgs(kind, env[name] ?? "", name);
-    if (!parsed2.ok) throw new ConfigError(parsed2.error);
-    if (parsed2.args.length) agentArgs[kind] = parsed2.args;
-  }
-  let agentEnv;
-  try {
-    agentEnv = parseEnvNames(env.SAMOCODE_AGENT_ENV ?? "", "SAMOCODE_AGENT_ENV");
-  } catch (error2) {
-    throw new ConfigError(error2.message);
-  }
-  const phaseAgents = parsePhaseAgents(e.SAMOCODE_AGENTS ?? "");
-  if (!phaseAgents.ok) throw new ConfigError(`SAMOCODE_AGENTS: ${phaseAgents.error}`);
-  const fallbackAgents = parseFallbackAgents(env.SAMOCODE_FALLBACK_AGENTS ?? "");
-  if (!fallbackAgents.ok)
-    throw new ConfigError(`SAMOCODE_FALLBACK_AGENTS: ${fallbackAgents.error}`);
-  const usesCommand = e.SAMOCODE_AGENT === "command" || [...Object.values(phaseAgents.agents), ...fallbackAgents.agents].some(
-    (a2) => a2.kind === "command"
-  );
-  if (usesCommand && !e.SAMOCODE_AGENT_COMMAND) {
-    throw new ConfigError(
-      'the command agent needs SAMOCODE_AGENT_COMMAND, e.g. "mytool run --system {context} {prompt}"'
-    );
-  }
-  if (e.TELEGRAM_BOT_TOKEN === void 0 !== (e.TELEGRAM_CHAT_ID === void 0)) {
-    throw new ConfigError(
-      "Telegram needs both TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID, or neither"
-    );
-  }
-  const egress = e.SAMOCODE_ALLOWED_DOMAINS?.trim() ? parseAllowedDomains(e.SAMOCODE_ALLOWED_DOMAINS, "SAMOCODE_ALLOWED_DOMAINS") : void 0;
-  if (egress && !egress.ok) throw new ConfigError(egress.error);
-  const pathList = (text2) => (text2 ?? "").split(/[\n,:]+/).map((p) => p.trim()).filter(Boolean).map((p) => expandPath(p, configDir));
-  const repoSetting = flags.repo ?? layout.MAIN_REPO;
-  const repo = repoSetting ? expandPath(repoSetting, flags.repo ? cwd : configDir) : gitTop;
-  if (!repo) {
-    throw new ConfigError(
-      `${cwd} is not inside a git repository: run samocode from your project, pass --repo <path>, or set MAIN_REPO in a .samocode file`
-    );
-  }
-  if (!existsSync2(join3(repo, ".git"))) {
-    const source = flags.repo ? "--repo" : `MAIN_REPO in ${configFile ?? ".samocode"}`;
-    throw new ConfigError(`${source} points to ${repo}, which is not a git repository`);
-  }
-  const home = join3(dirname2(repo), `${basename(repo)}-samocode`);
-  return {
-    ...configFile ? { configFile } : {},
-    repo,
-    worktrees: layout.WORKTREES ? expandPath(layout.WORKTREES, configDir) : join3(home, "worktrees"),
-    sessions: layout.SESSIONS ? expandPath(layout.SESSIONS, configDir) : join3(home, "sessions"),
-    prompts: e.SAMOCODE_PROMPTS ? expandPath(e.SAMOCODE_PROMPTS, configDir) : join3(repo, PROMPT_DIR),
-    agent: e.SAMOCODE_AGENT,
-    ...e.SAMOCODE_AGENT_COMMAND ? { agentCommand: e.SAMOCODE_AGENT_COMMAND } : {},
-    agentArgs,
-    agentEnv,
-    fallbackAgents: fallbackAgents.agents,
-    phaseAgents: phaseAgents.agents,
-    codex: {
-      ...e.CODEX_APPROVAL_MODE ? { approvalMode: e.CODEX_APPROVAL_MODE } : {},
-      ...e.CODEX_SANDBOX ? { sandbox: e.CODEX_SANDBOX } : {}
-    },
-    gemini: e.GEMINI_APPROVAL_MODE ? { approvalMode: e.GEMINI_APPROVAL_MODE } : {},
-    timeouts: {
-      ...e.CODEX_TIMEOUT !== void 0 ? { codex: e.CODEX_TIMEOUT } : {},
-      ...e.GEMINI_TIMEOUT !== void 0 ? { gemini: e.GEMINI_TIMEOUT } : {}
-    },
-    paths: {
-      claude: programPath(e.CLAUDE_PATH, base.CLAUDE_PATH ?? cwd),
-      codex: programPath(e.CODEX_PATH, base.CODEX_PATH ?? cwd),
-      gemini: programPath(e.GEMINI_PATH, base.GEMINI_PATH ?? cwd)
-    },
-    models: modelsOf(e, flags.model),
-    timeoutSeconds: e.CLAUDE_TIMEOUT,
-    ...e.CLAUDE_MAX_TURNS !== void 0 ? { maxTurns: e.CLAUDE_MAX_TURNS } : {},
-    maxRetries: e.SAMOCODE_MAX_RETRIES,
-    retryDelaySeconds: e.SAMOCODE_RETRY_DELAY,
-    stallSeconds: e.SAMOCODE_STALL_TIMEOUT,
-    ...e.SLACK_WEBHOOK_URL ? { slackWebhookUrl: e.SLACK_WEBHOOK_URL } : {},
-    ...e.SAMOCODE_WEBHOOK_URL ? { webhookUrl: e.SAMOCODE_WEBHOOK_URL } : {},
-    ...e.SAMOCODE_MAX_COST_USD !== void 0 ? { maxCostUsd: e.SAMOCODE_MAX_COST_USD } : {},
-    sandbox: e.SAMOCODE_SANDBOX,
-    ...egress?.ok ? { egress: egress.egress } : {},
-    sandboxWritable: pathList(e.SAMOCODE_SANDBOX_WRITABLE_PATHS),
-    sandboxReadable: pathList(e.SAMOCODE_SANDBOX_READABLE_PATHS),
-    branchPrefix: e.GIT_BRANCH_PREFIX,
-    ...e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_CHAT_ID ? {
-      telegram: {
-        token: e.TELEGRAM_BOT_TOKEN,
-        chatId: e.TELEGRAM_CHAT_ID,
-        ...e.TELEGRAM_API_URL ? { apiUrl: e.TELEGRAM_API_URL } : {}
-      }
-    } : {}
-  };
-}
-function modelsOf(e, flag) {
-  const models = {
-    ...e.CLAUDE_MODEL ? { claude: e.CLAUDE_MODEL } : {},
-    ...e.CODEX_MODEL ? { codex: e.CODEX_MODEL } : {},
-    ...e.GEMINI_MODEL ? { gemini: e.GEMINI_MODEL } : {}
-  };
-  if (flag && e.SAMOCODE_AGENT !== "command") models[e.SAMOCODE_AGENT] = flag;
-  return models;
-}
-function findConfig(cwd, gitTop, explicit) {
-  if (explicit !== void 0) {
-    const path6 = expandPath(explicit, cwd);
-    if (!existsSync2(path6)) throw new ConfigError(`--config ${explicit}: no such file (${path6})`);
-    return path6;
-  }
-  for (const dir of [cwd, gitTop]) {
-    if (dir && existsSync2(join3(dir, ".samocode"))) return join3(dir, ".samocode");
-  }
-  return void 0;
-}
-function readConfig(file2) {
-  const parsed = parseDotenv(readFileSync4(file2, "utf8"));
-  if (!parsed.ok) throw new ConfigError(`${file2}:${parsed.line}: ${parsed.error}`);
-  const known = [...LAYOUT_KEYS, ...ENV_KEYS];
-  for (const key of Object.keys(parsed.values)) {
-    if (!known.includes(key)) {
-      throw new ConfigError(
-        `${file2}: unknown key ${key} (expected ${LAYOUT_KEYS.join(", ")} or one of ${ENV_KEYS.join(", ")})`
-      );
-    }
-  }
-  return parsed.values;
-}
-function readEnvFile(file2) {
-  const values = parseEnv(readFileSync4(file2, "utf8"));
-  const known = ENV_KEYS;
-  return Object.fromEntries(
-    Object.entries(values).filter(
-      (entry) => known.includes(entry[0]) && entry[1] !== void 0
-    )
-  );
-}
-function programPath(program, relativeTo) {
-  return program.includes("/") || program.startsWith("~") ? expandPath(program, relativeTo) : program;
-}
-function expandPath(path6, relativeTo) {
-  const expanded = path6 === "~" ? homedir() : path6.startsWith("~/") ? join3(homedir(), path6.slice(2)) : path6;
-  return isAbsolute(expanded) ? resolve(expanded) : resolve(relativeTo, expanded);
-}
-function gitToplevel(cwd) {
-  try {
-    return execFileSync("git", ["rev-parse", "--show-toplevel"], {
-      cwd,
-      stdio: ["ignore", "pipe", "ignore"]
-    }).toString().trim();
-  } catch {
-    return void 0;
-  }
-}
-
-// src/adapters/find-program.ts
-import { accessSync, constants as constants4, statSync as statSync2 } from "node:fs";
-import { delimiter, isAbsolute as isAbsolute2, join as join4, resolve as resolve2 } from "node:path";
-function findProgram(command, env, cwd) {
-  const executable = (path6) => {
-    try {
-      accessSync(path6, constants4.X_OK);
-      return statSync2(path6).isFile();
-    } catch {
-      return false;
-    }
-  };
-  if (command.includes("/")) {
-    const path6 = isAbsolute2(command) ? command : resolve2(cwd, command);
-    return executable(path6) ? path6 : void 0;
-  }
-  for (const dir of (env.PATH ?? "").split(delimiter)) {
-    if (!dir) continue;
-    const path6 = join4(dir, command);
-    if (executable(path6)) return path6;
-  }
-  return void 0;
-}
-
-// src/adapters/agent-pid-file.ts
-import { execFileSync as execFileSync2 } from "node:child_process";
-import { readFileSync as readFileSync5, readdirSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join5 } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-var AGENT_PID_FILE = ".samocode-agent.pid";
-function processStart(pid) {
-  try {
-    const stat = readFileSync5(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return fields[0] === "Z" ? void 0 : fields[19];
-  } catch {
-  }
-  try {
-    const start = execFileSync2("ps", ["-o", "lstart=", "-p", String(pid)], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"]
-    }).trim();
-    return start || void 0;
-  } catch {
-    return void 0;
-  }
-}
-function groupRunning(pgid) {
-  let entries;
-  try {
-    entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
-  } catch {
-    try {
-      process.kill(-pgid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  return entries.some((entry) => {
-    try {
-      const stat = readFileSync5(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return fields[0] !== "Z" && Number(fields[2]) === pgid;
-    } catch {
-      return false;
-    }
-  });
-}
-function withAgentPidFile(agent, dir) {
-  const path6 = join5(dir, AGENT_PID_FILE);
-  return {
-    name: agent.name,
-    ...agent.timeoutFor ? { timeoutFor: agent.timeoutFor.bind(agent) } : {},
-    async run(run) {
-      try {
-        return await agent.run({
-          ...run,
-          onStart: (pid) => {
-            const start = processStart(pid);
-            if (start !== void 0) writeFileSync3(path6, `${JSON.stringify({ pid, start })}
-`);
-            run.onStart?.(pid);
-          }
-        });
-      } finally {
-        rmSync2(path6, { force: true });
-      }
-    }
-  };
-}
-async function stopOrphanedAgent(dir, graceMs = 5e3) {
-  const path6 = join5(dir, AGENT_PID_FILE);
-  let recorded;
-  try {
-    recorded = JSON.parse(readFileSync5(path6, "utf8"));
-  } catch {
-    rmSync2(path6, { force: true });
-    return { kind: "none" };
-  }
-  const pid = recorded.pid;
-  if (typeof pid !== "number" || !Number.isInteger(pid) || pid <= 1) {
-    rmSync2(path6, { force: true });
-    return { kind: "none" };
-  }
-  if (pid === process.pid || processStart(pid) !== recorded.start) {
-    rmSync2(path6, { force: true });
-    return { kind: "stale", pid };
-  }
-  signalGroup(pid, "SIGTERM");
-  for (let waited = 0; groupRunning(pid); waited += 50) {
-    if (waited === graceMs) signalGroup(pid, "SIGKILL");
-    if (waited > graceMs + 5e3) break;
-    await sleep(50);
-  }
-  rmSync2(path6, { force: true });
-  return { kind: "stopped", pid };
-}
-
-// src/adapters/sandbox-setup.ts
-import { join as join7 } from "node:path";
 
 // src/adapters/sandbox.ts
 import { randomBytes } from "node:crypto";
@@ -23531,10 +23545,22 @@ function findSecrets(text2, needles) {
 }
 
 // src/adapters/run-git.ts
-import { spawn as spawn2 } from "node:child_process";
+import { spawn as spawn3 } from "node:child_process";
 function runGit(cwd, args, input2, env = {}) {
+  return runGitProgram("git", cwd, args, input2, env);
+}
+var ADD_FAILED = 125;
+async function addAndCommit(cwd, commitArgs) {
+  if (process.platform === "win32") {
+    const added = await runGit(cwd, ["add", "--all"]);
+    return added.code === 0 ? runGit(cwd, commitArgs) : { ...added, code: ADD_FAILED };
+  }
+  const script = `git add --all || exit ${ADD_FAILED}; exec git "$@"`;
+  return runGitProgram("sh", cwd, ["-c", script, "sh", ...commitArgs]);
+}
+function runGitProgram(program, cwd, args, input2, env = {}) {
   return new Promise((done) => {
-    const child = spawn2("git", args, {
+    const child = spawn3(program, args, {
       cwd,
       // Nobody is there to type a password: a push without credentials fails instead of waiting.
       env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...env },
@@ -23557,7 +23583,7 @@ function signingArgs(path6) {
 }
 
 // src/adapters/push-check.ts
-import { spawn as spawn3 } from "node:child_process";
+import { spawn as spawn4 } from "node:child_process";
 
 // src/core/push-findings.ts
 var ALLOW_WORKFLOW_CHANGES = "allow-workflow-changes";
@@ -23629,7 +23655,7 @@ function parseChanges(out) {
 }
 function readObjects(cwd, objects, onObject) {
   return new Promise((done, fail) => {
-    const child = spawn3("git", ["cat-file", "--batch"], {
+    const child = spawn4("git", ["cat-file", "--batch"], {
       cwd,
       stdio: ["pipe", "pipe", "pipe"]
     });
@@ -23915,8 +23941,19 @@ function createGit(options = {}) {
       return { created: true };
     },
     async commitAll(cwd, message) {
-      await git(cwd, ["add", "--all"]);
+      const maintain = ++commits % MAINTENANCE_EVERY === 0;
+      const commit = [
+        ...await commitArgs(cwd),
+        ...maintain ? [] : ["-c", "maintenance.auto=false"],
+        "commit",
+        "--no-verify",
+        "--quiet",
+        "-m",
+        message
+      ];
+      let committed;
       if (guarded) {
+        await git(cwd, ["add", "--all"]);
         const staged = (await git(cwd, ["diff", "--cached", "--name-only", "-z"])).split("\0").filter(Boolean);
         if (staged.length === 0) return { committed: false };
         const leaks = await stagedSecrets(cwd, staged, policy.secrets);
@@ -23927,17 +23964,17 @@ function createGit(options = {}) {
             `refusing to commit: ${list} contain the value of a secret; remove it and resume`
           );
         }
+        committed = await runGit(cwd, commit);
+      } else {
+        committed = await addAndCommit(cwd, commit);
+        if (committed.code === ADD_FAILED) {
+          const lines = committed.stderr.trim().split("\n");
+          const errors = lines.filter((line) => /^(fatal|error):/.test(line));
+          throw new Error(
+            `git add --all failed: ${(errors.length ? errors : lines.slice(-3)).join(" ")}`
+          );
+        }
       }
-      const maintain = ++commits % MAINTENANCE_EVERY === 0;
-      const committed = await runGit(cwd, [
-        ...await commitArgs(cwd),
-        ...maintain ? [] : ["-c", "maintenance.auto=false"],
-        "commit",
-        "--no-verify",
-        "--quiet",
-        "-m",
-        message
-      ]);
       if (committed.code === 0) return { committed: true };
       const nothing = await runGit(cwd, ["diff", "--cached", "--quiet"]);
       if (nothing.code === 0) return { committed: false };

@@ -448,8 +448,11 @@ import { lstat as lstat2, readFile, readdir as readdir2 } from "node:fs/promises
 // src/adapters/run-git.ts
 import { spawn } from "node:child_process";
 function runGit(cwd, args, input, env = {}) {
+  return runGitProgram("git", cwd, args, input, env);
+}
+function runGitProgram(program, cwd, args, input, env = {}) {
   return new Promise((done) => {
-    const child = spawn("git", args, {
+    const child = spawn(program, args, {
       cwd,
       // Nobody is there to type a password: a push without credentials fails instead of waiting.
       env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...env },

@@ -5,7 +5,8 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { once } from 'node:events';
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import type { AgentFailure } from '../core/agent-retry.js';
 import type { AgentResult, AgentRun, AgentStats } from '../app/ports.js';
 import { groupAlive, signalGroup, terminateGroup } from './process-group.js';
@@ -57,16 +58,20 @@ async function runProcess(
   const lines = lineSplitter(onLine);
   let stderrTail = '';
 
-  const child = execa(command, args, {
+  // node:child_process rather than execa: one start per iteration, and execa's own work cost a few
+  // milliseconds each time. Only `env` reaches the agent (none of this process's environment).
+  const child = spawn(command, [...args], {
     cwd: run.cwd,
     env,
-    extendEnv: false,
-    stdin: 'ignore',
-    buffer: false,
-    reject: false,
+    stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so a timeout can end the agent and everything it started.
     detached: true,
-    cleanup: false,
+  });
+  const exited = new Promise<
+    { code: number | null; signal: NodeJS.Signals | null } | { error: NodeJS.ErrnoException }
+  >((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', (error) => resolve({ error }));
   });
 
   if (child.pid !== undefined) run.onStart?.(child.pid);
@@ -105,29 +110,49 @@ async function runProcess(
 
   const outcome: Omit<ProcessOutcome, 'durationMs' | 'stderrTail'> = {};
   try {
-    const done = await child;
-    if (done.exitCode !== undefined) outcome.exitCode = done.exitCode;
-    if (done.signal) outcome.signal = done.signal;
-    const cause = (done as { cause?: unknown }).cause as NodeJS.ErrnoException | undefined;
-    if (done.failed && cause?.code) {
-      outcome.spawnError = cause.message;
-      outcome.missing = cause.code === 'ENOENT';
+    const done = await exited;
+    if ('error' in done) {
+      outcome.spawnError = done.error.message;
+      outcome.missing = done.error.code === 'ENOENT';
+    } else {
+      if (done.code !== null) outcome.exitCode = done.code;
+      if (done.signal) outcome.signal = done.signal;
     }
-  } catch (error) {
-    outcome.spawnError = (error as Error).message;
   } finally {
     clearTimeout(timer);
     clearTimeout(stallTimer);
     run.signal?.removeEventListener('abort', onAbort);
     process.off('exit', onExit);
   }
-  // Whatever the agent left running in its group (background shells, servers) ends with it.
+  // Whatever the agent left running in its group (background shells, servers) ends with it, and
+  // with them the last holders of its output pipes.
   if (groupAlive(child.pid)) signalGroup(child.pid, 'SIGKILL');
   if (killTimer) clearTimeout(killTimer);
+  await drained([child.stdout, child.stderr], OUTPUT_DRAIN_MS);
   lines.end();
   log.end();
   await once(log, 'close').catch(() => undefined);
   return { ...outcome, ...(ended ? { ended } : {}), durationMs: Date.now() - started, stderrTail };
+}
+
+/** How long the agent's output may keep arriving after it exited (a holder outside its group). */
+const OUTPUT_DRAIN_MS = 2_000;
+
+/** Waits until the streams end (everything written was read), at most `ms`; then drops them. */
+async function drained(streams: (Readable | null)[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  const ends = streams.map((stream) =>
+    !stream || stream.readableEnded || stream.destroyed
+      ? Promise.resolve()
+      : once(stream, 'close').then(
+          () => undefined,
+          () => undefined,
+        ),
+  );
+  await Promise.race([Promise.all(ends), late]);
+  clearTimeout(timer);
+  for (const stream of streams) stream?.destroy();
 }
 
 /** A failed result of one agent process, with what it reported before it failed. */

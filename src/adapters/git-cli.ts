@@ -6,7 +6,7 @@ import type { BranchGit, Git } from '../app/ports.js';
 import { secretNeedles } from '../core/secret-forms.js';
 import type { RemoteAccess } from './git-auth.js';
 import type { CommitPublisher } from './github-commits.js';
-import { runGit } from './run-git.js';
+import { ADD_FAILED, addAndCommit, runGit } from './run-git.js';
 import { signingArgs } from './signing-key-file.js';
 import { PushRefusedError, SecretLeakError, checkPush } from './push-check.js';
 
@@ -289,10 +289,23 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
     },
 
     async commitAll(cwd, message) {
-      await git(cwd, ['add', '--all']);
-      // The staged list is read only to search it for secrets: without any, the commit itself
-      // says whether there was something to commit (one git process fewer per iteration).
+      // Git's auto maintenance is a process of its own after each commit: it is left to every
+      // MAINTENANCE_EVERY-th save point (it only packs once thousands of objects are loose).
+      const maintain = ++commits % MAINTENANCE_EVERY === 0;
+      // --no-verify: this commit is a save point of the agent's work, not a quality gate.
+      const commit = [
+        ...(await commitArgs(cwd)),
+        ...(maintain ? [] : ['-c', 'maintenance.auto=false']),
+        'commit',
+        '--no-verify',
+        '--quiet',
+        '-m',
+        message,
+      ];
+      let committed;
       if (guarded) {
+        // The staged files are searched for secrets before anything is committed.
+        await git(cwd, ['add', '--all']);
         const staged = (await git(cwd, ['diff', '--cached', '--name-only', '-z']))
           .split('\0')
           .filter(Boolean);
@@ -307,20 +320,20 @@ export function createGit(options: GitOptions = {}): Git & BranchGit {
             `refusing to commit: ${list} contain the value of a secret; remove it and resume`,
           );
         }
+        committed = await runGit(cwd, commit);
+      } else {
+        // Without secrets to search for, staging and committing are one process start, and the
+        // commit itself says whether there was something to commit.
+        committed = await addAndCommit(cwd, commit);
+        if (committed.code === ADD_FAILED) {
+          // git's own error lines first: its advice after them would hide the cause.
+          const lines = committed.stderr.trim().split('\n');
+          const errors = lines.filter((line) => /^(fatal|error):/.test(line));
+          throw new Error(
+            `git add --all failed: ${(errors.length ? errors : lines.slice(-3)).join(' ')}`,
+          );
+        }
       }
-      // Git's auto maintenance is a process of its own after each commit: it is left to every
-      // MAINTENANCE_EVERY-th save point (it only packs once thousands of objects are loose).
-      const maintain = ++commits % MAINTENANCE_EVERY === 0;
-      // --no-verify: this commit is a save point of the agent's work, not a quality gate.
-      const committed = await runGit(cwd, [
-        ...(await commitArgs(cwd)),
-        ...(maintain ? [] : ['-c', 'maintenance.auto=false']),
-        'commit',
-        '--no-verify',
-        '--quiet',
-        '-m',
-        message,
-      ]);
       if (committed.code === 0) return { committed: true };
       // Nothing staged: git refuses the commit (exit 1), which is an outcome, not a failure.
       const nothing = await runGit(cwd, ['diff', '--cached', '--quiet']);

@@ -20,8 +20,36 @@ export function runGit(
   input?: string,
   env: Record<string, string> = {},
 ): Promise<GitResult> {
+  return runGitProgram('git', cwd, args, input, env);
+}
+
+/** Exit code of addAndCommit when `git add` failed (git itself exits 1 or 128). */
+export const ADD_FAILED = 125;
+
+/**
+ * `git add --all`, then `git <commitArgs>` when that succeeded: one process start from Node, whose
+ * spawn blocks its event loop for a fork of its whole heap (~8 ms measured, more under load),
+ * while sh forks the two gits for ~1 ms each. The arguments reach git as sh's positional
+ * parameters, never parsed by the shell. Where there is no sh (Windows), two starts.
+ */
+export async function addAndCommit(cwd: string, commitArgs: readonly string[]): Promise<GitResult> {
+  if (process.platform === 'win32') {
+    const added = await runGit(cwd, ['add', '--all']);
+    return added.code === 0 ? runGit(cwd, commitArgs) : { ...added, code: ADD_FAILED };
+  }
+  const script = `git add --all || exit ${ADD_FAILED}; exec git "$@"`;
+  return runGitProgram('sh', cwd, ['-c', script, 'sh', ...commitArgs]);
+}
+
+function runGitProgram(
+  program: string,
+  cwd: string,
+  args: readonly string[],
+  input?: string,
+  env: Record<string, string> = {},
+): Promise<GitResult> {
   return new Promise((done) => {
-    const child = spawn('git', args, {
+    const child = spawn(program, args, {
       cwd,
       // Nobody is there to type a password: a push without credentials fails instead of waiting.
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...env },

@@ -70,6 +70,18 @@ describe('gitCli', () => {
     sh(repo, 'git', ['config', 'gpg.program', 'false']);
     writeFileSync(join(repo, 'b.txt'), 'b');
     await expect(createGit().commitAll(repo, 'signed')).rejects.toThrow(/git commit failed/);
+    sh(repo, 'git', ['config', 'commit.gpgsign', 'false']);
+    // The message reaches git as an argument, never through the shell that runs add and commit.
+    const hostile = `$(touch pwned) \`touch pwned\` "; touch pwned; '`;
+    expect((await createGit().commitAll(repo, hostile)).committed).toBe(true);
+    expect(sh(repo, 'git', ['log', '-1', '--format=%B']).trim()).toBe(hostile);
+    expect(existsSync(join(repo, 'pwned'))).toBe(false);
+    // A failing add is named as such.
+    writeFileSync(join(repo, 'c.txt'), 'c');
+    writeFileSync(join(repo, '.git', 'index.lock'), '');
+    await expect(createGit().commitAll(repo, 'locked')).rejects.toThrow(
+      /git add --all failed: .*index\.lock/,
+    );
   });
 
   it('searches the staged files for secrets before it commits', async () => {

@@ -50,6 +50,37 @@ describe('the command adapter', () => {
     expect(activities[0]).toBe('line 0');
     expect(activities.length).toBeLessThan(20);
   });
+
+  it('ends with the agent: what it left running in its group is stopped, even holding its output', async () => {
+    const root = tempDir();
+    const pidFile = join(root, 'sleeper.pid');
+    // The background sleep keeps the agent's stdout open; waiting for it would stall the run.
+    const result = await commandAgent({
+      template: `sh -c 'sleep 120 & echo $! > ${pidFile}; echo finished'`,
+      baseEnv: { PATH: process.env.PATH ?? '' },
+    }).run({
+      prompt: 'p',
+      context: 'c',
+      cwd: root,
+      env: {},
+      timeoutMs: 120_000,
+      stallMs: 30_000,
+      logFile: join(root, 'session', '_logs', 'one.jsonl'),
+    });
+    expect(result).toMatchObject({ ok: true });
+    expect(readFileSync(join(root, 'session', '_logs', 'one.jsonl'), 'utf8')).toContain('finished');
+    // Killed: gone, or a zombie until whoever inherited it reaps it.
+    const state = () => {
+      try {
+        return readFileSync(`/proc/${Number(readFileSync(pidFile, 'utf8'))}/stat`, 'utf8')
+          .split(') ')[1]
+          ?.charAt(0);
+      } catch {
+        return 'gone';
+      }
+    };
+    expect(['gone', 'Z']).toContain(state());
+  });
 });
 
 describe('samocode with --agent command', () => {
