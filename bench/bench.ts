@@ -211,6 +211,30 @@ async function main(): Promise<void> {
         'the original',
         side.original.map((r) => r.whole),
       );
+      // What bounds the ratios above: loops that only start the agent. A ratio to the original
+      // below the bare Python loop's is out of any loop's reach, below the bare Node loop's out of
+      // any loop in Node's.
+      recordRatio(
+        'the same agent started by a bare Python loop (nothing else), to the original',
+        'ms',
+        steady(side.bare.python),
+        'the original',
+        steady(side.original),
+      );
+      recordRatio(
+        'the same agent started by a bare Node loop (nothing else), to the original',
+        'ms',
+        steady(side.bare.node),
+        'the original',
+        steady(side.original),
+      );
+      recordRatio(
+        'CLI iteration with its commit, sandbox off, to the bare Node loop',
+        'ms',
+        steady(side.cli),
+        'the bare Node loop',
+        steady(side.bare.node),
+      );
       if (side.sandboxed.length > 0)
         recordRatio(
           'CLI iteration with its commit, sandbox on (the default), to the original',

@@ -6,7 +6,9 @@
 // like: the original has none — and on, its default. The cost per iteration is the median time
 // between two iterations' starts (each side prints a line as an iteration starts; the bench
 // timestamps it as it arrives): many samples per run, so a busy moment moves it little. The whole
-// run's wall time over its iterations, start-up included, is reported beside it.
+// run's wall time over its iterations, start-up included, is reported beside it. Two bare loops
+// (bench/floors/bare-loop.*) start the same agent and do nothing else, in Python and in Node: the
+// least any loop in those languages can spend per iteration, which bounds every ratio here.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,6 +16,8 @@ import { GIT_ENV, INSTANT, median, repo, sh, temp } from './support.js';
 
 const CLI = resolve('dist/cli.js');
 const MODEL = resolve('bench/original-loop.py');
+const BARE_PYTHON = resolve('bench/floors/bare-loop.py');
+const BARE_NODE = resolve('bench/floors/bare-loop.mjs');
 export const PYTHON = process.env.BENCH_PYTHON ?? 'python3';
 
 /** Why the original cannot be run here (no Python 3.10 or later), or undefined. */
@@ -26,6 +30,8 @@ export interface OriginalComparison {
   cli: RunCost[];
   sandboxed: RunCost[];
   original: RunCost[];
+  /** The same agent started by loops that do nothing else: what no loop in that language beats. */
+  bare: { python: RunCost[]; node: RunCost[] };
   iterations: number;
 }
 
@@ -142,6 +148,29 @@ async function originalRun(iterations: number): Promise<RunCost> {
   return cost;
 }
 
+/** One run of a bare loop (bench/floors/bare-loop.*) of `iterations`, in a fresh repository. */
+async function bareRun(language: 'python' | 'node', iterations: number): Promise<RunCost> {
+  const { root, work } = repo(1);
+  const home = join(root, 'home');
+  mkdirSync(home);
+  const session = join(root, 'sessions', 'bench');
+  const [command, script] =
+    language === 'python' ? [PYTHON, BARE_PYTHON] : [process.execPath, BARE_NODE];
+  const cost = await timedRun(
+    command,
+    [script, session, INSTANT, String(iterations)],
+    work,
+    agentEnv(home),
+    /^iteration \d+$/,
+    iterations,
+  );
+  // The agent ran each time: it appended a line to the file it changes.
+  const touched = readFileSync(join(work, 'bench-touch.txt'), 'utf8').trim().split('\n');
+  if (touched.length !== iterations)
+    throw new Error(`the bare ${language} loop ran the agent ${touched.length} times`);
+  return cost;
+}
+
 /**
  * `rounds` interleaved rounds of the original, the CLI with the sandbox off and with it on, each
  * `iterations` long (after one unmeasured round of each: caches warm up).
@@ -151,13 +180,23 @@ export async function originalComparison(
   iterations: number,
   sandbox: boolean,
 ): Promise<OriginalComparison> {
-  const out: OriginalComparison = { cli: [], sandboxed: [], original: [], iterations };
+  const out: OriginalComparison = {
+    cli: [],
+    sandboxed: [],
+    original: [],
+    bare: { python: [], node: [] },
+    iterations,
+  };
   await originalRun(iterations);
   await cliRun(iterations, false);
+  await bareRun('python', iterations);
+  await bareRun('node', iterations);
   if (sandbox) await cliRun(iterations, true);
   for (let i = 0; i < rounds; i++) {
     out.original.push(await originalRun(iterations));
     out.cli.push(await cliRun(iterations, false));
+    out.bare.python.push(await bareRun('python', iterations));
+    out.bare.node.push(await bareRun('node', iterations));
     if (sandbox) out.sandboxed.push(await cliRun(iterations, true));
   }
   return out;
