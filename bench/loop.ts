@@ -137,11 +137,11 @@ export async function growth(long: number): Promise<{ late: number[]; early: num
   return out;
 }
 
-const run = (cwd: string, args: string[], input?: string) =>
+const run = (cwd: string, args: string[], input?: string, program = 'git') =>
   new Promise<string>((done, fail) => {
-    const child = execFile('git', args, { cwd }, (error, stdout) =>
+    const child = execFile(program, args, { cwd }, (error, stdout) =>
       error
-        ? fail(new Error(`git ${args[0] ?? ''} failed: ${error.message}`))
+        ? fail(new Error(`${program} ${args[0] ?? ''} failed: ${error.message}`))
         : done(stdout.trim()),
     );
     // A command that reads nothing may exit before its input is written.
@@ -155,9 +155,8 @@ export const FLOOR_GIT_COMMANDS = 6;
 /**
  * The floor of a commit + push + status iteration, `iterations` times: each changes the session's
  * files a little, as an iteration does, then runs the git commands the adapter runs to commit and
- * push (add, commit without auto maintenance; the tip, the commits to send and their changes,
- * push) and
- * sends the one status request, directly.
+ * push (add and commit without auto maintenance, both from one sh; the tip, the commits to send
+ * and their changes, push) and sends the one status request, directly.
  */
 export async function commitFloor(options: {
   iterations: number;
@@ -178,16 +177,24 @@ export async function commitFloor(options: {
     history += `{"iteration":${i},"phase":"investigation","status":"continue"}\n`;
     writeFileSync(join(session, '_history.jsonl'), history);
     writeFileSync(join(session, '_state.json'), JSON.stringify({ iteration: i, at: Date.now() }));
-    await run(work, ['add', '--all']);
-    await run(work, [
-      '-c',
-      'maintenance.auto=false',
-      'commit',
-      '--no-verify',
-      '--quiet',
-      '-m',
-      `samocode: iteration ${i}`,
-    ]);
+    // add and commit in one process start, as the adapter does (sh forks git cheaply).
+    await run(
+      work,
+      [
+        '-c',
+        'git add --all && exec git "$@"',
+        'sh',
+        '-c',
+        'maintenance.auto=false',
+        'commit',
+        '--no-verify',
+        '--quiet',
+        '-m',
+        `samocode: iteration ${i}`,
+      ],
+      undefined,
+      'sh',
+    );
     const tip = await run(work, ['rev-parse', '--verify', 'HEAD^{commit}']);
     const commits = await run(work, [
       'rev-list',
