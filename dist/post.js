@@ -875,7 +875,12 @@ async function isSaved(cwd, oid, name, known, remote, env) {
   const theirs = remote.get(name);
   if (theirs === oid) return true;
   if (theirs && (await runGit(cwd, ["cat-file", "-e", `${theirs}^{commit}`])).code !== 0) {
-    await runGit(cwd, [...SAFE, "fetch", "--no-tags", "--quiet", "origin", name], void 0, env);
+    await runGit(
+      cwd,
+      [...SAFE, "-c", "maintenance.auto=false", "fetch", "--no-tags", "--quiet", "origin", name],
+      void 0,
+      env
+    );
   }
   const tips = [oid, ...[...known, ...remote.values()].map((o) => `^${o}`)];
   const counted = await runGit(

@@ -204,7 +204,12 @@ async function isSaved(
   if (theirs === oid) return true;
   if (theirs && (await runGit(cwd, ['cat-file', '-e', `${theirs}^{commit}`])).code !== 0) {
     // Someone pushed after us: fetch their tip (into FETCH_HEAD only) to see if it holds ours.
-    await runGit(cwd, [...SAFE, 'fetch', '--no-tags', '--quiet', 'origin', name], undefined, env);
+    await runGit(
+      cwd,
+      [...SAFE, '-c', 'maintenance.auto=false', 'fetch', '--no-tags', '--quiet', 'origin', name],
+      undefined,
+      env,
+    );
   }
   // Tips of origin this clone does not have are skipped (--ignore-missing): never wrongly "saved".
   const tips = [oid, ...[...known, ...remote.values()].map((o) => `^${o}`)];

@@ -101,6 +101,23 @@ export async function fetchImages(
   return { text: named.text, files };
 }
 
+/**
+ * The text as the agent reads it: cleaned, and with `images`, its images fetched, saved into the
+ * session's `_images/` and named where they were.
+ */
+export async function withImagesSaved(
+  deps: { images?: Images | undefined; store: SessionStore },
+  s: ImageSettings,
+  session: string,
+  input: TextToClean,
+  found: FoundImages = findImages(s, input),
+): Promise<string> {
+  if (!deps.images) return found.text;
+  const cleaned = await fetchImages(deps.images, s, input, found);
+  await saveImages(deps.store, session, cleaned.files);
+  return cleaned.text;
+}
+
 /** Writes the fetched images into the session's `_images/`. */
 export async function saveImages(
   store: SessionStore,

@@ -47,7 +47,7 @@ beforeAll(async () => {
   fake.state.attachments.set(`/${fake.owner}/${fake.repo}/assets/5/${uuid(4)}`, {
     location: `${foreign.url}/stolen.png`,
   });
-  for (const n of [6, 7, 8, 10])
+  for (const n of [6, 7, 8, 10, 12])
     fake.state.attachments.set(asset(n), { bytes: PNG, contentType: 'image/png' });
 });
 afterAll(async () => {
@@ -197,16 +197,30 @@ describe('images in issues and comments', () => {
     expect(foreignHits).toEqual([]);
   }, 180_000);
 
-  it('does not fetch the images of an issue written by someone not permitted', async () => {
+  it("does not fetch the images of an issue written by someone not permitted, but the starter's note's", async () => {
     const issue = 32;
     const rig = actionRig(fake, { env: { GITHUB_SERVER_URL: fake.url } });
     rig.openIssue(issue, 'Strange request', `Look: ![x](${fake.url}${asset(8)})`, stranger);
     rig.setScenario([{ phase: 'init', signal: { status: 'blocked', reason: 'enough' } }]);
-    const started = await rig.run('issues', rig.labeled(issue, 'samocode', octo));
+    // A permitted person starts it with `/samocode start` and a note that shows an image.
+    const start = rig.comment(
+      issue,
+      `/samocode start\nLike this: ![y](${fake.url}${asset(12)})`,
+      octo,
+    );
+    const commentId = (start.comment as { id: number }).id;
+    // The event names the issue's author as GitHub does: the stranger.
+    (start.issue as { user: { login: string } }).user.login = stranger.login;
+    const started = await rig.run('issue_comment', start);
     expect(started.exitCode).toBe(0);
     expect(started.stdout).toContain('images in the issue body not fetched: @stranger');
-    expect(String(rig.calls()[0]?.context)).toContain('Look: [image]');
+    const context = String(rig.calls()[0]?.context);
+    expect(context).toContain('Look: [image]');
     expect(attachmentRequests(8)).toEqual([]);
+    const folder = `_sessions/${started.outputs.session ?? ''}`;
+    const saved = `${folder}/_images/comment-${commentId}-1.png`;
+    expect(context).toContain(`Like this: [image 1, saved as ${saved}]`);
+    expect(showBytes(rig.origin, started.outputs.branch ?? '', saved)).toEqual(PNG);
   }, 120_000);
 
   it('fetches nothing with fetch-images: false', async () => {

@@ -16,7 +16,7 @@ import { answerQuestions, budget, pause, resume, rewind, skip } from '../session
 import { reopen } from '../session-lifecycle.js';
 import { writeRecord } from '../github-session.js';
 import type { GithubDeps, GithubSettings, OpenSession } from '../github-session.js';
-import { fetchImages, findImages, saveImages, sessionFolder } from '../attached-images.js';
+import { findImages, sessionFolder, withImagesSaved } from '../attached-images.js';
 import { approveBound } from './review.js';
 import { deny, stop } from './shared.js';
 
@@ -89,10 +89,8 @@ async function commentText(
   const command = slashCommand(found.text);
   const answers = session.state.status === 'waiting' && session.state.waitingFor === 'qa_answers';
   const reachesAgent = command ? command.kind === 'reopen' : answers;
-  if (!deps.images || !reachesAgent) return found.text;
-  const cleaned = await fetchImages(deps.images, s, input, found);
-  await saveImages(deps.store, session.name, cleaned.files);
-  return cleaned.text;
+  if (!reachesAgent) return found.text;
+  return withImagesSaved(deps, s, session.name, input, found);
 }
 
 async function applyComment(

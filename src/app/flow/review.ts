@@ -15,7 +15,7 @@ import { SessionError } from '../session-files.js';
 import { approve, requestChanges, withdraw } from '../session-actions.js';
 import { planHash, writeRecord } from '../github-session.js';
 import type { GithubDeps, GithubSettings, OpenSession } from '../github-session.js';
-import { fetchImages, findImages, saveImages, sessionFolder } from '../attached-images.js';
+import { sessionFolder, withImagesSaved } from '../attached-images.js';
 import { clean, deny } from './shared.js';
 
 /** Why a review event's pull request is not the session's, or undefined when it is. */
@@ -172,11 +172,7 @@ async function reviewText(
     from: { pr, review: review.id },
     folder: sessionFolder(s.sessionsDir, session.name),
   };
-  const found = findImages(s, input);
-  if (!deps.images) return found.text;
-  const cleaned = await fetchImages(deps.images, s, input, found);
-  await saveImages(deps.store, session.name, cleaned.files);
-  return cleaned.text;
+  return withImagesSaved(deps, s, session.name, input);
 }
 
 /**

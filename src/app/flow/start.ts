@@ -44,12 +44,30 @@ export async function start(
   const fromIssue = taskFromIssue(clean(s, 'the issue title', intent.issue.title, 300), body.text);
   const { dive } = fromIssue;
   const via = intent.via;
-  const note = via.kind === 'comment' ? clean(s, 'the start comment', via.note, 10_000) : '';
+  // The note of a `/samocode start` comment is by the person who started the session, who is
+  // permitted: its images are fetched like the issue body's.
+  const noteInput =
+    via.kind === 'comment'
+      ? {
+          what: 'the start comment',
+          text: via.note,
+          limit: 10_000,
+          source: `comment-${via.commentId}`,
+          from: { comment: via.commentId },
+          folder: sessionFolder(s.sessionsDir, name),
+        }
+      : undefined;
+  const noteFound = noteInput ? findImages(s, noteInput) : { text: '', urls: [] };
+  const noteText =
+    noteInput && deps.images && noteFound.urls.length > 0
+      ? await fetchImages(deps.images, s, noteInput, noteFound)
+      : { text: noteFound.text, files: [] };
+  const note = noteText.text;
   const task = note
     ? `${fromIssue.task}\n\nNote from @${intent.actor.login} when starting the session:\n${note}`
     : fromIssue.task;
   const state = await startSession(store, { task, ...(dive ? { dive } : {}), name });
-  await saveImages(deps.store, state.name, body.files);
+  await saveImages(deps.store, state.name, [...body.files, ...noteText.files]);
   const session: OpenSession = {
     name: state.name,
     branch,
