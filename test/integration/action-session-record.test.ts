@@ -8,6 +8,7 @@ import { actionRig } from '../support/action-rig.js';
 import { startFakeGitHub } from '../support/fake-github.js';
 import type { FakeGitHub } from '../support/fake-github.js';
 import { sh } from '../support/temp.js';
+import { finishingSteps } from '../support/scenario.js';
 
 let fake: FakeGitHub;
 beforeAll(async () => {
@@ -37,13 +38,7 @@ const toDone = [
     files: { '11-25-plan-x.md': '# Plan\n' },
     signal: { status: 'waiting', for: 'plan_approval' },
   },
-  {
-    phase: 'implementation',
-    work: { 'src/hello.txt': 'hello\n' },
-    signal: { status: 'continue', phase: 'testing' },
-  },
-  { phase: 'testing', signal: { status: 'continue', phase: 'done' } },
-  { phase: 'done', signal: { status: 'done', summary: 'first round' } },
+  ...finishingSteps('first round', { work: { 'src/hello.txt': 'hello\n' } }),
 ];
 
 async function walkToDone(rig: ReturnType<typeof actionRig>, issue: number) {
@@ -62,13 +57,9 @@ describe('the session folder of a done session', () => {
     const rig = actionRig(fake);
     rig.setScenario([
       ...toDone,
-      {
-        phase: 'implementation',
+      ...finishingSteps('second round', {
         expect: [{ file: '_overview.md', contains: 'Also say goodbye' }],
-        signal: { status: 'continue', phase: 'testing' },
-      },
-      { phase: 'testing', signal: { status: 'continue', phase: 'done' } },
-      { phase: 'done', signal: { status: 'done', summary: 'second round' } },
+      }),
     ]);
     const issue = 81;
     const { done, payload, session, branch } = await walkToDone(rig, issue);

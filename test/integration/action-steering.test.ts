@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionRig } from '../support/action-rig.js';
 import { startFakeGitHub } from '../support/fake-github.js';
 import type { FakeGitHub } from '../support/fake-github.js';
+import { finishingSteps } from '../support/scenario.js';
 
 let fake: FakeGitHub;
 beforeAll(async () => {
@@ -181,16 +182,10 @@ describe('steering a running session', () => {
         files: { '11-25-plan-x.md': '# Plan\n' },
         signal: { status: 'waiting', for: 'plan_approval' },
       },
-      { phase: 'implementation', signal: { status: 'continue', phase: 'testing' } },
-      { phase: 'testing', signal: { status: 'continue', phase: 'done' } },
-      { phase: 'done', signal: { status: 'done', summary: 'first round' } },
-      {
-        phase: 'implementation',
+      ...finishingSteps('first round'),
+      ...finishingSteps('second round', {
         expect: [{ file: '_overview.md', contains: 'Also say goodbye' }],
-        signal: { status: 'continue', phase: 'testing' },
-      },
-      { phase: 'testing', signal: { status: 'continue', phase: 'done' } },
-      { phase: 'done', signal: { status: 'done', summary: 'second round' } },
+      }),
     ]);
     rig.openIssue(64, 'Reopen me', 'x');
     await rig.run('issues', rig.labeled(64, 'samocode', person));

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { CLI, cliProject } from '../support/cli-project.js';
 import { gitEnv, sh } from '../support/temp.js';
+import { finishingSteps } from '../support/scenario.js';
 
 function branches(repo: string): string[] {
   return sh(repo, 'git', ['branch', '--list', '--format=%(refname:short)'])
@@ -160,16 +161,10 @@ describe('reopen and archive', () => {
     const p = cliProject([
       { phase: 'init', signal: { status: 'continue', phase: 'investigation' } },
       { phase: 'investigation', signal: { status: 'blocked', reason: 'skip ahead' } },
-      { phase: 'implementation', signal: { status: 'continue', phase: 'testing' } },
-      { phase: 'testing', signal: { status: 'continue', phase: 'done' } },
-      { phase: 'done', signal: { status: 'done', summary: 'first round' } },
-      {
-        phase: 'implementation',
+      ...finishingSteps('first round'),
+      ...finishingSteps('second round', {
         expect: [{ file: '_overview.md', contains: 'Also greet in French' }],
-        signal: { status: 'continue', phase: 'testing' },
-      },
-      { phase: 'testing', signal: { status: 'continue', phase: 'done' } },
-      { phase: 'done', signal: { status: 'done', summary: 'second round' } },
+      }),
     ]);
     expect((await p.cli('run', '--task', 'Greet', '--session', 'greet')).exitCode).toBe(3);
     for (let i = 0; i < 3; i++) await p.cli('skip', 'greet', '--no-run');
